@@ -1,0 +1,297 @@
+package dev.cacheserver.adapters.http;
+
+import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.domain.auth.Permission;
+import dev.cacheserver.domain.error.InvalidInputException;
+import dev.cacheserver.domain.error.PayloadTooLargeException;
+import dev.cacheserver.domain.model.NarFile;
+import dev.cacheserver.domain.model.StorePathHash;
+import dev.cacheserver.domain.narinfo.NarInfoText;
+import dev.cacheserver.domain.port.NarLocation;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Nix binary-cache protocol for one cache (see specs/nix-client.md): {@code /nix-cache-info},
+ * {@code /<hash>.narinfo} and {@code /nar/<filehash>.nar[.ext]}, for GET, HEAD and PUT. Runs on an event loop;
+ * every slow step is a future from the use cases. Unknown paths get 404, known paths with other methods 405.
+ */
+final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(BinaryCacheRequestHandler.class);
+    private static final CharSequence NARINFO_TYPE = HttpHeaders.createOptimized("text/x-nix-narinfo");
+    private static final CharSequence CACHE_INFO_TYPE = HttpHeaders.createOptimized("text/x-nix-cache-info");
+    private static final CharSequence NAR_TYPE = HttpHeaders.createOptimized("application/x-nix-nar");
+    private static final CharSequence TEXT_TYPE = HttpHeaders.createOptimized("text/plain; charset=utf-8");
+    private static final CharSequence BYTES = HttpHeaders.createOptimized("bytes");
+    private static final int NARINFO_PATH_LENGTH = 1 + StorePathHash.LENGTH + ".narinfo".length();
+    private static final int SMALL_BODY_LIMIT = 64 * 1024;
+    private static final int UPLOAD_WRITE_QUEUE = 4 * 1024 * 1024;
+
+    private final BinaryCacheEndpoint endpoint;
+    private final CacheProfile cache;
+    private final Context context;
+    private final Buffer cacheInfo;
+
+    BinaryCacheRequestHandler(BinaryCacheEndpoint endpoint, Context context) {
+        this.endpoint = endpoint;
+        this.cache = endpoint.cache();
+        this.context = context;
+        this.cacheInfo = Buffer.buffer(cache.nixCacheInfo());
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        try {
+            route(request);
+        } catch (RuntimeException e) {
+            fail(request, e);
+        }
+    }
+
+    private void route(HttpServerRequest request) {
+        String path = request.path();
+        HttpMethod method = request.method();
+        boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
+        if (path.length() == NARINFO_PATH_LENGTH && path.endsWith(".narinfo")
+                && StorePathHash.isValid(path.substring(1, 1 + StorePathHash.LENGTH))) {
+            StorePathHash hash = new StorePathHash(path.substring(1, 1 + StorePathHash.LENGTH));
+            if (read) {
+                getNarInfo(request, hash);
+            } else if (method == HttpMethod.PUT) {
+                putNarInfo(request, hash);
+            } else {
+                methodNotAllowed(request, "GET, HEAD, PUT");
+            }
+        } else if (path.startsWith("/nar/")) {
+            if (read) {
+                getNar(request, path.substring(5));
+            } else if (method == HttpMethod.PUT) {
+                putNar(request, NarFile.parseFileName(path.substring(5)));
+            } else {
+                methodNotAllowed(request, "GET, HEAD, PUT");
+            }
+        } else if (path.equals("/nix-cache-info")) {
+            if (read) {
+                endpoint.access().check(cache, Permission.READ, token(request));
+                send(request, 200, CACHE_INFO_TYPE, cacheInfo);
+            } else if (method == HttpMethod.PUT) {
+                acceptAndIgnore(request);
+            } else {
+                methodNotAllowed(request, "GET, HEAD, PUT");
+            }
+        } else if (path.length() == 1 + StorePathHash.LENGTH + 3 && path.endsWith(".ls") && method == HttpMethod.PUT) {
+            // NAR listings (write-nar-listing=true) are optional for Nix; accepted so such pushes work, not kept.
+            acceptAndIgnore(request);
+        } else {
+            send(request, 404, TEXT_TYPE, Buffer.buffer("not found\n"));
+        }
+    }
+
+    private void getNarInfo(HttpServerRequest request, StorePathHash hash) {
+        endpoint.access().check(cache, Permission.READ, token(request));
+        Optional<byte[]> info = endpoint.narInfos().lookup(hash);
+        if (info.isPresent()) {
+            send(request, 200, NARINFO_TYPE, Buffer.buffer(info.get()));
+        } else {
+            send(request, 404, TEXT_TYPE, Buffer.buffer("no such path in cache " + cache.name() + "\n"));
+        }
+    }
+
+    private void getNar(HttpServerRequest request, String fileName) {
+        endpoint.access().check(cache, Permission.READ, token(request));
+        NarFile file;
+        try {
+            file = NarFile.parseFileName(fileName);
+        } catch (InvalidInputException e) {
+            send(request, 404, TEXT_TYPE, Buffer.buffer("not found\n"));
+            return;
+        }
+        request.pause();
+        future(endpoint.nars().locate(file)).onComplete(result -> {
+            request.resume();
+            if (result.failed()) {
+                fail(request, result.cause());
+            } else if (result.result().isEmpty()) {
+                send(request, 404, TEXT_TYPE, Buffer.buffer("no such NAR in cache " + cache.name() + "\n"));
+            } else {
+                serveNar(request, result.result().get());
+            }
+        });
+    }
+
+    private void serveNar(HttpServerRequest request, NarLocation location) {
+        HttpServerResponse response = request.response();
+        if (location instanceof NarLocation.Redirect redirect) {
+            response.setStatusCode(302).putHeader(HttpHeaders.LOCATION, redirect.uri().toString()).end();
+            return;
+        }
+        NarLocation.LocalFile local = (NarLocation.LocalFile) location;
+        long size = local.size();
+        Optional<ByteRange> range;
+        try {
+            range = ByteRange.parse(request.getHeader("Range"), size);
+        } catch (ByteRange.Unsatisfiable e) {
+            response.setStatusCode(416).putHeader(HttpHeaders.CONTENT_RANGE, "bytes */" + size)
+                    .putHeader(HttpHeaders.CONTENT_LENGTH, "0").end();
+            return;
+        }
+        MultiMap headers = response.headers();
+        headers.set(HttpHeaders.CONTENT_TYPE, NAR_TYPE);
+        headers.set(HttpHeaders.ACCEPT_RANGES, BYTES);
+        long offset = 0;
+        long length = size;
+        if (range.isPresent()) {
+            offset = range.get().start();
+            length = range.get().length();
+            response.setStatusCode(206);
+            headers.set(HttpHeaders.CONTENT_RANGE, "bytes " + offset + "-" + range.get().endInclusive() + "/" + size);
+        }
+        if (request.method() == HttpMethod.HEAD) {
+            headers.set(HttpHeaders.CONTENT_LENGTH, Long.toString(length));
+            response.end();
+            return;
+        }
+        response.sendFile(local.path().toString(), offset, length).onFailure(e -> {
+            // Headers are gone already; the client sees a short body and retries with Range.
+            LOG.debug("sending {} failed: {}", local.path(), e.toString());
+            request.connection().close();
+        });
+    }
+
+    private void putNar(HttpServerRequest request, NarFile file) {
+        endpoint.access().check(cache, Permission.WRITE, token(request));
+        long declared = declaredLength(request);
+        if (declared > endpoint.maxNarBytes()) {
+            throw new PayloadTooLargeException("a NAR may have at most " + endpoint.maxNarBytes() + " bytes");
+        }
+        request.pause();
+        future(endpoint.uploads().begin()).compose(spool -> receiveInto(request, spool, file)
+                .recover(e -> future(endpoint.uploads().abort(spool)).transform(ignored -> Future.failedFuture(e))))
+                .onSuccess(v -> send(request, 200, TEXT_TYPE, Buffer.buffer()))
+                .onFailure(e -> {
+                    LOG.warn("cache {}: rejected NAR upload {}: {}", cache.name(), file.fileName(),
+                            HttpErrors.answer(e).message());
+                    fail(request, e);
+                });
+    }
+
+    private Future<Void> receiveInto(HttpServerRequest request, Path spool, NarFile file) {
+        return context.owner().fileSystem().open(spool.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
+                .compose(asyncFile -> {
+                    asyncFile.setWriteQueueMaxSize(UPLOAD_WRITE_QUEUE);
+                    HashingWriteStream hashing = new HashingWriteStream(asyncFile, endpoint.maxNarBytes());
+                    continueIfExpected(request);
+                    return request.pipeTo(hashing)
+                            .recover(e -> closeQuietly(asyncFile).transform(ignored -> Future.failedFuture(e)))
+                            .compose(v -> future(endpoint.uploads().complete(spool, file, hashing.hash(), hashing.count())));
+                });
+    }
+
+    private void putNarInfo(HttpServerRequest request, StorePathHash hash) {
+        endpoint.access().check(cache, Permission.WRITE, token(request));
+        if (declaredLength(request) > NarInfoText.MAX_BYTES) {
+            throw new PayloadTooLargeException("a narinfo may have at most " + NarInfoText.MAX_BYTES + " bytes");
+        }
+        continueIfExpected(request);
+        BoundedBody.read(request, NarInfoText.MAX_BYTES)
+                .compose(body -> future(endpoint.publisher().publish(hash, body.toString(StandardCharsets.UTF_8))))
+                .onSuccess(info -> send(request, 200, TEXT_TYPE, Buffer.buffer()))
+                .onFailure(e -> {
+                    LOG.warn("cache {}: rejected narinfo {}: {}", cache.name(), hash, HttpErrors.answer(e).message());
+                    fail(request, e);
+                });
+    }
+
+    /** {@code PUT /nix-cache-info} and NAR listings: authorised, read, and dropped. */
+    private void acceptAndIgnore(HttpServerRequest request) {
+        endpoint.access().check(cache, Permission.WRITE, token(request));
+        continueIfExpected(request);
+        BoundedBody.read(request, SMALL_BODY_LIMIT)
+                .onSuccess(body -> send(request, 200, TEXT_TYPE, Buffer.buffer()))
+                .onFailure(e -> fail(request, e));
+    }
+
+    private static void continueIfExpected(HttpServerRequest request) {
+        String expect = request.getHeader(HttpHeaders.EXPECT);
+        if (expect != null && expect.equalsIgnoreCase("100-continue")) {
+            request.response().writeContinue();
+        }
+    }
+
+    private static long declaredLength(HttpServerRequest request) {
+        String value = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("Content-Length is not a number");
+        }
+    }
+
+    private static Optional<String> token(HttpServerRequest request) {
+        return Credentials.token(request.getHeader(HttpHeaders.AUTHORIZATION));
+    }
+
+    private <T> Future<T> future(CompletionStage<T> stage) {
+        return Future.fromCompletionStage(stage, context);
+    }
+
+    private static Future<Void> closeQuietly(AsyncFile file) {
+        return file.close().recover(e -> Future.succeededFuture());
+    }
+
+    private void methodNotAllowed(HttpServerRequest request, String allow) {
+        request.response().putHeader(HttpHeaders.ALLOW, allow);
+        send(request, 405, TEXT_TYPE, Buffer.buffer("method not allowed\n"));
+    }
+
+    private void fail(HttpServerRequest request, Throwable failure) {
+        HttpErrors.Answer answer = HttpErrors.answer(failure);
+        HttpServerResponse response = request.response();
+        if (response.headWritten()) {
+            request.connection().close();
+            return;
+        }
+        if (answer.status() == 401) {
+            response.putHeader("WWW-Authenticate", "Basic realm=\"cache-server " + cache.name() + "\"");
+        }
+        if (answer.retryable()) {
+            response.putHeader(HttpHeaders.RETRY_AFTER, "5");
+        }
+        if (!request.isEnded()) {
+            // The body was not read; closing is the only way to keep the next request on this connection sane.
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+        }
+        send(request, answer.status(), TEXT_TYPE, Buffer.buffer(answer.message() + "\n"));
+    }
+
+    private static void send(HttpServerRequest request, int status, CharSequence type, Buffer body) {
+        HttpServerResponse response = request.response();
+        response.setStatusCode(status);
+        MultiMap headers = response.headers();
+        headers.set(HttpHeaders.CONTENT_TYPE, type);
+        headers.set(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length()));
+        if (request.method() == HttpMethod.HEAD) {
+            response.end();
+        } else {
+            response.end(body);
+        }
+    }
+}

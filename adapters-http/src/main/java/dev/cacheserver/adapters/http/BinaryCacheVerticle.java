@@ -1,0 +1,47 @@
+package dev.cacheserver.adapters.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+
+/**
+ * Serves one cache's Nix binary-cache protocol on its own port. Deployed with several instances, which
+ * share the port across event loops. Options follow what Nix needs: TCP_NODELAY, a deep accept backlog
+ * (Nix opens up to 25 connections at once), keep-alive, no automatic 100-continue (we answer it only after
+ * the request is authorised).
+ */
+public final class BinaryCacheVerticle extends VerticleBase {
+    private final BinaryCacheEndpoint endpoint;
+    private HttpServer server;
+
+    public BinaryCacheVerticle(BinaryCacheEndpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    public static HttpServerOptions serverOptions(String host, int port) {
+        return new HttpServerOptions()
+                .setHost(host)
+                .setPort(port)
+                .setTcpNoDelay(true)
+                .setAcceptBacklog(1024)
+                .setReuseAddress(true)
+                .setCompressionSupported(false)
+                .setHandle100ContinueAutomatically(false)
+                .setIdleTimeout(300)
+                .setMaxInitialLineLength(8192)
+                .setMaxHeaderSize(16384);
+    }
+
+    @Override
+    public Future<?> start() {
+        BinaryCacheRequestHandler handler = new BinaryCacheRequestHandler(endpoint, context);
+        server = vertx.createHttpServer(serverOptions(endpoint.host(), endpoint.port())).requestHandler(handler);
+        return server.listen();
+    }
+
+    @Override
+    public Future<?> stop() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+}

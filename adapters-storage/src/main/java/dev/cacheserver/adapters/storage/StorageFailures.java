@@ -1,0 +1,60 @@
+package dev.cacheserver.adapters.storage;
+
+import dev.cacheserver.domain.error.CacheServerException;
+import dev.cacheserver.domain.error.StorageException;
+import dev.cacheserver.domain.error.StorageFullException;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/** Maps I/O failures (raw, or wrapped by Vert.x or futures) to the domain's storage errors. */
+final class StorageFailures {
+    private static final String DISK_FULL = "No space left on device";
+
+    private StorageFailures() {
+    }
+
+    /** {@code what} names the operation for the log; it is never shown to clients. */
+    static CacheServerException wrap(String what, Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (t instanceof CacheServerException known) {
+            return known;
+        }
+        if (isDiskFull(t)) {
+            return new StorageFullException(what + ": no space left on device", t);
+        }
+        return new StorageException(what + ": " + t, t);
+    }
+
+    static boolean isNoSuchFile(Throwable failure) {
+        return hasCause(failure, NoSuchFileException.class);
+    }
+
+    static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isDiskFull(Throwable failure) {
+        // ENOSPC has no exception type of its own in java.nio; the OS message is all there is.
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IOException && t.getMessage() != null && t.getMessage().contains(DISK_FULL)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

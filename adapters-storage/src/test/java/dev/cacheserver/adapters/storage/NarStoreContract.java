@@ -1,0 +1,228 @@
+package dev.cacheserver.adapters.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.cacheserver.domain.error.StorageException;
+import dev.cacheserver.domain.model.Compression;
+import dev.cacheserver.domain.model.NarFile;
+import dev.cacheserver.domain.model.NixHash;
+import dev.cacheserver.domain.port.NarLocation;
+import dev.cacheserver.domain.port.NarStore;
+import dev.cacheserver.domain.port.NarStore.StorageUsage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What every {@link NarStore} must do; subclasses say how to open one on an empty directory. */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+abstract class NarStoreContract {
+    @TempDir
+    Path directory;
+    NarStore store;
+
+    /** A store on {@code directory}, empty. */
+    protected abstract NarStore openStore(Path directory) throws Exception;
+
+    @BeforeEach
+    void openStore() throws Exception {
+        store = openStore(directory);
+    }
+
+    @Test
+    void spoolFilesAreNewAndEmpty() throws Exception {
+        Path first = await(store.createSpoolFile());
+        Path second = await(store.createSpoolFile());
+
+        assertNotEquals(first, second);
+        assertEquals(0, Files.size(first));
+        assertEquals(0, Files.size(second));
+    }
+
+    @Test
+    void publishedNarIsLocatedWithItsBytesAndSize() throws Exception {
+        byte[] content = bytes("a NAR", 10_000);
+        NarFile file = narFile(content);
+        Path spool = spool(content);
+
+        await(store.publish(spool, file));
+
+        NarLocation.LocalFile location = assertInstanceOf(NarLocation.LocalFile.class,
+                await(store.locate(file)).orElseThrow());
+        assertEquals(content.length, location.size());
+        assertArrayEquals(content, Files.readAllBytes(location.path()));
+        assertFalse(Files.exists(spool), "the spool file is gone after publish");
+    }
+
+    @Test
+    void locateOfAMissingNarIsEmpty() throws Exception {
+        assertEquals(Optional.empty(), await(store.locate(narFile(bytes("never stored", 10)))));
+    }
+
+    @Test
+    void publishingAnExistingNameKeepsTheOriginalAndRemovesTheSpool() throws Exception {
+        byte[] original = bytes("original", 1000);
+        NarFile file = narFile(original);
+        await(store.publish(spool(original), file));
+        // Different bytes under the same name make it visible which copy was kept.
+        Path second = spool(bytes("impostor", 500));
+
+        await(store.publish(second, file));
+
+        NarLocation location = await(store.locate(file)).orElseThrow();
+        assertArrayEquals(original, Files.readAllBytes(((NarLocation.LocalFile) location).path()));
+        assertFalse(Files.exists(second));
+        assertEquals(new StorageUsage(original.length, 1), await(store.usage()));
+    }
+
+    @Test
+    void concurrentPublishesOfOneNameStoreItOnce() throws Exception {
+        byte[] content = bytes("popular", 4096);
+        NarFile file = narFile(content);
+        List<Path> spools = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            spools.add(spool(content));
+        }
+
+        List<CompletionStage<Void>> publishes = new ArrayList<>();
+        for (Path spool : spools) {
+            publishes.add(store.publish(spool, file));
+        }
+        for (CompletionStage<Void> publish : publishes) {
+            await(publish);
+        }
+
+        assertEquals(new StorageUsage(content.length, 1), await(store.usage()));
+        for (Path spool : spools) {
+            assertFalse(Files.exists(spool));
+        }
+    }
+
+    @Test
+    void discardRemovesTheSpoolFileAndToleratesAMissingOne() throws Exception {
+        Path spool = spool(bytes("abandoned upload", 100));
+
+        await(store.discard(spool));
+        await(store.discard(spool));
+
+        assertFalse(Files.exists(spool));
+        assertEquals(new StorageUsage(0, 0), await(store.usage()));
+    }
+
+    @Test
+    void publishAndDiscardRefuseFilesTheStoreDidNotHandOut() throws Exception {
+        Path foreign = Files.writeString(Files.createTempDirectory(directory, "elsewhere").resolve("x"), "keep me");
+        NarFile file = narFile(bytes("x", 1));
+
+        assertInstanceOf(StorageException.class, failureOf(store.publish(foreign, file)));
+        assertInstanceOf(StorageException.class, failureOf(store.discard(foreign)));
+        assertTrue(Files.exists(foreign));
+        assertEquals(Optional.empty(), await(store.locate(file)));
+    }
+
+    @Test
+    void publishOfASpoolFileThatIsGoneFails() throws Exception {
+        Path spool = spool(bytes("gone", 10));
+        await(store.discard(spool));
+
+        assertInstanceOf(StorageException.class, failureOf(store.publish(spool, narFile(bytes("gone", 10)))));
+    }
+
+    @Test
+    void deleteRemovesAPublishedNar() throws Exception {
+        byte[] content = bytes("short-lived", 2000);
+        NarFile file = narFile(content);
+        await(store.publish(spool(content), file));
+
+        assertTrue(await(store.delete(file)));
+
+        assertEquals(Optional.empty(), await(store.locate(file)));
+        assertFalse(await(store.delete(file)), "a second delete finds nothing");
+        assertEquals(new StorageUsage(0, 0), await(store.usage()));
+    }
+
+    @Test
+    void deletedNarCanBePublishedAgain() throws Exception {
+        byte[] content = bytes("comes back", 300);
+        NarFile file = narFile(content);
+        await(store.publish(spool(content), file));
+        await(store.delete(file));
+
+        await(store.publish(spool(content), file));
+
+        assertEquals(content.length, await(store.locate(file)).orElseThrow().size());
+        assertEquals(new StorageUsage(content.length, 1), await(store.usage()));
+    }
+
+    @Test
+    void usageCountsPublishedNarsOnly() throws Exception {
+        assertEquals(new StorageUsage(0, 0), await(store.usage()));
+        byte[] a = bytes("a", 1000);
+        byte[] b = bytes("b", 2500);
+        byte[] c = bytes("c", 7);
+        await(store.publish(spool(a), narFile(a)));
+        await(store.publish(spool(b), narFile(b)));
+        await(store.publish(spool(c), narFile(c)));
+        spool(bytes("unpublished", 999));
+
+        assertEquals(new StorageUsage(a.length + b.length + c.length, 3), await(store.usage()));
+
+        await(store.delete(narFile(b)));
+
+        assertEquals(new StorageUsage(a.length + c.length, 2), await(store.usage()));
+    }
+
+    // --- helpers
+
+    Path spool(byte[] content) throws Exception {
+        Path spool = await(store.createSpoolFile());
+        Files.write(spool, content);
+        return spool;
+    }
+
+    static NarFile narFile(byte[] content) throws Exception {
+        return new NarFile(new NixHash(MessageDigest.getInstance("SHA-256").digest(content)), Compression.ZSTD);
+    }
+
+    static byte[] bytes(String seed, int length) {
+        byte[] pattern = (seed + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = pattern[i % pattern.length];
+        }
+        return out;
+    }
+
+    static <T> T await(CompletionStage<T> stage) throws Exception {
+        try {
+            return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    static Throwable failureOf(CompletionStage<?> stage) throws Exception {
+        try {
+            stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+        return fail("expected the stage to fail");
+    }
+}

@@ -1,0 +1,12 @@
+package dev.cacheserver.application;
+
+import dev.cacheserver.domain.model.StorePathHash;
+import java.util.Optional;
+
+/**
+ * Answers narinfo lookups of one cache from memory. Thread-safe and non-blocking: it is called on event loops
+ * for every {@code GET /<hash>.narinfo}. The bytes are the signed narinfo exactly as served.
+ */
+public interface GetNarInfoUseCase {
+    Optional<byte[]> lookup(StorePathHash hash);
+}

@@ -1,0 +1,121 @@
+package dev.cacheserver.application;
+
+import dev.cacheserver.domain.error.HashMismatchException;
+import dev.cacheserver.domain.error.InvalidInputException;
+import dev.cacheserver.domain.model.Compression;
+import dev.cacheserver.domain.model.StorePathHash;
+import dev.cacheserver.domain.narinfo.NarInfo;
+import dev.cacheserver.domain.narinfo.NarInfoText;
+import dev.cacheserver.domain.port.NarContentHasher;
+import dev.cacheserver.domain.port.NarInfoRepository;
+import dev.cacheserver.domain.port.NarLocation;
+import dev.cacheserver.domain.port.NarStore;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The narinfos of one cache: served from an in-memory index that {@link #start()} fills from the repository,
+ * published after every byte of the NAR behind them has been checked. Stateless apart from the index;
+ * thread-safe; never blocks.
+ */
+public final class NarInfoService implements GetNarInfoUseCase, PublishNarInfoUseCase {
+    private final CacheProfile cache;
+    private final NarInfoRepository repository;
+    private final NarStore store;
+    private final NarContentHasher hasher;
+    private final NarInfoIndex index = new NarInfoIndex();
+
+    public NarInfoService(CacheProfile cache, NarInfoRepository repository, NarStore store, NarContentHasher hasher) {
+        this.cache = cache;
+        this.repository = repository;
+        this.store = store;
+        this.hasher = hasher;
+    }
+
+    /** Loads every stored narinfo into memory, re-signed if the cache key changed since it was saved. */
+    public CompletionStage<Integer> start() {
+        return repository.findAll(cache.name()).thenApply(all -> {
+            all.forEach(info -> index.put(signedByCache(info)));
+            return index.size();
+        });
+    }
+
+    @Override
+    public Optional<byte[]> lookup(StorePathHash hash) {
+        return index.get(hash).map(NarInfoIndex.Entry::rendered);
+    }
+
+    public int size() {
+        return index.size();
+    }
+
+    @Override
+    public CompletionStage<NarInfo> publish(StorePathHash urlHash, String narInfoText) {
+        NarInfo parsed;
+        try {
+            parsed = NarInfoText.parse(narInfoText);
+            checkConsistency(urlHash, parsed);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        NarInfo info = parsed;
+        return store.locate(info.narFile())
+                .thenCompose(location -> verifyContent(info, location.orElseThrow(() -> new InvalidInputException(
+                        "the NAR " + info.narFile().url() + " is not in this cache: upload it before its narinfo"))))
+                .thenCompose(verified -> {
+                    NarInfo signed = info.signedBy(cache.signingKey());
+                    return repository.save(cache.name(), signed).thenApply(saved -> {
+                        index.put(signed);
+                        return signed;
+                    });
+                });
+    }
+
+    private static void checkConsistency(StorePathHash urlHash, NarInfo info) {
+        if (!info.storePath().hash().equals(urlHash)) {
+            throw new InvalidInputException("StorePath " + info.storePath().fullPath()
+                    + " does not match the narinfo name " + urlHash + ".narinfo");
+        }
+        if (info.compression() == Compression.NONE) {
+            if (!info.fileHash().equals(info.narHash())) {
+                throw new HashMismatchException("FileHash must equal NarHash for an uncompressed NAR (FileHash "
+                        + info.fileHash() + ", NarHash " + info.narHash() + ")");
+            }
+            if (info.fileSize() != info.narSize()) {
+                throw new HashMismatchException("FileSize must equal NarSize for an uncompressed NAR (FileSize "
+                        + info.fileSize() + ", NarSize " + info.narSize() + ")");
+            }
+        }
+    }
+
+    /**
+     * The NAR's file name is the hash of its bytes (checked at upload), so FileHash holds once the names match;
+     * FileSize is checked against the stored size, NarHash and NarSize by decompressing. A re-upload of the
+     * same content (e.g. {@code nix store sign} adding a signature) is not decompressed again.
+     */
+    private CompletionStage<Void> verifyContent(NarInfo info, NarLocation location) {
+        if (location.size() != info.fileSize()) {
+            return CompletableFuture.failedFuture(new HashMismatchException("FileSize mismatch: the narinfo says "
+                    + info.fileSize() + " bytes but " + info.narFile().url() + " has " + location.size()));
+        }
+        boolean known = index.get(info.storePath().hash()).map(e -> e.info().describesSameContent(info)).orElse(false);
+        if (known || info.compression() == Compression.NONE) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return hasher.digest(location, info.compression()).thenAccept(digest -> {
+            if (!digest.narHash().equals(info.narHash())) {
+                throw new HashMismatchException("NarHash mismatch: the narinfo says " + info.narHash()
+                        + " but " + info.narFile().url() + " decompresses to " + digest.narHash());
+            }
+            if (digest.narSize() != info.narSize()) {
+                throw new HashMismatchException("NarSize mismatch: the narinfo says " + info.narSize()
+                        + " but " + info.narFile().url() + " decompresses to " + digest.narSize() + " bytes");
+            }
+        });
+    }
+
+    private NarInfo signedByCache(NarInfo info) {
+        return info.signatureBy(cache.signingKey().publicKey()).isPresent() ? info : info.signedBy(cache.signingKey());
+    }
+}

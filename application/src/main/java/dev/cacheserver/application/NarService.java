@@ -1,0 +1,45 @@
+package dev.cacheserver.application;
+
+import dev.cacheserver.domain.error.HashMismatchException;
+import dev.cacheserver.domain.model.NarFile;
+import dev.cacheserver.domain.model.NixHash;
+import dev.cacheserver.domain.port.NarLocation;
+import dev.cacheserver.domain.port.NarStore;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** Uploads and locates the NAR files of one cache. Thread-safe; never blocks. */
+public final class NarService implements UploadNarUseCase, LocateNarUseCase {
+    private final NarStore store;
+
+    public NarService(NarStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public CompletionStage<Path> begin() {
+        return store.createSpoolFile();
+    }
+
+    @Override
+    public CompletionStage<Void> complete(Path spool, NarFile claimed, NixHash computed, long size) {
+        if (!claimed.fileHash().equals(computed)) {
+            return store.discard(spool).thenCompose(v -> CompletableFuture.failedFuture(new HashMismatchException(
+                    "FileHash mismatch: the URL names " + claimed.fileHash() + " but the " + size
+                            + " uploaded bytes hash to " + computed)));
+        }
+        return store.publish(spool, claimed);
+    }
+
+    @Override
+    public CompletionStage<Void> abort(Path spool) {
+        return store.discard(spool);
+    }
+
+    @Override
+    public CompletionStage<Optional<NarLocation>> locate(NarFile file) {
+        return store.locate(file);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.cacheserver.bootstrap;
+
+import dev.cacheserver.application.AccessPolicy;
+import dev.cacheserver.bootstrap.config.AppConfig;
+import dev.cacheserver.bootstrap.config.CacheSettings;
+import dev.cacheserver.bootstrap.config.DurationParser;
+import dev.cacheserver.domain.auth.Hs256Tokens;
+import dev.cacheserver.domain.auth.Permission;
+import dev.cacheserver.domain.auth.TokenClaims;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The administrative commands; they read the configuration and the data directory, never a running server. */
+final class Commands {
+    private Commands() {
+    }
+
+    static int token(List<String> args, Optional<Path> configFile, PrintStream out, PrintStream err) throws Exception {
+        String cache = null;
+        boolean admin = false;
+        Permission permission = null;
+        Duration expires = null;
+        try {
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            String value = i + 1 < args.size() ? args.get(i + 1) : null;
+            switch (arg) {
+                case "--help", "-h" -> {
+                    out.println("usage: cache-server token --cache NAME [--permission read|write|admin] [--expires DURATION]");
+                    out.println("       cache-server token --admin [--expires DURATION]");
+                    out.println("Prints a token signed with the server key. Without --permission and --expires it is the");
+                    out.println("original server's token for the cache ({\"name\": NAME}), which grants write access.");
+                    return 0;
+                }
+                case "--cache" -> {
+                    cache = require(arg, value);
+                    i++;
+                }
+                case "--admin" -> admin = true;
+                case "--permission" -> {
+                    try {
+                        permission = Permission.valueOf(require(arg, value).toUpperCase());
+                    } catch (IllegalArgumentException e) {
+                        return Main.usage(err, "--permission must be read, write or admin");
+                    }
+                    i++;
+                }
+                case "--expires" -> {
+                    try {
+                        expires = DurationParser.parse(require(arg, value));
+                    } catch (IllegalArgumentException e) {
+                        return Main.usage(err, "--expires: " + e.getMessage());
+                    }
+                    i++;
+                }
+                default -> {
+                    return Main.usage(err, "token: unknown option " + arg);
+                }
+            }
+        }
+        } catch (IllegalArgumentException e) {
+            return Main.usage(err, "token: " + e.getMessage());
+        }
+        if (admin == (cache != null)) {
+            return Main.usage(err, "token needs exactly one of --cache NAME or --admin");
+        }
+        AppConfig config = Main.load(configFile);
+        if (cache != null && findCache(config, cache).isEmpty()) {
+            err.println("cache-server: no cache named '" + cache + "' in the configuration");
+            return 2;
+        }
+        String subject = admin ? AccessPolicy.ANY_CACHE : cache;
+        Permission perm = admin ? Permission.ADMIN : permission == null ? Permission.WRITE : permission;
+        Instant expiry = expires == null ? null : Instant.now().plus(expires);
+        // Plain {"name": cache} tokens stay deterministic, like the original's; others get an id for revocation.
+        String id = perm == Permission.WRITE && expiry == null ? null : UUID.randomUUID().toString();
+        Hs256Tokens tokens = new Hs256Tokens(new KeyRing(config).tokenKey());
+        out.println(tokens.issue(new TokenClaims(subject, perm, expiry, id)));
+        return 0;
+    }
+
+    static int publicKey(List<String> args, Optional<Path> configFile, PrintStream out, PrintStream err) throws Exception {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.println("usage: cache-server public-key --cache NAME");
+            out.println("Prints the cache's public signing key, the value for trusted-public-keys in nix.conf.");
+            return 0;
+        }
+        if (args.size() != 2 || !args.get(0).equals("--cache")) {
+            return Main.usage(err, "public-key needs --cache NAME");
+        }
+        AppConfig config = Main.load(configFile);
+        Optional<CacheSettings> cache = findCache(config, args.get(1));
+        if (cache.isEmpty()) {
+            err.println("cache-server: no cache named '" + args.get(1) + "' in the configuration");
+            return 2;
+        }
+        out.println(new KeyRing(config).signingKey(cache.get()).publicKey());
+        return 0;
+    }
+
+    static int checkConfig(List<String> args, Optional<Path> configFile, PrintStream out, PrintStream err) {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.println("usage: cache-server [--config FILE] check-config");
+            out.println("Validates the configuration without starting; exit 0 when valid, 2 with a message when not.");
+            return 0;
+        }
+        AppConfig config = Main.load(configFile);
+        out.println("configuration OK: " + config.source().map(Path::toString).orElse("embedded default") + ", "
+                + config.caches().size() + " cache(s): "
+                + String.join(", ", config.caches().stream().map(c -> c.name() + " on port " + c.port()).toList()));
+        return 0;
+    }
+
+    private static Optional<CacheSettings> findCache(AppConfig config, String name) {
+        return config.caches().stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    private static String require(String option, String value) {
+        if (value == null || value.startsWith("--")) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return value;
+    }
+}

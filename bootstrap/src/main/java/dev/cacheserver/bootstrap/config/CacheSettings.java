@@ -1,0 +1,22 @@
+package dev.cacheserver.bootstrap.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One entry of {@code caches:}. {@code url} is the public URL clients use (default
+ * {@code http://<hostname>:<port>}); {@code retention} empty means keep forever; {@code compression} is what
+ * the Cachix API advertises as preferred ({@code xz} or {@code zstd}).
+ */
+public record CacheSettings(String name, int port, Access access, Optional<Duration> retention,
+                            StorageStrategyName storageStrategy, List<StorageSettings> storages, boolean enabled,
+                            Optional<URI> url, int priority, String compression, Optional<Path> signingKeyFile) {
+    public CacheSettings {
+        storages = List.copyOf(storages);
+    }
+
+    public enum Access { PUBLIC, PRIVATE }
+}

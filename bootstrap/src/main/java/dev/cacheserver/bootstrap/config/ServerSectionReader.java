@@ -1,0 +1,135 @@
+package dev.cacheserver.bootstrap.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the {@code server:} section into {@link ServerSettings}: every key of the original plus data-dir,
+ * dht-bootstrap, dht-network, dht-trusted-keys and gc-interval. Every key is optional; see the defaults below.
+ */
+final class ServerSectionReader {
+    static final List<String> KEYS = List.of("data-dir", "database", "hostname", "standalone", "dht-port",
+            "dht-bootstrap-host", "dht-bootstrap-port", "dht-bootstrap", "dht-network", "dht-trusted-keys",
+            "server-port", "deploy-port", "key", "default-retention", "default-port", "default-storage",
+            "default-storage-strategy", "gc-interval");
+
+    static final String DEFAULT_HOSTNAME = "0.0.0.0";
+    static final int DEFAULT_DHT_PORT = 4222;
+    static final String DEFAULT_DHT_BOOTSTRAP_HOST = "localhost";
+    static final int DEFAULT_DHT_BOOTSTRAP_PORT = 4223;
+    /** Never 0: that is the public OpenDHT network, which a private cache network must not join. */
+    static final long DEFAULT_DHT_NETWORK = 1;
+    static final long MAX_DHT_NETWORK = 0xFFFF_FFFFL;
+    static final int DEFAULT_SERVER_PORT = 5000;
+    static final int DEFAULT_DEPLOY_PORT = 5001;
+    static final int DEFAULT_PORT = 8080;
+    static final Duration DEFAULT_GC_INTERVAL = Duration.ofHours(1);
+    static final String DATABASE_FILE = "db.sqlite";
+
+    // A bind address or host name: no scheme, path, port or spaces.
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9.:%_-]+");
+
+    private ServerSectionReader() {
+    }
+
+    static ServerSettings read(YamlNode section, boolean standaloneDefault) {
+        YamlMap map = section.map(KEYS);
+        Path dataDir = dataDir(map.get("data-dir"));
+        YamlNode database = map.get("database");
+        YamlNode dhtBootstrapHost = map.get("dht-bootstrap-host");
+        YamlNode dhtBootstrapPort = map.get("dht-bootstrap-port");
+        String bootstrapHost = dhtBootstrapHost.isPresent() ? hostname(dhtBootstrapHost) : DEFAULT_DHT_BOOTSTRAP_HOST;
+        int bootstrapPort = dhtBootstrapPort.isPresent() ? dhtBootstrapPort.port() : DEFAULT_DHT_BOOTSTRAP_PORT;
+        boolean legacyBootstrapGiven = dhtBootstrapHost.isPresent() || dhtBootstrapPort.isPresent();
+        YamlNode key = map.get("key");
+        YamlNode defaultRetention = map.get("default-retention");
+        YamlNode gcInterval = map.get("gc-interval");
+        return new ServerSettings(
+                dataDir,
+                database.isPresent() ? ConfigValues.path(database) : dataDir.resolve(DATABASE_FILE),
+                map.has("hostname") ? hostname(map.get("hostname")) : DEFAULT_HOSTNAME,
+                map.has("standalone") ? map.get("standalone").bool() : standaloneDefault,
+                map.has("dht-port") ? map.get("dht-port").port() : DEFAULT_DHT_PORT,
+                bootstrapHost,
+                bootstrapPort,
+                dhtBootstrap(map.get("dht-bootstrap"), new ServerSettings.HostPort(bootstrapHost, bootstrapPort),
+                        legacyBootstrapGiven),
+                dhtNetwork(map.get("dht-network")),
+                trustedKeys(map.get("dht-trusted-keys")),
+                map.has("server-port") ? map.get("server-port").port() : DEFAULT_SERVER_PORT,
+                map.has("deploy-port") ? map.get("deploy-port").port() : DEFAULT_DEPLOY_PORT,
+                key.isPresent() ? Optional.of(secret(key)) : Optional.empty(),
+                defaultRetention.isPresent() ? ConfigValues.retention(defaultRetention) : Optional.empty(),
+                map.has("default-port") ? map.get("default-port").port() : DEFAULT_PORT,
+                map.has("default-storage") ? map.get("default-storage").oneOf(Choices.STORAGE_TYPES) : StorageType.LOCAL,
+                map.has("default-storage-strategy")
+                        ? map.get("default-storage-strategy").oneOf(Choices.STRATEGIES)
+                        : StorageStrategyName.ROUND_ROBIN,
+                gcInterval.isPresent() ? ConfigValues.interval(gcInterval) : DEFAULT_GC_INTERVAL);
+    }
+
+    /** {@code server.data-dir}, else {@code $XDG_DATA_HOME/cache-server}. */
+    static Path dataDir(YamlNode node) {
+        if (node.isPresent()) {
+            return ConfigValues.path(node);
+        }
+        return ConfigPaths.defaultDataDir(node.context().env()).orElseThrow(() -> node.failWithoutValue(
+                "is not set, and there is no default because neither XDG_DATA_HOME nor HOME is set; "
+                        + "set server.data-dir to the directory for the database and NARs"));
+    }
+
+    private static String hostname(YamlNode node) {
+        return node.matching(HOSTNAME, "a host name or IP address such as 0.0.0.0, 127.0.0.1, ::1 or cache.example.org "
+                + "(no scheme, port or path)");
+    }
+
+    private static String secret(YamlNode key) {
+        String value = key.string();
+        if (value.isEmpty()) {
+            throw key.failWithoutValue("must not be empty; remove the key to have a random one generated "
+                    + "(kept in the data directory)");
+        }
+        return value;
+    }
+
+    private static long dhtNetwork(YamlNode node) {
+        if (!node.isPresent()) {
+            return DEFAULT_DHT_NETWORK;
+        }
+        long network = node.integer(0, MAX_DHT_NETWORK);
+        if (network == 0) {
+            throw node.fail("must not be 0: that is the public OpenDHT network; pick any number from 1 to "
+                    + MAX_DHT_NETWORK + " shared by your cache nodes");
+        }
+        return network;
+    }
+
+    /**
+     * The complete bootstrap list: the {@code dht-bootstrap} entries, plus the original's dht-bootstrap-host/port
+     * pair when it was written explicitly or when there is no list (so old configs keep working).
+     */
+    private static List<ServerSettings.HostPort> dhtBootstrap(YamlNode node, ServerSettings.HostPort legacy,
+                                                              boolean legacyGiven) {
+        LinkedHashSet<ServerSettings.HostPort> nodes = new LinkedHashSet<>();
+        for (YamlNode item : node.list("host:port strings")) {
+            nodes.add(item.parse(HostPorts::parse));
+        }
+        if (legacyGiven || !node.isPresent()) {
+            nodes.add(legacy);
+        }
+        return new ArrayList<>(nodes);
+    }
+
+    private static List<String> trustedKeys(YamlNode node) {
+        List<String> keys = new ArrayList<>();
+        for (YamlNode item : node.list("Nix public keys (name:base64)")) {
+            keys.add(item.parse(NixPublicKeys::check));
+        }
+        return keys;
+    }
+}

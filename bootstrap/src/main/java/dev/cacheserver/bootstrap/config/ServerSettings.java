@@ -1,0 +1,29 @@
+package dev.cacheserver.bootstrap.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code server:} section. {@code hostname} is the bind address (the original's meaning);
+ * {@code key} is the HS256 token secret (empty: generated once and kept in {@code dataDir/server.key});
+ * {@code defaultRetention} empty means keep forever. {@code dhtBootstrap} is the complete list of bootstrap nodes
+ * (the {@code dht-bootstrap} entries plus {@code dht-bootstrap-host:dht-bootstrap-port} when those keys are written
+ * or when there is no list); {@code dhtNetwork} is the OpenDHT network id, never 0 (the public network);
+ * {@code dhtTrustedKeys} are Nix public keys {@code name:base64}.
+ */
+public record ServerSettings(Path dataDir, Path database, String hostname, boolean standalone, int dhtPort,
+                             String dhtBootstrapHost, int dhtBootstrapPort, List<HostPort> dhtBootstrap,
+                             long dhtNetwork, List<String> dhtTrustedKeys, int serverPort, int deployPort,
+                             Optional<String> key, Optional<Duration> defaultRetention, int defaultPort,
+                             StorageType defaultStorage, StorageStrategyName defaultStorageStrategy,
+                             Duration gcInterval) {
+    public ServerSettings {
+        dhtBootstrap = List.copyOf(dhtBootstrap);
+        dhtTrustedKeys = List.copyOf(dhtTrustedKeys);
+    }
+
+    public record HostPort(String host, int port) {
+    }
+}

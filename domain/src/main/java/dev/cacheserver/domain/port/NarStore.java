@@ -1,0 +1,40 @@
+package dev.cacheserver.domain.port;
+
+import dev.cacheserver.domain.model.NarFile;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The NAR files of one cache. Uploads are written by the caller into a spool file that this store hands
+ * out, verified, then published atomically under their {@link NarFile} name: a reader never sees a partial
+ * or unverified NAR under a final name. All methods are non-blocking; stages may complete on any thread.
+ * Failures are {@link dev.cacheserver.domain.error.StorageException} (internal) or
+ * {@link dev.cacheserver.domain.error.StorageFullException}.
+ */
+public interface NarStore {
+
+    /** A new, empty spool file for one upload, on the same filesystem as the published NARs where possible. */
+    CompletionStage<Path> createSpoolFile();
+
+    /**
+     * Moves a verified spool file into place as {@code file}. If {@code file} already exists (same name, so
+     * the same bytes) the spool file is discarded and the existing NAR kept. The spool file is gone afterwards.
+     */
+    CompletionStage<Void> publish(Path spool, NarFile file);
+
+    /** Deletes a spool file that will not be published; a missing file is not an error. */
+    CompletionStage<Void> discard(Path spool);
+
+    /** Where to read {@code file} from, or empty when it is not stored. */
+    CompletionStage<Optional<NarLocation>> locate(NarFile file);
+
+    /** Deletes a published NAR; true when something was deleted. */
+    CompletionStage<Boolean> delete(NarFile file);
+
+    /** Bytes and NAR files stored, for operators and placement strategies. */
+    CompletionStage<StorageUsage> usage();
+
+    record StorageUsage(long bytes, long files) {
+    }
+}

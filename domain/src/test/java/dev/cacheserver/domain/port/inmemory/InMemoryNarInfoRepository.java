@@ -1,0 +1,70 @@
+package dev.cacheserver.domain.port.inmemory;
+
+import dev.cacheserver.domain.model.CacheName;
+import dev.cacheserver.domain.model.StorePathHash;
+import dev.cacheserver.domain.narinfo.NarInfo;
+import dev.cacheserver.domain.port.NarInfoRepository;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A {@link NarInfoRepository} held in memory, for unit tests of other modules. Thread-safe; every stage is
+ * already complete when returned. {@link #findAll} lists entries sorted by store path hash, like the SQLite
+ * adapter. Nothing is durable beyond the object's life.
+ */
+public final class InMemoryNarInfoRepository implements NarInfoRepository {
+    private final Map<CacheName, Map<StorePathHash, NarInfo>> caches = new ConcurrentHashMap<>();
+
+    @Override
+    public CompletionStage<Void> save(CacheName cache, NarInfo info) {
+        Objects.requireNonNull(info, "info");
+        entries(cache).put(info.storePath().hash(), info);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Optional<NarInfo>> find(CacheName cache, StorePathHash hash) {
+        Objects.requireNonNull(hash, "hash");
+        return CompletableFuture.completedFuture(Optional.ofNullable(entries(cache).get(hash)));
+    }
+
+    @Override
+    public CompletionStage<List<NarInfo>> findAll(CacheName cache) {
+        List<NarInfo> all = entries(cache).values().stream()
+                .sorted(Comparator.comparing(info -> info.storePath().hash()))
+                .toList();
+        return CompletableFuture.completedFuture(all);
+    }
+
+    @Override
+    public CompletionStage<Set<StorePathHash>> findMissing(CacheName cache, Collection<StorePathHash> hashes) {
+        Map<StorePathHash, NarInfo> entries = entries(cache);
+        Set<StorePathHash> missing = new HashSet<>();
+        for (StorePathHash hash : hashes) {
+            if (!entries.containsKey(Objects.requireNonNull(hash, "hash"))) {
+                missing.add(hash);
+            }
+        }
+        return CompletableFuture.completedFuture(Set.copyOf(missing));
+    }
+
+    @Override
+    public CompletionStage<Boolean> delete(CacheName cache, StorePathHash hash) {
+        Objects.requireNonNull(hash, "hash");
+        return CompletableFuture.completedFuture(entries(cache).remove(hash) != null);
+    }
+
+    private Map<StorePathHash, NarInfo> entries(CacheName cache) {
+        Objects.requireNonNull(cache, "cache");
+        return caches.computeIfAbsent(cache, c -> new ConcurrentHashMap<>());
+    }
+}
