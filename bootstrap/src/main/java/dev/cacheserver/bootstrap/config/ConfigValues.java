@@ -85,7 +85,7 @@ final class ConfigValues {
             throw node.fail("must be " + SizeParser.FORMAT, SizeParser.UNITS_TEXT);
         }
         if (bytes < min) {
-            throw node.fail("must be at least " + min + " bytes");
+            throw node.fail(min == 1 ? "must be larger than zero" : "must be at least " + min + " bytes");
         }
         return OptionalLong.of(bytes);
     }

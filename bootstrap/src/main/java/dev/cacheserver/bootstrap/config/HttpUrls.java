@@ -24,10 +24,10 @@ final class HttpUrls {
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new IllegalArgumentException("must be " + FORMAT + " (the scheme is missing or not http/https)");
+            throw new IllegalArgumentException("must be " + FORMAT + "; the scheme is missing or not http/https");
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw new IllegalArgumentException("must be " + FORMAT + " (no host name)");
+            throw new IllegalArgumentException("must be " + FORMAT + "; the host name is missing");
         }
         if (uri.getRawUserInfo() != null) {
             throw new IllegalArgumentException("must not contain user:password@; configure credentials separately");

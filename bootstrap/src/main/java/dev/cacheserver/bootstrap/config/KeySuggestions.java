@@ -20,7 +20,7 @@ final class KeySuggestions {
                 bestDistance = distance;
             }
         }
-        // '_' vs '-' is the most common slip (s3-bucket for s3_bucket); count it as one edit like any other.
+        // Two edits catch slips like s3-bucket or stroage-strategy without suggesting unrelated keys.
         return bestDistance <= MAX_DISTANCE ? Optional.ofNullable(best) : Optional.empty();
     }
 

@@ -26,8 +26,8 @@ final class NixPublicKeys {
             throw new IllegalArgumentException("has a key part that is not valid base64; it must be " + FORMAT);
         }
         if (decoded.length != ED25519_PUBLIC_KEY_BYTES) {
-            throw new IllegalArgumentException("has a key part of " + decoded.length + " bytes; an ed25519 public key is "
-                    + ED25519_PUBLIC_KEY_BYTES + " bytes (" + FORMAT + ")");
+            throw new IllegalArgumentException("has a key part of " + decoded.length + " bytes, but an ed25519 public key "
+                    + "has " + ED25519_PUBLIC_KEY_BYTES + "; it must be " + FORMAT);
         }
         return key;
     }

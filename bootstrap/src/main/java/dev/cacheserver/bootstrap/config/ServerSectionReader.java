@@ -127,7 +127,7 @@ final class ServerSectionReader {
 
     private static List<String> trustedKeys(YamlNode node) {
         List<String> keys = new ArrayList<>();
-        for (YamlNode item : node.list("Nix public keys (name:base64)")) {
+        for (YamlNode item : node.list("Nix public keys name:base64")) {
             keys.add(item.parse(NixPublicKeys::check));
         }
         return keys;

@@ -24,6 +24,18 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
         dhtTrustedKeys = List.copyOf(dhtTrustedKeys);
     }
 
+    /** Like the generated one, but the token key is never printed (configs get logged). */
+    @Override
+    public String toString() {
+        return "ServerSettings[dataDir=" + dataDir + ", database=" + database + ", hostname=" + hostname
+                + ", standalone=" + standalone + ", dhtPort=" + dhtPort + ", dhtBootstrapHost=" + dhtBootstrapHost
+                + ", dhtBootstrapPort=" + dhtBootstrapPort + ", dhtBootstrap=" + dhtBootstrap + ", dhtNetwork=" + dhtNetwork
+                + ", dhtTrustedKeys=" + dhtTrustedKeys + ", serverPort=" + serverPort + ", deployPort=" + deployPort
+                + ", key=" + (key.isPresent() ? "<hidden>" : "<generated>") + ", defaultRetention=" + defaultRetention
+                + ", defaultPort=" + defaultPort + ", defaultStorage=" + defaultStorage
+                + ", defaultStorageStrategy=" + defaultStorageStrategy + ", gcInterval=" + gcInterval + "]";
+    }
+
     public record HostPort(String host, int port) {
     }
 }

@@ -83,7 +83,7 @@ final class YamlNode {
             return List.of();
         }
         if (!(node instanceof SequenceNode sequence) || !Tag.SEQ.equals(node.getTag())) {
-            throw fail("must be a list of " + whatItems + " (lines starting with \"- \")");
+            throw fail("must be a list of " + whatItems);
         }
         List<YamlNode> items = new ArrayList<>();
         for (Node item : sequence.getValue()) {
@@ -217,7 +217,10 @@ final class YamlNode {
             String value = ConfigMessages.plain(scalar.getValue());
             return isStandardScalar() ? value : "a value tagged " + node.getTag().getValue() + " " + value;
         }
-        return node instanceof SequenceNode ? "a list" : "a mapping";
+        if (node instanceof SequenceNode sequence) {
+            return sequence.getValue().isEmpty() ? "an empty list" : "a list";
+        }
+        return ((MappingNode) node).getValue().isEmpty() ? "an empty mapping" : "a mapping";
     }
 
     private boolean isStandardScalar() {

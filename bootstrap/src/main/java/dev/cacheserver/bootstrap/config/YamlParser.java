@@ -37,10 +37,7 @@ final class YamlParser {
         try {
             return Optional.ofNullable(yaml.compose(new StringReader(withoutBom)));
         } catch (MarkedYAMLException e) {
-            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            String where = mark == null ? "" : "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": ";
-            String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
-            throw ConfigMessages.error(fileLabel, null, "invalid YAML: " + where + oneLine(problem), null, null);
+            throw ConfigMessages.error(fileLabel, null, "invalid YAML: " + describe(e), null, null);
         } catch (YAMLException e) {
             throw ConfigMessages.error(fileLabel, null, "invalid YAML: " + oneLine(e.getMessage()), null, null);
         }
@@ -58,6 +55,32 @@ final class YamlParser {
         // (explicit keys win over merged ones, as YAML specifies).
         options.setMergeOnCompose(true);
         return options;
+    }
+
+    /**
+     * "line 4, column 1: expected ',' or ']', but got <stream end> (while parsing a flow sequence started on
+     * line 3, column 13)". Only SnakeYAML's fixed problem texts and positions are used, never the source snippet.
+     */
+    private static String describe(MarkedYAMLException e) {
+        Mark problemMark = e.getProblemMark();
+        Mark contextMark = e.getContextMark();
+        StringBuilder text = new StringBuilder();
+        if (problemMark != null) {
+            text.append(position(problemMark)).append(": ");
+        }
+        text.append(oneLine(e.getProblem() != null ? e.getProblem() : e.getContext()));
+        if (e.getProblem() != null && e.getContext() != null) {
+            text.append(" (").append(oneLine(e.getContext()));
+            if (contextMark != null) {
+                text.append(" started on ").append(position(contextMark));
+            }
+            text.append(')');
+        }
+        return text.toString();
+    }
+
+    private static String position(Mark mark) {
+        return "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
     }
 
     private static String oneLine(String text) {

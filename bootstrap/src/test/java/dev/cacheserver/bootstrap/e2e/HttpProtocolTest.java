@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class HttpProtocolTest {
     @TempDir
-    Path dir;
+    static Path dir;
     TestServer server;
     String main;
     String secret;

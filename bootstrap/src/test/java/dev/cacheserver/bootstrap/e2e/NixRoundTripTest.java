@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NixRoundTripTest {
     @TempDir
-    Path dir;
+    static Path dir;
     TestServer server;
 
     @BeforeAll

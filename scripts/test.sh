@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests need on a fresh Debian machine, then runs every test
+# (unit, adapter contract, end-to-end with the real nix client) and builds the executable jar.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v nix >/dev/null 2>&1 || need+=(nix-bin)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "test.sh: missing ${need[*]}; run as root or install them (apt-get install ${need[*]})" >&2
+    exit 2
+  fi
+  echo "test.sh: installing ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# The end-to-end tests drive the real nix client as root without a daemon (see shared/specs/nix-client.md).
+unset NIX_REMOTE || true
+
+exec mvn -B -ntp verify "$@"
