@@ -44,9 +44,8 @@ public final class ConfigLoader {
     /** Parses and validates YAML text; {@code source} is used for messages and to resolve relative paths. */
     public static AppConfig parse(String yaml, Optional<Path> source, Map<String, String> env) {
         ConfigContext ctx = ConfigContext.of(source, env);
-        YamlNode root = YamlNode.root(ctx, YamlParser.compose(yaml, ctx.fileLabel())
-                .orElseThrow(() -> ctx.error("config file is empty; write at least a server: or caches: section, "
-                        + "or delete the file to use the built-in default")));
+        // An empty file, one with only comments, or a lone "~" is a mistake rather than "all defaults".
+        YamlNode root = YamlNode.root(ctx, YamlParser.compose(yaml, ctx.fileLabel()).orElse(null));
         if (!root.isPresent()) {
             throw ctx.error("config file is empty; write at least a server: or caches: section, "
                     + "or delete the file to use the built-in default");

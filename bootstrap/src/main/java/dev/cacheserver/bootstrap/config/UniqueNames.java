@@ -1,7 +1,6 @@
 package dev.cacheserver.bootstrap.config;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** Collects the names of one kind of entry (caches, storages of a cache, ...) and rejects a second use of a name. */
@@ -20,9 +19,5 @@ final class UniqueNames {
             throw at.fail("duplicate " + what + " name, already used by " + previous + "; names must be unique");
         }
         return name;
-    }
-
-    List<String> names() {
-        return List.copyOf(firstPath.keySet());
     }
 }

@@ -89,8 +89,4 @@ final class YamlMap {
     String path() {
         return owner.path();
     }
-
-    YamlNode node() {
-        return owner;
-    }
 }

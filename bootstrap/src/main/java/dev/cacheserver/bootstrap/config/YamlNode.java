@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
@@ -50,11 +51,6 @@ final class YamlNode {
 
     ConfigContext context() {
         return ctx;
-    }
-
-    /** The 1-based line of the value, for messages that point at two places (duplicates). */
-    int line() {
-        return node == null ? 0 : node.getStartMark().getLine() + 1;
     }
 
     /** False for a missing key and for an explicit YAML null ({@code key:} with no value, {@code ~}). */
@@ -130,7 +126,7 @@ final class YamlNode {
             }
             throw fail(expectation);
         }
-        if (isScalarWithTag(Tag.STR) && NUMBER_LIKE.matcher(((ScalarNode) node).getValue()).matches()) {
+        if (isQuoted() && NUMBER_LIKE.matcher(((ScalarNode) node).getValue()).matches()) {
             throw fail(expectation + ", written without quotes");
         }
         if (isScalarWithTag(Tag.FLOAT)) {
@@ -153,7 +149,7 @@ final class YamlNode {
         if (isScalarWithTag(Tag.BOOL)) {
             return (Boolean) scalars.construct((ScalarNode) node);
         }
-        if (isScalarWithTag(Tag.STR)) {
+        if (isQuoted() && ((ScalarNode) node).getValue().matches("(?i)true|false|yes|no|on|off")) {
             throw fail("must be true or false, written without quotes");
         }
         throw fail("must be true or false");
@@ -221,6 +217,11 @@ final class YamlNode {
             return sequence.getValue().isEmpty() ? "an empty list" : "a list";
         }
         return ((MappingNode) node).getValue().isEmpty() ? "an empty mapping" : "a mapping";
+    }
+
+    /** A string written in quotes: "5000" rather than 5000, which the original rejected for ports too. */
+    private boolean isQuoted() {
+        return isScalarWithTag(Tag.STR) && ((ScalarNode) node).getScalarStyle() != DumperOptions.ScalarStyle.PLAIN;
     }
 
     private boolean isStandardScalar() {

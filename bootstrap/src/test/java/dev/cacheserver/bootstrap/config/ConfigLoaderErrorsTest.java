@@ -55,6 +55,8 @@ class ConfigLoaderErrorsTest {
                         "caches[0].port: must be an integer from 1 to 65535 (got \"abc\")"),
                 bad("port quoted like the original refused", "server:\n  server-port: \"5000\"\n",
                         "server.server-port: must be an integer from 1 to 65535, written without quotes (got \"5000\")"),
+                bad("port with a leading zero is not octal-guessed", "server:\n  server-port: 08080\n",
+                        "server.server-port: must be an integer from 1 to 65535 (got \"08080\")"),
                 bad("port too large", "server:\n  deploy-port: 70000\n",
                         "server.deploy-port: must be an integer from 1 to 65535 (got 70000)"),
                 bad("port zero", cache("port: 0"), "caches[0].port: must be an integer from 1 to 65535 (got 0)"),
