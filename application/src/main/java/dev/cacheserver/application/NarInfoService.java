@@ -55,11 +55,18 @@ public final class NarInfoService implements GetNarInfoUseCase, PublishNarInfoUs
         NarInfo parsed;
         try {
             parsed = NarInfoText.parse(narInfoText);
-            checkConsistency(urlHash, parsed);
+            checkName(urlHash, parsed);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        NarInfo info = parsed;
+        return publish(parsed);
+    }
+
+    /**
+     * Publishes an already parsed narinfo (the Cachix flow builds one from JSON): the NAR must be stored, its
+     * size and content must match, then the narinfo is signed with the cache key, saved and served.
+     */
+    public CompletionStage<NarInfo> publish(NarInfo info) {
         return store.locate(info.narFile())
                 .thenCompose(location -> verifyContent(info, location.orElseThrow(() -> new InvalidInputException(
                         "the NAR " + info.narFile().url() + " is not in this cache: upload it before its narinfo"))))
@@ -72,11 +79,14 @@ public final class NarInfoService implements GetNarInfoUseCase, PublishNarInfoUs
                 });
     }
 
-    private static void checkConsistency(StorePathHash urlHash, NarInfo info) {
+    private static void checkName(StorePathHash urlHash, NarInfo info) {
         if (!info.storePath().hash().equals(urlHash)) {
             throw new InvalidInputException("StorePath " + info.storePath().fullPath()
                     + " does not match the narinfo name " + urlHash + ".narinfo");
         }
+    }
+
+    private static void checkUncompressedSizes(NarInfo info) {
         if (info.compression() == Compression.NONE) {
             if (!info.fileHash().equals(info.narHash())) {
                 throw new HashMismatchException("FileHash must equal NarHash for an uncompressed NAR (FileHash "
@@ -95,6 +105,11 @@ public final class NarInfoService implements GetNarInfoUseCase, PublishNarInfoUs
      * same content (e.g. {@code nix store sign} adding a signature) is not decompressed again.
      */
     private CompletionStage<Void> verifyContent(NarInfo info, NarLocation location) {
+        try {
+            checkUncompressedSizes(info);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         if (location.size() != info.fileSize()) {
             return CompletableFuture.failedFuture(new HashMismatchException("FileSize mismatch: the narinfo says "
                     + info.fileSize() + " bytes but " + info.narFile().url() + " has " + location.size()));

@@ -5,22 +5,19 @@ import dev.cacheserver.adapters.http.BinaryCacheVerticle;
 import dev.cacheserver.adapters.persistence.SqliteDatabase;
 import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
 import dev.cacheserver.adapters.storage.DecompressingNarContentHasher;
-import dev.cacheserver.adapters.storage.LocalNarStore;
 import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.NarInfoService;
 import dev.cacheserver.application.NarService;
 import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.bootstrap.config.CacheSettings;
-import dev.cacheserver.bootstrap.config.StorageSettings;
-import dev.cacheserver.bootstrap.config.StorageType;
 import dev.cacheserver.domain.auth.Hs256Tokens;
 import dev.cacheserver.domain.model.CacheName;
+import dev.cacheserver.domain.port.NarStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +40,8 @@ public final class CacheServer {
     private final List<RunningCache> caches;
 
     /** A started cache: what it is and how to reach it. */
-    public record RunningCache(CacheSettings settings, CacheProfile profile, NarInfoService narInfos) {
+    public record RunningCache(CacheSettings settings, CacheProfile profile, NarInfoService narInfos, NarService nars,
+                               NarStore store) {
     }
 
     private CacheServer(Vertx vertx, SqliteDatabase database, DecompressingNarContentHasher hasher,
@@ -89,7 +87,7 @@ public final class CacheServer {
         CacheProfile profile = new CacheProfile(new CacheName(settings.name()),
                 settings.access() == CacheSettings.Access.PUBLIC, keys.signingKey(settings), keys.publicUrl(settings),
                 settings.priority());
-        LocalNarStore store = await(LocalNarStore.open(vertx, storageDirectory(settings)));
+        NarStore store = await(new NarStores(vertx).open(settings));
         NarInfoService narInfos = new NarInfoService(profile, new SqliteNarInfoRepository(database), store, hasher);
         int loaded = narInfos.start().toCompletableFuture().get(5, TimeUnit.MINUTES);
         NarService nars = new NarService(store);
@@ -103,19 +101,7 @@ public final class CacheServer {
                     + ":" + settings.port() + " (" + e.getMessage() + ")", e);
         }
         LOG.info("cache {} serves {} paths on {}:{}", settings.name(), loaded, config.server().hostname(), settings.port());
-        return new RunningCache(settings, profile, narInfos);
-    }
-
-    /** The cache's first local storage; several storages and S3 are placed by strategies (storage issue). */
-    private static Path storageDirectory(CacheSettings settings) {
-        StorageSettings storage = settings.storages().stream().filter(s -> s.type() == StorageType.LOCAL).findFirst()
-                .orElseThrow(() -> new StartupException("cache " + settings.name()
-                        + ": S3 storage is not available in this version; configure a local storage"));
-        if (settings.storages().size() > 1) {
-            LOG.warn("cache {}: {} storages configured; this version stores every NAR in '{}'", settings.name(),
-                    settings.storages().size(), storage.name());
-        }
-        return storage.root().resolve(settings.name()).resolve(storage.name());
+        return new RunningCache(settings, profile, narInfos, nars, store);
     }
 
     /** Stops accepting requests, then closes the database. Blocks the calling thread. */
