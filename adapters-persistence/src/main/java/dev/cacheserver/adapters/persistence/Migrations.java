@@ -28,7 +28,10 @@ final class Migrations {
                         created_at       INTEGER NOT NULL,
                         last_accessed_at INTEGER NOT NULL,
                         PRIMARY KEY (cache, hash)
-                    )""")));
+                    )""")),
+            // Reserved while the Cachix API (2) and storage placement (3) are being written; replaced by them.
+            new Migration(2, "reserved for Cachix uploads and tokens", List.of("CREATE TABLE reserved_2 (unused INTEGER)")),
+            new Migration(3, "reserved for storage placement", List.of("CREATE TABLE reserved_3 (unused INTEGER)")));
 
     private Migrations() {
     }
