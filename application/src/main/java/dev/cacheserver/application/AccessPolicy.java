@@ -12,24 +12,32 @@ import java.util.Optional;
  * Decides whether a request may read or write a cache. Reads of public caches need nothing; everything else
  * needs a valid token whose subject is the cache (the original's {@code {"name": cache}} tokens grant write)
  * or an admin token whose subject is {@code *}. Throws AuthenticationException (no or bad token: 401) or
- * PermissionDeniedException (valid token, not enough rights: 403).
+ * PermissionDeniedException (valid token, not enough rights: 403). A token whose id is on the
+ * {@link RevocationList} is refused like an invalid one.
  */
 public final class AccessPolicy {
     public static final String ANY_CACHE = "*";
     private final Hs256Tokens tokens;
     private final Clock clock;
+    private final RevocationList revocations;
 
     public AccessPolicy(Hs256Tokens tokens, Clock clock) {
+        this(tokens, clock, new RevocationList());
+    }
+
+    /** Tokens whose id is in {@code revocations} are refused like invalid ones (401). */
+    public AccessPolicy(Hs256Tokens tokens, Clock clock, RevocationList revocations) {
         this.tokens = tokens;
         this.clock = clock;
+        this.revocations = revocations;
     }
 
     public void check(CacheProfile cache, Permission needed, Optional<String> token) {
         if (needed == Permission.READ && cache.isPublic()) {
             return;
         }
-        TokenClaims claims = tokens.verify(token.orElseThrow(
-                () -> new AuthenticationException("this request needs a token")), clock.instant());
+        TokenClaims claims = verify(token.orElseThrow(
+                () -> new AuthenticationException("this request needs a token")));
         boolean sameCache = claims.subject().equals(cache.name().value());
         boolean admin = claims.subject().equals(ANY_CACHE) && claims.permission() == Permission.ADMIN;
         if (!sameCache && !admin) {
@@ -38,6 +46,55 @@ public final class AccessPolicy {
         if (!claims.permission().allows(needed)) {
             throw new PermissionDeniedException("the token allows " + claims.permission().name().toLowerCase()
                     + " access, this request needs " + needed.name().toLowerCase());
+        }
+    }
+
+    /**
+     * What {@code token} may do on {@code cache}: READ for anyone on a public cache, otherwise the token's
+     * permission when it is valid for this cache. A token that is present but invalid (bad signature,
+     * expired, revoked) fails with AuthenticationException even on a public cache; a private cache without a
+     * token valid for it fails with PermissionDeniedException (AuthenticationException without a token).
+     */
+    public Permission permissionOn(CacheProfile cache, Optional<String> token) {
+        if (token.isEmpty()) {
+            if (cache.isPublic()) {
+                return Permission.READ;
+            }
+            throw new AuthenticationException("cache " + cache.name() + " is private: this request needs a token");
+        }
+        TokenClaims claims = verify(token.get());
+        boolean sameCache = claims.subject().equals(cache.name().value());
+        boolean admin = claims.subject().equals(ANY_CACHE) && claims.permission() == Permission.ADMIN;
+        if (sameCache || admin) {
+            return claims.permission();
+        }
+        if (cache.isPublic()) {
+            return Permission.READ;
+        }
+        throw new PermissionDeniedException("the token is not valid for cache " + cache.name());
+    }
+
+    /** Requires a valid server-wide admin token (subject {@code *}, permission admin). */
+    public void checkAdmin(Optional<String> token) {
+        TokenClaims claims = verify(token.orElseThrow(() -> new AuthenticationException("this request needs a token")));
+        if (!claims.subject().equals(ANY_CACHE) || claims.permission() != Permission.ADMIN) {
+            throw new PermissionDeniedException("this request needs an admin token (cache-server token --admin)");
+        }
+    }
+
+    private TokenClaims verify(String token) {
+        TokenClaims claims = tokens.verify(token, clock.instant());
+        if (claims.tokenId().map(revocations::isRevoked).orElse(false)) {
+            throw new AuthenticationException("token has been revoked");
+        }
+        return claims;
+    }
+
+    /** For server-wide views (e.g. the DHT status): only an admin token for every cache ({@code *}) passes. */
+    public void checkServerAdmin(Optional<String> token) {
+        TokenClaims claims = verify(token.orElseThrow(() -> new AuthenticationException("this request needs a token")));
+        if (!claims.subject().equals(ANY_CACHE) || claims.permission() != Permission.ADMIN) {
+            throw new PermissionDeniedException("this request needs an admin token (cache-server token --admin)");
         }
     }
 

@@ -5,6 +5,7 @@ import dev.cacheserver.domain.narinfo.NarInfo;
 import dev.cacheserver.domain.narinfo.NarInfoText;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,6 +28,10 @@ final class NarInfoIndex {
 
     void remove(StorePathHash hash) {
         entries.remove(hash);
+    }
+
+    Set<StorePathHash> hashes() {
+        return Set.copyOf(entries.keySet());
     }
 
     int size() {

@@ -11,8 +11,10 @@ import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.domain.port.NarLocation;
 import dev.cacheserver.domain.port.NarStore;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The narinfos of one cache: served from an in-memory index that {@link #start()} fills from the repository,
@@ -25,6 +27,15 @@ public final class NarInfoService implements GetNarInfoUseCase, PublishNarInfoUs
     private final NarStore store;
     private final NarContentHasher hasher;
     private final NarInfoIndex index = new NarInfoIndex();
+    private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    /** Told after a narinfo is published (saved and served) or deleted; must not block (e.g. DHT announcements). */
+    public interface Listener {
+        void published(NarInfo info);
+
+        default void deleted(StorePathHash hash) {
+        }
+    }
 
     public NarInfoService(CacheProfile cache, NarInfoRepository repository, NarStore store, NarContentHasher hasher) {
         this.cache = cache;
@@ -48,6 +59,15 @@ public final class NarInfoService implements GetNarInfoUseCase, PublishNarInfoUs
 
     public int size() {
         return index.size();
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    /** The store path hashes served right now (a snapshot), e.g. to announce them to the cluster. */
+    public Set<StorePathHash> hashes() {
+        return index.hashes();
     }
 
     @Override
@@ -74,6 +94,7 @@ public final class NarInfoService implements GetNarInfoUseCase, PublishNarInfoUs
                     NarInfo signed = info.signedBy(cache.signingKey());
                     return repository.save(cache.name(), signed).thenApply(saved -> {
                         index.put(signed);
+                        listeners.forEach(l -> l.published(signed));
                         return signed;
                     });
                 });

@@ -22,6 +22,8 @@ final class Commands {
 
     static int token(List<String> args, Optional<Path> configFile, PrintStream out, PrintStream err) throws Exception {
         String cache = null;
+        String agent = null;
+        String workspace = null;
         boolean admin = false;
         Permission permission = null;
         Duration expires = null;
@@ -33,12 +35,23 @@ final class Commands {
                 case "--help", "-h" -> {
                     out.println("usage: cache-server token --cache NAME [--permission read|write|admin] [--expires DURATION]");
                     out.println("       cache-server token --admin [--expires DURATION]");
+                    out.println("       cache-server token --agent NAME | --workspace NAME [--expires DURATION]");
                     out.println("Prints a token signed with the server key. Without --permission and --expires it is the");
                     out.println("original server's token for the cache ({\"name\": NAME}), which grants write access.");
+                    out.println("--agent: the CACHIX_AGENT_TOKEN of a Cachix Deploy agent; --workspace: the");
+                    out.println("CACHIX_ACTIVATE_TOKEN of a workspace (activate, view). Same format as the original's.");
                     return 0;
                 }
                 case "--cache" -> {
                     cache = require(arg, value);
+                    i++;
+                }
+                case "--agent" -> {
+                    agent = require(arg, value);
+                    i++;
+                }
+                case "--workspace" -> {
+                    workspace = require(arg, value);
                     i++;
                 }
                 case "--admin" -> admin = true;
@@ -66,10 +79,14 @@ final class Commands {
         } catch (IllegalArgumentException e) {
             return Main.usage(err, "token: " + e.getMessage());
         }
-        if (admin == (cache != null)) {
-            return Main.usage(err, "token needs exactly one of --cache NAME or --admin");
+        int subjects = (admin ? 1 : 0) + (cache != null ? 1 : 0) + (agent != null ? 1 : 0) + (workspace != null ? 1 : 0);
+        if (subjects != 1) {
+            return Main.usage(err, "token needs exactly one of --cache NAME, --admin, --agent NAME or --workspace NAME");
         }
         AppConfig config = Main.load(configFile);
+        if (agent != null || workspace != null) {
+            return deployToken(config, agent, workspace, permission, expires, out, err);
+        }
         if (cache != null && findCache(config, cache).isEmpty()) {
             err.println("cache-server: no cache named '" + cache + "' in the configuration");
             return 2;
@@ -80,7 +97,29 @@ final class Commands {
         // Plain {"name": cache} tokens stay deterministic, like the original's; others get an id for revocation.
         String id = perm == Permission.WRITE && expiry == null ? null : UUID.randomUUID().toString();
         Hs256Tokens tokens = new Hs256Tokens(new KeyRing(config).tokenKey());
-        out.println(tokens.issue(new TokenClaims(subject, perm, expiry, id)));
+        TokenClaims claims = new TokenClaims(subject, perm, expiry, id);
+        TokenCommands.record(config, claims);
+        out.println(tokens.issue(claims));
+        return 0;
+    }
+
+    /** A Cachix Deploy token: {@code {"name": agent-or-workspace}} like the original's, or scoped/expiring. */
+    private static int deployToken(AppConfig config, String agent, String workspace, Permission permission,
+                                   Duration expires, PrintStream out, PrintStream err) throws Exception {
+        boolean known = agent != null ? config.agents().stream().anyMatch(a -> a.name().equals(agent))
+                : config.workspaces().stream().anyMatch(w -> w.name().equals(workspace));
+        if (!known) {
+            err.println("cache-server: no " + (agent != null ? "agent named '" + agent : "workspace named '" + workspace)
+                    + "' in the configuration");
+            return 2;
+        }
+        Permission perm = permission == null ? Permission.WRITE : permission;
+        Instant expiry = expires == null ? null : Instant.now().plus(expires);
+        String id = perm == Permission.WRITE && expiry == null ? null : UUID.randomUUID().toString();
+        Hs256Tokens tokens = new Hs256Tokens(new KeyRing(config).tokenKey());
+        TokenClaims claims = new TokenClaims(agent != null ? agent : workspace, perm, expiry, id);
+        TokenCommands.record(config, claims);
+        out.println(tokens.issue(claims));
         return 0;
     }
 

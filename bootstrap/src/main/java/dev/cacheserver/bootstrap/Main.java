@@ -32,8 +32,13 @@ public final class Main {
                                        the same token the original server printed)
                     [--permission read|write|admin] [--expires DURATION, e.g. 90d or 12h]
               token --admin            print an admin token valid for every cache
+              token --agent NAME       print a Cachix Deploy agent's token (CACHIX_AGENT_TOKEN)
+              token --workspace NAME   print a workspace's token (CACHIX_ACTIVATE_TOKEN)
+              revoke-token ID          revoke a token by id (tokens with --permission or --expires have one)
+              list-tokens              list the tokens issued with an id
               public-key --cache NAME  print the cache's public signing key (trusted-public-keys value)
               check-config             validate the configuration and exit (0 valid, 2 invalid)
+              storage-usage [--cache NAME]  NAR files and bytes per storage of each cache
 
             options:
               --config FILE            configuration file (YAML)
@@ -72,10 +77,16 @@ public final class Main {
                     return Serve.run(load(configFile));
                 case "token":
                     return Commands.token(rest, configFile, out, err);
+                case "revoke-token":
+                    return TokenCommands.revoke(rest, configFile, out, err);
+                case "list-tokens":
+                    return TokenCommands.list(rest, configFile, out, err);
                 case "public-key":
                     return Commands.publicKey(rest, configFile, out, err);
                 case "check-config":
                     return Commands.checkConfig(rest, configFile, out, err);
+                case "storage-usage":
+                    return StorageUsageCommand.run(rest, configFile, out, err);
                 default:
                     return usage(err, "unknown command '" + command + "'");
             }

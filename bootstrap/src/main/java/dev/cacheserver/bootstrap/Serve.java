@@ -16,9 +16,6 @@ final class Serve {
         long started = System.nanoTime();
         LOG.info("configuration: {}", config.source().map(p -> p.toString())
                 .orElse("none found, using the embedded default (one public cache 'main' on port 8080)"));
-        if (!config.server().standalone()) {
-            LOG.warn("cluster mode (standalone: false) is not available in this version; running standalone");
-        }
         CacheServer server = CacheServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

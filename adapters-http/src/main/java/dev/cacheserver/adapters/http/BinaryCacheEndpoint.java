@@ -6,12 +6,33 @@ import dev.cacheserver.application.GetNarInfoUseCase;
 import dev.cacheserver.application.LocateNarUseCase;
 import dev.cacheserver.application.PublishNarInfoUseCase;
 import dev.cacheserver.application.UploadNarUseCase;
+import dev.cacheserver.application.cachix.MultipartUploads;
 
 /**
  * Everything one cache's HTTP server needs: the cache, its use cases, the access policy, and where to listen.
- * {@code maxNarBytes} bounds one NAR upload.
+ * {@code maxNarBytes} bounds one NAR upload. {@code peers} (null: none) serves misses from cluster peers.
+ * {@code partUploads} (null: none) receives the Cachix upload URLs' part PUTs on this port.
  */
 public record BinaryCacheEndpoint(CacheProfile cache, GetNarInfoUseCase narInfos, PublishNarInfoUseCase publisher,
                                   UploadNarUseCase uploads, LocateNarUseCase nars, AccessPolicy access,
-                                  String host, int port, long maxNarBytes) {
+                                  String host, int port, long maxNarBytes, PeerFallback peers,
+                                  MultipartUploads partUploads) {
+
+    public BinaryCacheEndpoint(CacheProfile cache, GetNarInfoUseCase narInfos, PublishNarInfoUseCase publisher,
+                               UploadNarUseCase uploads, LocateNarUseCase nars, AccessPolicy access,
+                               String host, int port, long maxNarBytes) {
+        this(cache, narInfos, publisher, uploads, nars, access, host, port, maxNarBytes, null, null);
+    }
+
+    /** The same endpoint with misses served from cluster peers. */
+    public BinaryCacheEndpoint withPeers(PeerFallback fallback) {
+        return new BinaryCacheEndpoint(cache, narInfos, publisher, uploads, nars, access, host, port, maxNarBytes,
+                fallback, partUploads);
+    }
+
+    /** The same endpoint also receiving Cachix multipart part uploads. */
+    public BinaryCacheEndpoint withPartUploads(MultipartUploads multipart) {
+        return new BinaryCacheEndpoint(cache, narInfos, publisher, uploads, nars, access, host, port, maxNarBytes,
+                peers, multipart);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.cacheserver.adapters.http;
 
 import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.cachix.PartGrant;
 import dev.cacheserver.domain.auth.Permission;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.error.PayloadTooLargeException;
@@ -37,6 +38,8 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
     private static final CharSequence CACHE_INFO_TYPE = HttpHeaders.createOptimized("text/x-nix-cache-info");
     private static final CharSequence NAR_TYPE = HttpHeaders.createOptimized("application/x-nix-nar");
     private static final CharSequence TEXT_TYPE = HttpHeaders.createOptimized("text/plain; charset=utf-8");
+    private static final CharSequence JSON_TYPE = HttpHeaders.createOptimized("application/json");
+    private static final String DHT_STATUS_PATH = "/api/v1/dht/status";
     private static final CharSequence BYTES = HttpHeaders.createOptimized("bytes");
     private static final int NARINFO_PATH_LENGTH = 1 + StorePathHash.LENGTH + ".narinfo".length();
     private static final int SMALL_BODY_LIMIT = 64 * 1024;
@@ -46,12 +49,17 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
     private final CacheProfile cache;
     private final Context context;
     private final Buffer cacheInfo;
+    private final PeerNarRelay peerNars;
+    private final UploadPartRequestHandler partUploads;
 
     BinaryCacheRequestHandler(BinaryCacheEndpoint endpoint, Context context) {
         this.endpoint = endpoint;
         this.cache = endpoint.cache();
         this.context = context;
         this.cacheInfo = Buffer.buffer(cache.nixCacheInfo());
+        this.peerNars = endpoint.peers() == null ? null : new PeerNarRelay(endpoint.peers(), endpoint.uploads(), context);
+        this.partUploads = endpoint.partUploads() == null ? null
+                : new UploadPartRequestHandler(endpoint.partUploads(), cache.name(), context);
     }
 
     @Override
@@ -65,6 +73,10 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
 
     private void route(HttpServerRequest request) {
         String path = request.path();
+        if (partUploads != null && path.startsWith(PartGrant.PATH_PREFIX)) {
+            partUploads.handle(request);
+            return;
+        }
         HttpMethod method = request.method();
         boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
         if (path.length() == NARINFO_PATH_LENGTH && path.endsWith(".narinfo")
@@ -85,6 +97,8 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
             } else {
                 methodNotAllowed(request, "GET, HEAD, PUT");
             }
+        } else if (path.equals(DHT_STATUS_PATH) && read) {
+            dhtStatus(request);
         } else if (path.equals("/nix-cache-info")) {
             if (read) {
                 endpoint.access().check(cache, Permission.READ, token(request));
@@ -107,9 +121,34 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
         Optional<byte[]> info = endpoint.narInfos().lookup(hash);
         if (info.isPresent()) {
             send(request, 200, NARINFO_TYPE, Buffer.buffer(info.get()));
+        } else if (endpoint.peers() != null) {
+            // A local miss asks the cluster: bounded, verified, answered 404 when no trusted peer has it.
+            future(endpoint.peers().useCase().lookup(hash)).onComplete(peer -> {
+                if (peer.succeeded() && peer.result().isPresent()) {
+                    send(request, 200, NARINFO_TYPE, Buffer.buffer(peer.result().get()));
+                } else {
+                    send(request, 404, TEXT_TYPE, Buffer.buffer("no such path in cache " + cache.name() + "\n"));
+                }
+            });
         } else {
             send(request, 404, TEXT_TYPE, Buffer.buffer("no such path in cache " + cache.name() + "\n"));
         }
+    }
+
+    /** {@code GET /api/v1/dht/status}: the cluster view, for server admins only. */
+    private void dhtStatus(HttpServerRequest request) {
+        endpoint.access().checkServerAdmin(token(request));
+        if (endpoint.peers() == null) {
+            send(request, 404, TEXT_TYPE, Buffer.buffer("cluster fallback is not configured for this cache\n"));
+            return;
+        }
+        future(endpoint.peers().useCase().status()).onComplete(status -> {
+            if (status.failed()) {
+                fail(request, status.cause());
+            } else {
+                send(request, 200, JSON_TYPE, ClusterStatusJson.render(cache.name().value(), status.result()).toBuffer());
+            }
+        });
     }
 
     private void getNar(HttpServerRequest request, String fileName) {
@@ -126,6 +165,10 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
             request.resume();
             if (result.failed()) {
                 fail(request, result.cause());
+            } else if (result.result().isEmpty() && endpoint.peers() != null
+                    && endpoint.peers().useCase().locateNar(file).isPresent()) {
+                peerNars.serve(request, file, endpoint.peers().useCase().locateNar(file).get())
+                        .onFailure(e -> fail(request, e));
             } else if (result.result().isEmpty()) {
                 send(request, 404, TEXT_TYPE, Buffer.buffer("no such NAR in cache " + cache.name() + "\n"));
             } else {
@@ -140,8 +183,7 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
             response.setStatusCode(302).putHeader(HttpHeaders.LOCATION, redirect.uri().toString()).end();
             return;
         }
-        NarLocation.LocalFile local = (NarLocation.LocalFile) location;
-        long size = local.size();
+        long size = location.size();
         Optional<ByteRange> range;
         try {
             range = ByteRange.parse(request.getHeader("Range"), size);
@@ -166,6 +208,11 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
             response.end();
             return;
         }
+        if (location instanceof NarLocation.Streamed streamed) {
+            StreamedNarResponse.send(context, response, streamed, offset, length, e -> fail(request, e));
+            return;
+        }
+        NarLocation.LocalFile local = (NarLocation.LocalFile) location;
         response.sendFile(local.path().toString(), offset, length).onFailure(e -> {
             // Headers are gone already; the client sees a short body and retries with Range.
             LOG.debug("sending {} failed: {}", local.path(), e.toString());

@@ -29,9 +29,96 @@ final class Migrations {
                         last_accessed_at INTEGER NOT NULL,
                         PRIMARY KEY (cache, hash)
                     )""")),
-            // Reserved while the Cachix API (2) and storage placement (3) are being written; replaced by them.
-            new Migration(2, "reserved for Cachix uploads and tokens", List.of("CREATE TABLE reserved_2 (unused INTEGER)")),
-            new Migration(3, "reserved for storage placement", List.of("CREATE TABLE reserved_3 (unused INTEGER)")));
+            new Migration(2, "Cachix uploads, tokens, registered keys and pins", List.of("""
+                    CREATE TABLE upload_session (
+                        nar_id      TEXT    NOT NULL PRIMARY KEY,
+                        upload_id   TEXT    NOT NULL,
+                        cache       TEXT    NOT NULL,
+                        compression TEXT    NOT NULL,
+                        created_at  INTEGER NOT NULL,
+                        expires_at  INTEGER NOT NULL
+                    )""",
+                    "CREATE INDEX upload_session_by_expiry ON upload_session (expires_at)",
+                    """
+                    CREATE TABLE upload_part (
+                        nar_id      TEXT    NOT NULL REFERENCES upload_session (nar_id) ON DELETE CASCADE,
+                        part_number INTEGER NOT NULL CHECK (part_number >= 1),
+                        md5         TEXT    NOT NULL,
+                        size        INTEGER NOT NULL CHECK (size >= 0),
+                        PRIMARY KEY (nar_id, part_number)
+                    )""",
+                    """
+                    CREATE TABLE token (
+                        id          TEXT    NOT NULL PRIMARY KEY,
+                        subject     TEXT    NOT NULL,
+                        permission  TEXT    NOT NULL,
+                        expires_at  INTEGER,
+                        issued_at   INTEGER NOT NULL,
+                        revoked_at  INTEGER
+                    )""",
+                    """
+                    CREATE TABLE cache_key (
+                        cache         TEXT    NOT NULL,
+                        public_key    TEXT    NOT NULL,
+                        registered_at INTEGER NOT NULL,
+                        PRIMARY KEY (cache, public_key)
+                    )""",
+                    """
+                    CREATE TABLE pin (
+                        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                        cache       TEXT    NOT NULL,
+                        name        TEXT    NOT NULL,
+                        store_path  TEXT    NOT NULL,
+                        artifacts   TEXT    NOT NULL,
+                        keep_kind   TEXT    NOT NULL,
+                        keep_amount INTEGER NOT NULL,
+                        created_at  INTEGER NOT NULL
+                    )""",
+                    "CREATE INDEX pin_by_cache ON pin (cache, name)")),
+            new Migration(3, "storage placement: which storage holds each NAR, usage per storage, round-robin position",
+                    List.of("""
+                    CREATE TABLE nar_placement (
+                        cache      TEXT    NOT NULL,
+                        file_name  TEXT    NOT NULL,
+                        storage    TEXT    NOT NULL,
+                        size       INTEGER NOT NULL CHECK (size >= 0),
+                        created_at INTEGER NOT NULL,
+                        PRIMARY KEY (cache, file_name)
+                    )""", """
+                    CREATE TABLE storage_usage (
+                        cache   TEXT    NOT NULL,
+                        storage TEXT    NOT NULL,
+                        bytes   INTEGER NOT NULL CHECK (bytes >= 0),
+                        files   INTEGER NOT NULL CHECK (files >= 0),
+                        PRIMARY KEY (cache, storage)
+                    )""", """
+                    CREATE TABLE placement_state (
+                        cache             TEXT NOT NULL PRIMARY KEY,
+                        last_placement    TEXT NOT NULL
+                    )""")),
+            new Migration(4, "Cachix Deploy: deployments and their log lines", List.of("""
+                    CREATE TABLE deployment (
+                        id               TEXT    NOT NULL PRIMARY KEY,
+                        agent            TEXT    NOT NULL,
+                        idx              INTEGER NOT NULL CHECK (idx >= 1),
+                        store_path       TEXT    NOT NULL,
+                        rollback_scripts TEXT    NOT NULL,
+                        status           TEXT    NOT NULL,
+                        created_on       TEXT    NOT NULL,
+                        started_on       TEXT,
+                        finished_on      TEXT,
+                        closure_size     INTEGER CHECK (closure_size >= 0),
+                        UNIQUE (agent, idx)
+                    )""",
+                    "CREATE INDEX deployment_by_agent_status ON deployment (agent, status, idx)",
+                    """
+                    CREATE TABLE deployment_log (
+                        deployment TEXT    NOT NULL REFERENCES deployment (id) ON DELETE CASCADE,
+                        seq        INTEGER NOT NULL,
+                        line       TEXT    NOT NULL,
+                        time       TEXT    NOT NULL,
+                        PRIMARY KEY (deployment, seq)
+                    )""")));
 
     private Migrations() {
     }

@@ -6,9 +6,15 @@ import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlResult;
 import io.vertx.sqlclient.Tuple;
+import dev.cacheserver.domain.retention.PathUsage;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,6 +55,9 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
             SELECT j.value FROM json_each(?) AS j
             WHERE NOT EXISTS (SELECT 1 FROM narinfo AS n WHERE n.cache = ? AND n.hash = j.value)""";
     private static final String DELETE = "DELETE FROM narinfo WHERE cache = ? AND hash = ?";
+    private static final String TOUCH =
+            "UPDATE narinfo SET last_accessed_at = MAX(last_accessed_at, ?) WHERE cache = ? AND hash = ?";
+    private static final String FIND_USAGE = "SELECT hash, refs, last_accessed_at FROM narinfo WHERE cache = ?";
 
     private final SqliteDatabase db;
     private final Clock clock;
@@ -104,6 +113,36 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
         return stage(() -> "delete narinfo " + hash + " in " + cache, db.writer().preparedQuery(DELETE)
                 .execute(Tuple.of(cache.value(), hash.value()))
                 .map(result -> result.rowCount() > 0));
+    }
+
+    @Override
+    public CompletionStage<Void> touch(CacheName cache, Map<StorePathHash, Instant> accessedAt) {
+        if (accessedAt.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<Tuple> batch = new ArrayList<>(accessedAt.size());
+        accessedAt.forEach((hash, at) -> batch.add(Tuple.of(at.toEpochMilli(), cache.value(), hash.value())));
+        return stage(() -> "record access times in " + cache, db.inWriteTransaction(
+                conn -> conn.preparedQuery(TOUCH).executeBatch(batch).mapEmpty()));
+    }
+
+    @Override
+    public CompletionStage<List<PathUsage>> findUsage(CacheName cache) {
+        return stage(() -> "load path usage of " + cache, db.readers().preparedQuery(FIND_USAGE)
+                .collecting(Collectors.mapping(SqliteNarInfoRepository::usage, Collectors.toUnmodifiableList()))
+                .execute(Tuple.of(cache.value()))
+                .map(SqlResult::value));
+    }
+
+    private static PathUsage usage(Row row) {
+        Set<StorePathHash> refs = new HashSet<>();
+        String text = row.getString(1);
+        if (text != null && !text.isBlank()) {
+            for (String ref : text.trim().split(" +")) {
+                refs.add(new StorePathHash(ref.substring(0, StorePathHash.LENGTH)));
+            }
+        }
+        return new PathUsage(new StorePathHash(row.getString(0)), refs, Instant.ofEpochMilli(row.getLong(2)));
     }
 
     /** Store path hashes are nix32 (letters and digits only), so they need no JSON escaping. */

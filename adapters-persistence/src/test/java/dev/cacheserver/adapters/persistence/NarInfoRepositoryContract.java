@@ -83,6 +83,26 @@ public abstract class NarInfoRepositoryContract {
     }
 
     @Test
+    void touchRaisesAccessTimesAndUsageListsReferences() {
+        await(repository.save(MAIN, FULL));
+        await(repository.save(MAIN, MINIMAL));
+        java.time.Instant later = java.time.Instant.now().plus(java.time.Duration.ofDays(3));
+        java.time.Instant earlier = java.time.Instant.parse("2001-01-01T00:00:00Z");
+        await(repository.touch(MAIN, java.util.Map.of(FULL.storePath().hash(), later,
+                MINIMAL.storePath().hash(), earlier,
+                new dev.cacheserver.domain.model.StorePathHash("0".repeat(32)), later)));
+        java.util.Map<dev.cacheserver.domain.model.StorePathHash, dev.cacheserver.domain.retention.PathUsage> usage =
+                new java.util.HashMap<>();
+        await(repository.findUsage(MAIN)).forEach(u -> usage.put(u.hash(), u));
+        assertEquals(2, usage.size(), "a touch of an unknown path creates nothing");
+        assertEquals(later.toEpochMilli(), usage.get(FULL.storePath().hash()).lastAccess().toEpochMilli());
+        assertTrue(usage.get(MINIMAL.storePath().hash()).lastAccess().isAfter(earlier), "never lowered");
+        assertEquals(java.util.Set.of(FULL.references().get(0).hash(), FULL.references().get(1).hash()),
+                usage.get(FULL.storePath().hash()).references());
+        assertTrue(await(repository.findUsage(OTHER)).isEmpty());
+    }
+
+    @Test
     void savedNarInfoRoundTripsEveryField() {
         assertEquals(2, FULL.references().size());
         assertNotNull(FULL.deriver());

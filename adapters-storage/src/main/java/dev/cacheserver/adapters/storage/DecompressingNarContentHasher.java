@@ -1,19 +1,26 @@
 package dev.cacheserver.adapters.storage;
 
-import dev.cacheserver.domain.error.StorageException;
 import dev.cacheserver.domain.model.Compression;
 import dev.cacheserver.domain.port.NarContentHasher;
 import dev.cacheserver.domain.port.NarLocation;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import java.util.concurrent.CompletableFuture;
+import dev.cacheserver.domain.error.UnavailableException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link NarContentHasher} for local files: streams the file through its decompressor into SHA-256
- * ({@link NarStreamDigest}), never holding the NAR in memory.
+ * A {@link NarContentHasher} for every {@link NarLocation}: streams the local file, the relayed S3 object or
+ * the presigned URL through its decompressor into SHA-256 ({@link NarStreamDigest}), never holding the NAR in
+ * memory.
  *
  * <p>Threading: hashing is CPU-bound and slow for xz (about 20 MB/s), so it runs on a small shared worker
  * pool of its own ({@value #POOL_NAME}) rather than on the Vert.x worker pool that file I/O needs. Calls
@@ -25,7 +32,11 @@ public final class DecompressingNarContentHasher implements NarContentHasher {
     // A 1 GB xz NAR takes about a minute; the default 60 s limit would flood the log with blocked-thread warnings.
     private static final long MAX_EXECUTE_MINUTES = 60;
 
+    // Longer than any S3 or HTTP hiccup that retries would cover; a stalled read fails the publish instead of hanging.
+    private static final long STREAM_TIMEOUT_MILLIS = 120_000;
+
     private final WorkerExecutor executor;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
 
     public DecompressingNarContentHasher(Vertx vertx) {
         this(vertx, DEFAULT_THREADS);
@@ -41,10 +52,35 @@ public final class DecompressingNarContentHasher implements NarContentHasher {
             return executor.executeBlocking(() -> NarStreamDigest.of(local.path(), compression), false)
                     .toCompletionStage();
         }
-        UnsupportedOperationException why =
-                new UnsupportedOperationException("NarLocation." + location.getClass().getSimpleName());
-        return CompletableFuture.failedFuture(
-                new StorageException("cannot hash a NAR behind a redirect (not supported)", why));
+        if (location instanceof NarLocation.Streamed streamed) {
+            // Subscribed on the worker, so the stream's demand is driven by the decompressor reading it.
+            return executor.executeBlocking(() -> NarStreamDigest.of(
+                    new PublisherInputStream(streamed.source().open(0, streamed.size()), STREAM_TIMEOUT_MILLIS),
+                    "stream", compression), false).toCompletionStage();
+        }
+        NarLocation.Redirect redirect = (NarLocation.Redirect) location;
+        return executor.executeBlocking(() -> NarStreamDigest.of(get(redirect.uri()), "at a presigned URL",
+                compression), false).toCompletionStage();
+    }
+
+    /** A plain GET of a presigned URL (S3 with redirects): the server reads the NAR the way a client would. */
+    private InputStream get(URI uri) throws InterruptedException {
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(1)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new UnavailableException("cannot read the stored NAR; retry later", e);
+        }
+        if (response.statusCode() != 200) {
+            try (InputStream ignored = response.body()) {
+                // drained and closed
+            } catch (IOException e) {
+                // the status is the news
+            }
+            throw new UnavailableException("GET of a stored NAR answered " + response.statusCode() + "; retry later");
+        }
+        return response.body();
     }
 
     /** Releases this instance's share of the worker pool. */

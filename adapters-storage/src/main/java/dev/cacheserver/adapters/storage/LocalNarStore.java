@@ -16,6 +16,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -33,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * Usage is counted once at {@link #open} and then tracked in memory. Files written into the directory by
  * anything other than this store are not counted until the next open.
  */
-public final class LocalNarStore implements NarStore {
+public final class LocalNarStore implements NarStore, ListableNarStore {
     static final String SPOOL_DIRECTORY = ".spool";
     private static final Logger LOG = LoggerFactory.getLogger(LocalNarStore.class);
     // Same-name publish and delete must not interleave, or usage drifts; 64 stripes keep unrelated NARs apart.
@@ -142,6 +144,23 @@ public final class LocalNarStore implements NarStore {
     @Override
     public CompletionStage<StorageUsage> usage() {
         return CompletableFuture.completedFuture(new StorageUsage(bytes.get(), files.get()));
+    }
+
+    /** Every NAR file in the directory and its size, read on a worker thread. */
+    @Override
+    public CompletionStage<Map<NarFile, Long>> listNars() {
+        return vertx.executeBlocking(() -> {
+            Map<NarFile, Long> nars = new HashMap<>();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+                for (Path entry : entries) {
+                    String name = entry.getFileName().toString();
+                    if (isNarFileName(name) && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+                        nars.put(NarFile.parseFileName(name), Files.size(entry));
+                    }
+                }
+            }
+            return nars;
+        }, false).recover(e -> Future.failedFuture(StorageFailures.wrap("cannot list " + root, e))).toCompletionStage();
     }
 
     private boolean publishBlocking(Path spool, Path target) throws IOException {

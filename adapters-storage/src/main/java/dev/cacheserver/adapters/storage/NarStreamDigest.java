@@ -42,6 +42,15 @@ final class NarStreamDigest {
         }
     }
 
+    /** The same over any stream (a NAR read from S3 or a URL); {@code what} names it in errors. */
+    static NarDigest of(InputStream stream, String what, Compression compression) {
+        try (InputStream in = stream) {
+            return digest(new SourceStream(in), compression);
+        } catch (IOException e) {
+            throw new StorageException("cannot read NAR " + what + ": " + e, e);
+        }
+    }
+
     private static NarDigest digest(SourceStream source, Compression compression) {
         MessageDigest sha256 = sha256();
         byte[] buffer = new byte[BUFFER_SIZE];

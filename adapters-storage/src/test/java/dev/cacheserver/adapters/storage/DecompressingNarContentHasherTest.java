@@ -149,10 +149,12 @@ class DecompressingNarContentHasherTest {
     }
 
     @Test
-    void redirectsAreNotSupported() throws Exception {
-        NarLocation redirect = new NarLocation.Redirect(URI.create("https://s3.example/nar/x.nar.zst"), 10);
+    void anUnreachableRedirectIsUnavailableNotAHashMismatch() throws Exception {
+        // Port 9 (discard) on loopback: nothing listens, the connection is refused.
+        NarLocation redirect = new NarLocation.Redirect(URI.create("http://127.0.0.1:9/nar/x.nar.zst"), 10);
 
-        assertInstanceOf(StorageException.class, failureOf(hasher.digest(redirect, Compression.ZSTD)));
+        assertInstanceOf(dev.cacheserver.domain.error.UnavailableException.class,
+                failureOf(hasher.digest(redirect, Compression.ZSTD)));
     }
 
     // --- helpers

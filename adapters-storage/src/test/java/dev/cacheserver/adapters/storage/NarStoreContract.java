@@ -63,10 +63,9 @@ abstract class NarStoreContract {
 
         await(store.publish(spool, file));
 
-        NarLocation.LocalFile location = assertInstanceOf(NarLocation.LocalFile.class,
-                await(store.locate(file)).orElseThrow());
+        NarLocation location = await(store.locate(file)).orElseThrow();
         assertEquals(content.length, location.size());
-        assertArrayEquals(content, Files.readAllBytes(location.path()));
+        assertArrayEquals(content, read(location));
         assertFalse(Files.exists(spool), "the spool file is gone after publish");
     }
 
@@ -86,7 +85,7 @@ abstract class NarStoreContract {
         await(store.publish(second, file));
 
         NarLocation location = await(store.locate(file)).orElseThrow();
-        assertArrayEquals(original, Files.readAllBytes(((NarLocation.LocalFile) location).path()));
+        assertArrayEquals(original, read(location));
         assertFalse(Files.exists(second));
         assertEquals(new StorageUsage(original.length, 1), await(store.usage()));
     }
@@ -189,6 +188,28 @@ abstract class NarStoreContract {
     }
 
     // --- helpers
+
+    /** The bytes behind any location: the file, the relayed stream, or a GET of the redirect URL. */
+    static byte[] read(NarLocation location) throws Exception {
+        if (location instanceof NarLocation.LocalFile local) {
+            return Files.readAllBytes(local.path());
+        }
+        if (location instanceof NarLocation.Streamed streamed) {
+            return read(streamed, 0, streamed.size());
+        }
+        NarLocation.Redirect redirect = (NarLocation.Redirect) location;
+        java.net.http.HttpResponse<byte[]> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(redirect.uri()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, response.statusCode(), "GET " + redirect.uri());
+        return response.body();
+    }
+
+    static byte[] read(NarLocation.Streamed streamed, long offset, long length) throws Exception {
+        try (java.io.InputStream in = new PublisherInputStream(streamed.source().open(offset, length), 10_000)) {
+            return in.readAllBytes();
+        }
+    }
 
     Path spool(byte[] content) throws Exception {
         Path spool = await(store.createSpoolFile());

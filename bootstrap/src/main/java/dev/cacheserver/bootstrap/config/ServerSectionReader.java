@@ -16,7 +16,7 @@ final class ServerSectionReader {
     static final List<String> KEYS = List.of("data-dir", "database", "hostname", "standalone", "dht-port",
             "dht-bootstrap-host", "dht-bootstrap-port", "dht-bootstrap", "dht-network", "dht-trusted-keys",
             "server-port", "deploy-port", "key", "default-retention", "default-port", "default-storage",
-            "default-storage-strategy", "gc-interval");
+            "default-storage-strategy", "gc-interval", "dht-pull-through");
 
     static final String DEFAULT_HOSTNAME = "0.0.0.0";
     static final int DEFAULT_DHT_PORT = 4222;
@@ -70,7 +70,8 @@ final class ServerSectionReader {
                 map.has("default-storage-strategy")
                         ? map.get("default-storage-strategy").oneOf(Choices.STRATEGIES)
                         : StorageStrategyName.ROUND_ROBIN,
-                gcInterval.isPresent() ? ConfigValues.interval(gcInterval) : DEFAULT_GC_INTERVAL);
+                gcInterval.isPresent() ? ConfigValues.interval(gcInterval) : DEFAULT_GC_INTERVAL,
+                !map.has("dht-pull-through") || map.get("dht-pull-through").bool());
     }
 
     /** {@code server.data-dir}, else {@code $XDG_DATA_HOME/cache-server}. */

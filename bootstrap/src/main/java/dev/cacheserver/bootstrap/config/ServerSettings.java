@@ -11,14 +11,15 @@ import java.util.Optional;
  * {@code defaultRetention} empty means keep forever. {@code dhtBootstrap} is the complete list of bootstrap nodes
  * (the {@code dht-bootstrap} entries plus {@code dht-bootstrap-host:dht-bootstrap-port} when those keys are written
  * or when there is no list); {@code dhtNetwork} is the OpenDHT network id, never 0 (the public network);
- * {@code dhtTrustedKeys} are Nix public keys {@code name:base64}.
+ * {@code dhtTrustedKeys} are Nix public keys {@code name:base64}. {@code dhtPullThrough}: a NAR streamed from a
+ * cluster peer is also stored here and its narinfo published in the cache that served it.
  */
 public record ServerSettings(Path dataDir, Path database, String hostname, boolean standalone, int dhtPort,
                              String dhtBootstrapHost, int dhtBootstrapPort, List<HostPort> dhtBootstrap,
                              long dhtNetwork, List<String> dhtTrustedKeys, int serverPort, int deployPort,
                              Optional<String> key, Optional<Duration> defaultRetention, int defaultPort,
                              StorageType defaultStorage, StorageStrategyName defaultStorageStrategy,
-                             Duration gcInterval) {
+                             Duration gcInterval, boolean dhtPullThrough) {
     public ServerSettings {
         dhtBootstrap = List.copyOf(dhtBootstrap);
         dhtTrustedKeys = List.copyOf(dhtTrustedKeys);
@@ -33,7 +34,8 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
                 + ", dhtTrustedKeys=" + dhtTrustedKeys + ", serverPort=" + serverPort + ", deployPort=" + deployPort
                 + ", key=" + (key.isPresent() ? "<hidden>" : "<generated>") + ", defaultRetention=" + defaultRetention
                 + ", defaultPort=" + defaultPort + ", defaultStorage=" + defaultStorage
-                + ", defaultStorageStrategy=" + defaultStorageStrategy + ", gcInterval=" + gcInterval + "]";
+                + ", defaultStorageStrategy=" + defaultStorageStrategy + ", gcInterval=" + gcInterval
+                + ", dhtPullThrough=" + dhtPullThrough + "]";
     }
 
     public record HostPort(String host, int port) {

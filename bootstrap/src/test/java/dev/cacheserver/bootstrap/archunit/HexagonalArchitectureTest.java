@@ -27,7 +27,9 @@ class HexagonalArchitectureTest {
     @ArchTest
     static final ArchRule hexagon = onionArchitecture()
             .domainModels("dev.cacheserver.domain.model..", "dev.cacheserver.domain.narinfo..",
-                    "dev.cacheserver.domain.signing..", "dev.cacheserver.domain.auth..", "dev.cacheserver.domain.error..")
+                    "dev.cacheserver.domain.signing..", "dev.cacheserver.domain.auth..", "dev.cacheserver.domain.error..",
+                    "dev.cacheserver.domain.retention..", "dev.cacheserver.domain.storage..",
+                    "dev.cacheserver.domain.upload..", "dev.cacheserver.domain.deploy..")
             .domainServices("dev.cacheserver.domain.port..")
             .applicationServices("dev.cacheserver.application..")
             .adapter("http", "dev.cacheserver.adapters.http..")

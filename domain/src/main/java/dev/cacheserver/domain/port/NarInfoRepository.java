@@ -3,8 +3,11 @@ package dev.cacheserver.domain.port;
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
+import dev.cacheserver.domain.retention.PathUsage;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -28,4 +31,13 @@ public interface NarInfoRepository {
 
     /** True when something was deleted. */
     CompletionStage<Boolean> delete(CacheName cache, StorePathHash hash);
+
+    /**
+     * Records reads: raises the last-access time of each path to the given instant (never lowers it), in one
+     * transaction. Paths that no longer exist are ignored. A save counts as an access by itself.
+     */
+    CompletionStage<Void> touch(CacheName cache, Map<StorePathHash, Instant> accessedAt);
+
+    /** Hash, references and last access of every path of {@code cache}, for garbage collection. */
+    CompletionStage<List<PathUsage>> findUsage(CacheName cache);
 }

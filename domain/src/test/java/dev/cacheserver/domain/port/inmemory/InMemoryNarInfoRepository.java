@@ -2,7 +2,11 @@ package dev.cacheserver.domain.port.inmemory;
 
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.StorePathHash;
+import dev.cacheserver.domain.model.StorePath;
 import dev.cacheserver.domain.narinfo.NarInfo;
+import dev.cacheserver.domain.retention.PathUsage;
+import java.time.Clock;
+import java.time.Instant;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import java.util.Collection;
 import java.util.Comparator;
@@ -15,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * A {@link NarInfoRepository} held in memory, for unit tests of other modules. Thread-safe; every stage is
@@ -23,12 +28,46 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryNarInfoRepository implements NarInfoRepository {
     private final Map<CacheName, Map<StorePathHash, NarInfo>> caches = new ConcurrentHashMap<>();
+    private final Map<CacheName, Map<StorePathHash, Instant>> accessed = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    public InMemoryNarInfoRepository() {
+        this(Clock.systemUTC());
+    }
+
+    public InMemoryNarInfoRepository(Clock clock) {
+        this.clock = clock;
+    }
 
     @Override
     public CompletionStage<Void> save(CacheName cache, NarInfo info) {
         Objects.requireNonNull(info, "info");
         entries(cache).put(info.storePath().hash(), info);
+        accessTimes(cache).put(info.storePath().hash(), clock.instant());
         return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> touch(CacheName cache, Map<StorePathHash, Instant> accessedAt) {
+        Map<StorePathHash, NarInfo> entries = entries(cache);
+        accessedAt.forEach((hash, at) -> {
+            if (entries.containsKey(hash)) {
+                accessTimes(cache).merge(hash, at, (old, now) -> now.isAfter(old) ? now : old);
+            }
+        });
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<List<PathUsage>> findUsage(CacheName cache) {
+        List<PathUsage> usage = entries(cache).values().stream().map(info -> new PathUsage(info.storePath().hash(),
+                info.references().stream().map(StorePath::hash).collect(Collectors.toSet()),
+                accessTimes(cache).getOrDefault(info.storePath().hash(), Instant.EPOCH))).toList();
+        return CompletableFuture.completedFuture(usage);
+    }
+
+    private Map<StorePathHash, Instant> accessTimes(CacheName cache) {
+        return accessed.computeIfAbsent(cache, c -> new ConcurrentHashMap<>());
     }
 
     @Override
@@ -60,6 +99,7 @@ public final class InMemoryNarInfoRepository implements NarInfoRepository {
     @Override
     public CompletionStage<Boolean> delete(CacheName cache, StorePathHash hash) {
         Objects.requireNonNull(hash, "hash");
+        accessTimes(cache).remove(hash);
         return CompletableFuture.completedFuture(entries(cache).remove(hash) != null);
     }
 

@@ -1,0 +1,41 @@
+package dev.cacheserver.adapters.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.util.function.Consumer;
+
+/**
+ * Serves the Cachix REST API ({@code /api/v1/...}, see specs/cachix-api.md) on {@code server-port}. Part
+ * uploads do not come here: their URLs point at each cache's own port.
+ */
+public final class CachixApiVerticle extends VerticleBase {
+    private final CachixApi api;
+    private final Consumer<Router> extraRoutes;
+    private HttpServer server;
+
+    public CachixApiVerticle(CachixApi api) {
+        this(api, router -> { });
+    }
+
+    /** {@code extraRoutes} mounts more REST routes on the same port (Cachix Deploy, operations). */
+    public CachixApiVerticle(CachixApi api, Consumer<Router> extraRoutes) {
+        this.api = api;
+        this.extraRoutes = extraRoutes;
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = new CachixApiRoutes(api, vertx, context).router();
+        extraRoutes.accept(router);
+        server = vertx.createHttpServer(BinaryCacheVerticle.serverOptions(api.host(), api.port()))
+                .requestHandler(router);
+        return server.listen();
+    }
+
+    @Override
+    public Future<?> stop() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+}

@@ -1,0 +1,7 @@
+package dev.cacheserver.adapters.http;
+
+import dev.cacheserver.application.PeerFallbackUseCase;
+
+/** A cache's route to cluster peers: the use case that finds and verifies, and the client that streams NARs. */
+public record PeerFallback(PeerFallbackUseCase useCase, HttpPeerClient client) {
+}

@@ -1,0 +1,89 @@
+package dev.cacheserver.adapters.http;
+
+import dev.cacheserver.application.PeerFallbackUseCase.PeerNar;
+import dev.cacheserver.application.UploadNarUseCase;
+import dev.cacheserver.domain.error.NotFoundException;
+import dev.cacheserver.domain.model.NarFile;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves a NAR that only a peer holds: streams the peer's response to the client with back-pressure, and with
+ * pull-through also into a spool file, hashing on the way; once the whole NAR arrived and its hash matches its
+ * name it is published here and its narinfo kept, so the path survives the peer. Never buffers the NAR.
+ */
+final class PeerNarRelay {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerNarRelay.class);
+    private static final CharSequence NAR_TYPE = HttpHeaders.createOptimized("application/x-nix-nar");
+    private static final int WRITE_QUEUE = 4 * 1024 * 1024;
+
+    private final PeerFallback peers;
+    private final UploadNarUseCase uploads;
+    private final Context context;
+
+    PeerNarRelay(PeerFallback peers, UploadNarUseCase uploads, Context context) {
+        this.peers = peers;
+        this.uploads = uploads;
+        this.context = context;
+    }
+
+    /** Answers {@code request} from the peer; fails (before any header is written) when the peer cannot serve. */
+    Future<Void> serve(HttpServerRequest request, NarFile file, PeerNar nar) {
+        HttpServerResponse response = request.response();
+        if (request.method() == HttpMethod.HEAD) {
+            response.putHeader(HttpHeaders.CONTENT_TYPE, NAR_TYPE)
+                    .putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(nar.info().fileSize()));
+            return response.end();
+        }
+        return peers.client().open(nar.narUrl()).compose(peerResponse -> {
+            if (peerResponse.statusCode() != 200) {
+                peerResponse.resume();
+                return Future.failedFuture(new NotFoundException(
+                        "the peer holding this NAR answered " + peerResponse.statusCode()));
+            }
+            response.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, NAR_TYPE)
+                    .putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(nar.info().fileSize()));
+            if (!peers.useCase().pullThrough()) {
+                return peerResponse.pipeTo(response);
+            }
+            return relayAndKeep(peerResponse, response, file, nar);
+        });
+    }
+
+    private Future<Void> relayAndKeep(HttpClientResponse peerResponse, HttpServerResponse response, NarFile file,
+                                      PeerNar nar) {
+        return Future.fromCompletionStage(uploads.begin(), context).compose(spool -> context.owner().fileSystem()
+                .open(spool.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
+                .compose(copy -> {
+                    copy.setWriteQueueMaxSize(WRITE_QUEUE);
+                    HashingWriteStream hashing = new HashingWriteStream(new TeeWriteStream(response, copy),
+                            nar.info().fileSize());
+                    return peerResponse.pipeTo(hashing)
+                            .recover(e -> copy.close().transform(v -> discard(spool, e)))
+                            .onSuccess(v -> keep(spool, file, nar, hashing));
+                }, e -> discard(spool, e)));
+    }
+
+    private Future<Void> discard(Path spool, Throwable cause) {
+        return Future.fromCompletionStage(uploads.abort(spool), context)
+                .transform(v -> Future.failedFuture(cause));
+    }
+
+    /** After the client got every byte: keep the copy (checked against its name and NarHash) in the background. */
+    private void keep(Path spool, NarFile file, PeerNar nar, HashingWriteStream hashing) {
+        Future.fromCompletionStage(uploads.complete(spool, file, hashing.hash(), hashing.count()), context)
+                .compose(v -> Future.fromCompletionStage(peers.useCase().keepCopy(nar), context))
+                .onSuccess(info -> LOG.info("kept a local copy of {} from {}", info.storePath(), nar.peer()))
+                .onFailure(e -> LOG.warn("could not keep a local copy of {} from {}: {}", file.fileName(), nar.peer(),
+                        HttpErrors.answer(e).message()));
+    }
+}

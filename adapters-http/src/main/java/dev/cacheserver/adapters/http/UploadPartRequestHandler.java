@@ -1,0 +1,155 @@
+package dev.cacheserver.adapters.http;
+
+import dev.cacheserver.application.cachix.MultipartUploads;
+import dev.cacheserver.application.cachix.PartGrant;
+import dev.cacheserver.application.cachix.PartTransfer;
+import dev.cacheserver.domain.error.InvalidInputException;
+import dev.cacheserver.domain.error.NotFoundException;
+import dev.cacheserver.domain.error.PayloadTooLargeException;
+import dev.cacheserver.domain.model.CacheName;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code PUT /_cachix/upload/<narId>/<part>?md5=&expires=&sig=}: the upload URLs the Cachix API hands out, on
+ * the cache's own port. The URL is the credential (no Authorization header): admitted only with a valid,
+ * unexpired signature and the Content-MD5 it was signed for. The body streams to disk while its MD5 is
+ * computed; a match answers 200 with {@code ETag: "<hex md5>"}, as S3 does.
+ */
+final class UploadPartRequestHandler implements Handler<HttpServerRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(UploadPartRequestHandler.class);
+    /** S3's largest part, which is also the client's largest chunk size. */
+    static final long MAX_PART_BYTES = 5L << 30;
+    private static final int WRITE_QUEUE = 4 * 1024 * 1024;
+    private final MultipartUploads uploads;
+    private final CacheName cache;
+    private final Context context;
+
+    UploadPartRequestHandler(MultipartUploads uploads, CacheName cache, Context context) {
+        this.uploads = uploads;
+        this.cache = cache;
+        this.context = context;
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        try {
+            if (request.method() != HttpMethod.PUT) {
+                request.response().putHeader(HttpHeaders.ALLOW, "PUT");
+                end(request, 405);
+                return;
+            }
+            receive(request, grant(request));
+        } catch (RuntimeException e) {
+            fail(request, e);
+        }
+    }
+
+    private static PartGrant grant(HttpServerRequest request) {
+        String[] segments = request.path().substring(PartGrant.PATH_PREFIX.length()).split("/", -1);
+        try {
+            if (segments.length != 2) {
+                throw new IllegalArgumentException();
+            }
+            return new PartGrant(UUID.fromString(segments[0]), Integer.parseInt(segments[1]),
+                    require(request, "md5"), Long.parseLong(require(request, "expires")));
+        } catch (IllegalArgumentException e) {
+            throw new NotFoundException("not an upload URL");
+        }
+    }
+
+    private void receive(HttpServerRequest request, PartGrant grant) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.strip()) > MAX_PART_BYTES) {
+                    throw new PayloadTooLargeException("a part may have at most " + MAX_PART_BYTES + " bytes");
+                }
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException("Content-Length is not a number");
+            }
+        }
+        request.pause();
+        future(uploads.beginPart(cache, grant, request.getParam("sig"), request.getHeader("Content-MD5")))
+                .compose(transfer -> store(request, transfer)
+                        .recover(e -> future(uploads.abandonPart(transfer)).transform(x -> Future.failedFuture(e))))
+                .onSuccess(part -> {
+                    request.response().putHeader(HttpHeaders.ETAG, part.eTag());
+                    end(request, 200);
+                })
+                .onFailure(e -> {
+                    LOG.info("cache {}: rejected part {} of upload {}: {}", cache, grant.partNumber(), grant.narId(),
+                            HttpErrors.answer(e).message());
+                    fail(request, e);
+                });
+    }
+
+    private Future<dev.cacheserver.domain.upload.UploadedPart> store(HttpServerRequest request, PartTransfer transfer) {
+        return context.owner().fileSystem()
+                .open(transfer.spool().toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
+                .compose(file -> {
+                    file.setWriteQueueMaxSize(WRITE_QUEUE);
+                    DigestingWriteStream md5 = new DigestingWriteStream(file, "MD5", MAX_PART_BYTES);
+                    String expect = request.getHeader(HttpHeaders.EXPECT);
+                    if (expect != null && expect.equalsIgnoreCase("100-continue")) {
+                        request.response().writeContinue();
+                    }
+                    return request.pipeTo(md5)
+                            .recover(e -> closeQuietly(file).transform(x -> Future.failedFuture(e)))
+                            .compose(v -> future(uploads.finishPart(transfer, md5.digest(), md5.count())));
+                });
+    }
+
+    private static String require(HttpServerRequest request, String name) {
+        String value = request.getParam(name);
+        if (value == null) {
+            throw new IllegalArgumentException(name);
+        }
+        return value;
+    }
+
+    private <T> Future<T> future(CompletionStage<T> stage) {
+        return Future.fromCompletionStage(stage, context);
+    }
+
+    private static Future<Void> closeQuietly(AsyncFile file) {
+        return file.close().recover(e -> Future.succeededFuture());
+    }
+
+    private static void fail(HttpServerRequest request, Throwable failure) {
+        HttpErrors.Answer answer = HttpErrors.answer(failure);
+        HttpServerResponse response = request.response();
+        if (response.headWritten()) {
+            request.connection().close();
+            return;
+        }
+        if (answer.retryable()) {
+            response.putHeader(HttpHeaders.RETRY_AFTER, "2");
+        }
+        if (!request.isEnded()) {
+            // Refused before the body was read: let it drain (a paused request would stall the client until
+            // the idle timeout) and close the connection afterwards, so the next request starts clean.
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+            request.resume();
+        }
+        byte[] body = (answer.message() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        response.setStatusCode(answer.status()).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length))
+                .end(io.vertx.core.buffer.Buffer.buffer(body));
+    }
+
+    private static void end(HttpServerRequest request, int status) {
+        request.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_LENGTH, "0").end();
+    }
+}

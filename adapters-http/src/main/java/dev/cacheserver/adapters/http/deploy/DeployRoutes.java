@@ -1,0 +1,123 @@
+package dev.cacheserver.adapters.http.deploy;
+
+import dev.cacheserver.adapters.http.Credentials;
+import dev.cacheserver.adapters.http.HttpErrors;
+import dev.cacheserver.application.deploy.DeployAccess;
+import dev.cacheserver.application.deploy.DeployService;
+import dev.cacheserver.application.deploy.WorkspaceGrant;
+import dev.cacheserver.domain.auth.Permission;
+import dev.cacheserver.domain.deploy.Deployment;
+import dev.cacheserver.domain.error.NotFoundException;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.net.URI;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The Cachix Deploy REST calls: {@code POST /api/v2/deploy/activate} (and the v1 form, whose response maps each
+ * agent to its URL only) and {@code GET /api/v1/deploy/deployment/{id}}, the status document the activate client
+ * polls. Both need a workspace token (or an admin token). {@link #mount} adds them to any router, so the
+ * Cachix API verticle on {@code server-port} can serve them too.
+ */
+public final class DeployRoutes {
+    static final long MAX_BODY_BYTES = 1 << 20;
+    static final String STATUS_PATH = "/api/v1/deploy/deployment/";
+    private final DeployService service;
+    private final DeployAccess access;
+
+    public DeployRoutes(DeployService service, DeployAccess access) {
+        this.service = service;
+        this.access = access;
+    }
+
+    public void mount(Router router) {
+        router.post("/api/v2/deploy/activate").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+                .handler(ctx -> activate(ctx, true));
+        router.post("/api/v1/deploy/activate").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+                .handler(ctx -> activate(ctx, false));
+        router.get(STATUS_PATH + ":id").handler(this::status);
+    }
+
+    private void activate(RoutingContext ctx, boolean v2) {
+        try {
+            WorkspaceGrant grant = access.workspace(token(ctx), Permission.WRITE);
+            String body = ctx.body().asString();
+            reply(ctx, service.activate(grant, DeployJson.activateRequest(body == null ? "" : body)), created -> {
+                JsonObject agents = new JsonObject();
+                for (Map.Entry<String, Deployment> e : created.entrySet()) {
+                    String url = statusUrl(ctx, e.getValue().id());
+                    agents.put(e.getKey(), v2 ? new JsonObject().put("id", e.getValue().id().toString()).put("url", url)
+                            : url);
+                }
+                return new JsonObject().put("agents", agents);
+            });
+        } catch (RuntimeException e) {
+            fail(ctx.response(), e);
+        }
+    }
+
+    private void status(RoutingContext ctx) {
+        try {
+            WorkspaceGrant grant = access.workspace(token(ctx), Permission.READ);
+            reply(ctx, service.status(grant, deploymentId(ctx.pathParam("id"))), DeployJson::status);
+        } catch (RuntimeException e) {
+            fail(ctx.response(), e);
+        }
+    }
+
+    static UUID deploymentId(String text) {
+        try {
+            return UUID.fromString(text);
+        } catch (RuntimeException e) {
+            throw new NotFoundException("no deployment " + text);
+        }
+    }
+
+    private static <T> void reply(RoutingContext ctx, CompletionStage<T> result,
+                                  java.util.function.Function<T, JsonObject> render) {
+        Context context = Vertx.currentContext();
+        result.whenComplete((value, failure) -> context.runOnContext(v -> {
+            if (failure != null) {
+                fail(ctx.response(), failure);
+            } else {
+                ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
+                        .end(render.apply(value).encode());
+            }
+        }));
+    }
+
+    static void fail(HttpServerResponse response, Throwable failure) {
+        HttpErrors.Answer answer = HttpErrors.answer(failure);
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        if (answer.retryable()) {
+            response.putHeader("Retry-After", "5");
+        }
+        response.setStatusCode(answer.status()).putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("error", answer.message()).encode());
+    }
+
+    private static java.util.Optional<String> token(RoutingContext ctx) {
+        return Credentials.token(ctx.request().getHeader("Authorization"));
+    }
+
+    /** Where the status document is, as seen by the client (only printed by it). */
+    private static String statusUrl(RoutingContext ctx, UUID id) {
+        String base;
+        try {
+            URI uri = URI.create(ctx.request().absoluteURI());
+            base = uri.getScheme() + "://" + uri.getRawAuthority();
+        } catch (RuntimeException e) {
+            base = "";
+        }
+        return base + STATUS_PATH + id;
+    }
+}

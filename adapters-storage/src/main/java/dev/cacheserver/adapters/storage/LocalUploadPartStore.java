@@ -1,0 +1,164 @@
+package dev.cacheserver.adapters.storage;
+
+import dev.cacheserver.domain.error.InvalidInputException;
+import dev.cacheserver.domain.model.NixHash;
+import dev.cacheserver.domain.port.UploadPartStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * {@link UploadPartStore} in a local directory: part {@code n} of upload {@code id} is {@code <root>/<id>/<n>.part},
+ * incoming parts are spooled beside it as {@code .spool-*} and renamed into place, so a half-received part never
+ * replaces a complete one. Every file operation runs on a worker thread (unordered, so uploads do not queue
+ * behind each other); assembling reads and writes 1 MiB at a time.
+ */
+public final class LocalUploadPartStore implements UploadPartStore {
+    private static final int BUFFER = 1 << 20;
+    private static final String SPOOL_PREFIX = ".spool-";
+    private final Vertx vertx;
+    private final Path root;
+
+    public LocalUploadPartStore(Vertx vertx, Path root) {
+        this.vertx = vertx;
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public CompletionStage<Path> createPartSpool(UUID narId) {
+        Path dir = directory(narId);
+        return blocking("create a part spool for " + narId, () -> {
+            Files.createDirectories(dir);
+            return Files.createTempFile(dir, SPOOL_PREFIX, ".part");
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> keepPart(UUID narId, int partNumber, Path spool) {
+        Path target = directory(narId).resolve(partNumber + ".part");
+        return blocking("keep part " + partNumber + " of " + narId, () -> {
+            requireOwnSpool(narId, spool);
+            Files.move(spool, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return null;
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> discard(Path spool) {
+        return blocking("discard " + spool.getFileName(), () -> {
+            Path normalized = spool.toAbsolutePath().normalize();
+            if (normalized.startsWith(root) && normalized.getFileName().toString().startsWith(SPOOL_PREFIX)) {
+                Files.deleteIfExists(normalized);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public CompletionStage<Assembled> assemble(UUID narId, List<Integer> partNumbers, Path target) {
+        Path dir = directory(narId);
+        return blocking("assemble upload " + narId, () -> {
+            for (int n : partNumbers) {
+                if (!Files.isRegularFile(dir.resolve(n + ".part"))) {
+                    throw new InvalidInputException("part " + n + " was not uploaded");
+                }
+            }
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
+            long size = 0;
+            try (FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                for (int n : partNumbers) {
+                    try (FileChannel in = FileChannel.open(dir.resolve(n + ".part"), StandardOpenOption.READ)) {
+                        while (in.read(buffer) >= 0) {
+                            buffer.flip();
+                            sha256.update(buffer.duplicate());
+                            size += buffer.remaining();
+                            while (buffer.hasRemaining()) {
+                                out.write(buffer);
+                            }
+                            buffer.clear();
+                        }
+                    } catch (NoSuchFileException e) {
+                        throw new InvalidInputException("part " + n + " was not uploaded");
+                    }
+                }
+            }
+            return new Assembled(NixHash.of(sha256), size);
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> deleteUpload(UUID narId) {
+        Path dir = directory(narId);
+        return blocking("delete upload " + narId, () -> {
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public CompletionStage<List<UUID>> uploads() {
+        return blocking("list uploads", () -> {
+            List<UUID> ids = new ArrayList<>();
+            if (!Files.isDirectory(root)) {
+                return ids;
+            }
+            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+                for (Path dir : dirs) {
+                    try {
+                        ids.add(UUID.fromString(dir.getFileName().toString()));
+                    } catch (IllegalArgumentException notOurs) {
+                        // Foreign files in the uploads directory are left alone.
+                    }
+                }
+            }
+            return ids;
+        });
+    }
+
+    private Path directory(UUID narId) {
+        // A UUID's canonical form has only hex digits and dashes: safe as a directory name.
+        return root.resolve(narId.toString());
+    }
+
+    private void requireOwnSpool(UUID narId, Path spool) throws IOException {
+        Path normalized = spool.toAbsolutePath().normalize();
+        if (!directory(narId).equals(normalized.getParent())
+                || !normalized.getFileName().toString().startsWith(SPOOL_PREFIX)) {
+            throw new IOException("not a spool file of upload " + narId + ": " + spool);
+        }
+    }
+
+    private <T> CompletionStage<T> blocking(String what, Callable<T> work) {
+        return vertx.executeBlocking(work, false)
+                .recover(e -> Future.failedFuture(StorageFailures.wrap("cannot " + what, e)))
+                .toCompletionStage();
+    }
+}

@@ -1,0 +1,451 @@
+package dev.cacheserver.adapters.storage;
+
+import dev.cacheserver.domain.error.CacheServerException;
+import dev.cacheserver.domain.error.HashMismatchException;
+import dev.cacheserver.domain.error.StorageException;
+import dev.cacheserver.domain.error.StorageFullException;
+import dev.cacheserver.domain.error.UnavailableException;
+import dev.cacheserver.domain.model.CacheName;
+import dev.cacheserver.domain.model.NarFile;
+import dev.cacheserver.domain.port.NarLocation;
+import dev.cacheserver.domain.port.NarPlacementRepository;
+import dev.cacheserver.domain.port.NarPlacementRepository.Placement;
+import dev.cacheserver.domain.port.NarPlacementRepository.Snapshot;
+import dev.cacheserver.domain.port.NarStore;
+import dev.cacheserver.domain.storage.Capacity;
+import dev.cacheserver.domain.storage.PlacementStrategy;
+import dev.cacheserver.domain.storage.StorageStatus;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The NAR store of a cache with one or more storages ({@code local} or {@code s3}): each new NAR goes to the
+ * storage the {@link PlacementStrategy} picks among those that are neither full nor failing; every NAR file
+ * is recorded with the storage that holds it, so reads go straight there and the same FileHash is stored once
+ * per cache. The records, the usage per storage and the round-robin position are persisted through the
+ * {@link NarPlacementRepository} on every NAR write (never on reads) and held in memory from {@link #open}.
+ *
+ * <p>Uploads are spooled by the storage the strategy would pick for a NAR of unknown size, so the common
+ * case publishes without copying; when the final choice differs (size limits, a failure) the spool file moves
+ * to the next storage. When a storage fails a write the NAR goes to the next one in the strategy's order, and
+ * the failed storage is tried last for {@value #FAILING_SECONDS} s; when none can take it, the spool is deleted
+ * and the upload fails with {@link StorageFullException} (all full) or {@link UnavailableException} (retry).
+ * Never blocks the caller.
+ */
+public final class StorageGroupNarStore implements NarStore {
+    private static final Logger LOG = LoggerFactory.getLogger(StorageGroupNarStore.class);
+    static final long FAILING_SECONDS = 30;
+
+    /**
+     * One storage of the group. {@code localRoot} is the directory whose filesystem's free space counts for
+     * {@code min-free} (local storages only).
+     */
+    public record Member(String name, String type, NarStore store, Capacity capacity, int splitPercent,
+                         Optional<Path> localRoot) {
+    }
+
+    /** What an operator sees per storage. */
+    public record MemberUsage(String name, String type, long bytes, long files, boolean full, boolean failing) {
+    }
+
+    private record Placed(int member, long size) {
+    }
+
+    private final Vertx vertx;
+    private final CacheName cache;
+    private final List<Member> members;
+    private final PlacementStrategy strategy;
+    private final NarPlacementRepository repository;
+    private final Map<String, Placed> placements = new ConcurrentHashMap<>();
+    private final AtomicLong[] bytes;
+    private final AtomicLong[] files;
+    private final long[] failingUntilNanos;
+    private final Map<Path, Integer> spoolOwners = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
+    private volatile Optional<String> lastPlacement;
+
+    private StorageGroupNarStore(Vertx vertx, CacheName cache, List<Member> members, PlacementStrategy strategy,
+                                 NarPlacementRepository repository, Snapshot snapshot) {
+        this.vertx = vertx;
+        this.cache = cache;
+        this.members = List.copyOf(members);
+        this.strategy = strategy;
+        this.repository = repository;
+        int n = members.size();
+        this.bytes = new AtomicLong[n];
+        this.files = new AtomicLong[n];
+        this.failingUntilNanos = new long[n];
+        for (int i = 0; i < n; i++) {
+            NarPlacementRepository.Usage usage = snapshot.usage().get(members.get(i).name());
+            bytes[i] = new AtomicLong(usage == null ? 0 : usage.bytes());
+            files[i] = new AtomicLong(usage == null ? 0 : usage.files());
+        }
+        this.lastPlacement = snapshot.lastPlacement();
+        for (Placement p : snapshot.placements()) {
+            int index = indexOf(p.storage());
+            if (index < 0) {
+                LOG.warn("cache {}: {} is recorded in storage '{}', which is no longer configured; it is not served",
+                        cache, p.file().fileName(), p.storage());
+            } else {
+                placements.put(p.file().fileName(), new Placed(index, p.size()));
+            }
+        }
+    }
+
+    /**
+     * Loads the placement records, then reconciles them with what the local storages (and S3 storages never
+     * used by this cache before) actually hold: unrecorded NARs are adopted, records of vanished local files
+     * dropped. Storages are listed only here, never per request.
+     */
+    public static Future<StorageGroupNarStore> open(Vertx vertx, CacheName cache, List<Member> members,
+                                                    PlacementStrategy strategy, NarPlacementRepository repository) {
+        if (members.isEmpty()) {
+            return Future.failedFuture(new StorageException("cache " + cache + " has no storage"));
+        }
+        return Future.fromCompletionStage(repository.load(cache))
+                .compose(snapshot -> {
+                    StorageGroupNarStore group = new StorageGroupNarStore(vertx, cache, members, strategy, repository,
+                            snapshot);
+                    Future<Void> chain = Future.succeededFuture();
+                    for (int i = 0; i < members.size(); i++) {
+                        int index = i;
+                        boolean neverUsed = !snapshot.usage().containsKey(members.get(i).name());
+                        chain = chain.compose(v -> Future.fromCompletionStage(group.reconcile(index, neverUsed)));
+                    }
+                    return chain.map(group);
+                });
+    }
+
+    private CompletionStage<Void> reconcile(int index, boolean neverUsed) {
+        Member member = members.get(index);
+        boolean local = member.store() instanceof LocalNarStore;
+        if (!(member.store() instanceof ListableNarStore listable) || !(local || neverUsed)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return listable.listNars().thenCompose(present -> {
+            CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+            int adopted = 0;
+            for (Map.Entry<NarFile, Long> nar : present.entrySet()) {
+                if (!placements.containsKey(nar.getKey().fileName())) {
+                    adopted++;
+                    chain = chain.thenCompose(v -> record(index, nar.getKey(), nar.getValue(), false));
+                }
+            }
+            int dropped = 0;
+            if (local) {
+                for (Map.Entry<String, Placed> placed : List.copyOf(placements.entrySet())) {
+                    NarFile file = NarFile.parseFileName(placed.getKey());
+                    if (placed.getValue().member() == index && !present.containsKey(file)) {
+                        dropped++;
+                        chain = chain.thenCompose(v -> forget(file).thenApply(forgotten -> null));
+                    }
+                }
+            }
+            if (adopted + dropped > 0) {
+                LOG.info("cache {}: storage '{}' holds {} NAR files not recorded (now recorded); {} records of files "
+                        + "that are gone were dropped", cache, member.name(), adopted, dropped);
+            }
+            return chain;
+        });
+    }
+
+    @Override
+    public CompletionStage<Path> createSpoolFile() {
+        // The likely target for a NAR of unknown size: publishing there is then a rename, not a copy.
+        List<StorageStatus> preference = preference(statuses(0, null));
+        int owner = preference.isEmpty() ? 0 : indexOf(preference.get(0).name());
+        return members.get(owner).store().createSpoolFile().thenApply(spool -> {
+            spoolOwners.put(normalize(spool), owner);
+            return spool;
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> publish(Path spool, NarFile file) {
+        Path path = normalize(spool);
+        Integer owner = spoolOwners.remove(path);
+        if (owner == null) {
+            return CompletableFuture.failedFuture(
+                    new StorageException("not a spool file of cache " + cache + " (or already used): " + spool));
+        }
+        if (placements.containsKey(file.fileName())) {
+            return members.get(owner).store().discard(path);
+        }
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> other = inFlight.putIfAbsent(file.fileName(), mine);
+        if (other != null) {
+            // The same NAR is being published right now: wait, then this copy is a duplicate (or a retry).
+            return other.handle((v, e) -> null).thenCompose(v -> {
+                spoolOwners.put(path, owner);
+                return publish(path, file);
+            });
+        }
+        return vertx.fileSystem().props(path.toString()).toCompletionStage()
+                .exceptionally(e -> {
+                    throw new CompletionException(StorageFailures.wrap("cannot stat spool file " + path, e));
+                })
+                .thenCompose(props -> place(path, owner, file, props.size()))
+                .whenComplete((v, e) -> {
+                    inFlight.remove(file.fileName(), mine);
+                    mine.complete(null);
+                });
+    }
+
+    private CompletionStage<Void> place(Path spool, int owner, NarFile file, long size) {
+        return vertx.executeBlocking(() -> statuses(size, freeSpace()), false).toCompletionStage()
+                .thenCompose(statuses -> {
+                    List<StorageStatus> order = preference(statuses);
+                    if (order.isEmpty()) {
+                        return members.get(owner).store().discard(spool)
+                                .thenCompose(v -> CompletableFuture.failedFuture(noneCanTake(statuses, size, null)));
+                    }
+                    List<Integer> targets = order.stream().map(s -> indexOf(s.name())).toList();
+                    return tryTargets(targets, 0, spool, owner, file, size, null);
+                });
+    }
+
+    private CompletionStage<Void> tryTargets(List<Integer> targets, int attempt, Path spool, int owner, NarFile file,
+                                             long size, Throwable lastFailure) {
+        if (attempt == targets.size()) {
+            return members.get(owner).store().discard(spool).handle((v, e) -> {
+                throw new CompletionException(noneCanTake(null, size, lastFailure));
+            });
+        }
+        int target = targets.get(attempt);
+        Member member = members.get(target);
+        CompletionStage<Path> moved = target == owner ? CompletableFuture.completedFuture(spool)
+                : member.store().createSpoolFile().thenCompose(targetSpool -> moveSpool(spool, targetSpool));
+        return moved.handle((targetSpool, e) -> e == null
+                        ? publishTo(targets, attempt, targetSpool, target, file, size)
+                        // Could not even hand the spool file to this storage: try the next one from where it is.
+                        : nextAfter(targets, attempt, spool, owner, file, size, target,
+                                StorageFailures.wrap("hand " + file.fileName() + " to " + member.name(), e)))
+                .thenCompose(stage -> stage);
+    }
+
+    private CompletionStage<Void> publishTo(List<Integer> targets, int attempt, Path spool, int target, NarFile file,
+                                            long size) {
+        Member member = members.get(target);
+        return member.store().publish(spool, file)
+                .thenCompose(published -> record(target, file, size, true))
+                .exceptionallyCompose(e -> {
+                    Throwable cause = StorageFailures.wrap("publish " + file.fileName() + " to " + member.name(), e);
+                    if (cause instanceof HashMismatchException) {
+                        return CompletableFuture.failedFuture(cause);
+                    }
+                    // A failed publish leaves the spool file in place (the store contract), unless it was consumed.
+                    return vertx.fileSystem().exists(spool.toString()).toCompletionStage()
+                            .thenCompose(stillThere -> stillThere
+                                    ? nextAfter(targets, attempt, spool, target, file, size, target, cause)
+                                    : CompletableFuture.failedFuture(cause));
+                });
+    }
+
+    private CompletionStage<Void> nextAfter(List<Integer> targets, int attempt, Path spool, int owner, NarFile file,
+                                            long size, int failed, Throwable cause) {
+        markFailing(failed, cause);
+        return tryTargets(targets, attempt + 1, spool, owner, file, size, cause);
+    }
+
+    private CompletionStage<Path> moveSpool(Path from, Path to) {
+        return vertx.executeBlocking(() -> {
+            try {
+                // A rename when both spool directories share a filesystem, a copy otherwise.
+                return Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                Files.deleteIfExists(to);
+                throw e;
+            }
+        }, false).toCompletionStage();
+    }
+
+    private CacheServerException noneCanTake(List<StorageStatus> statuses, long size, Throwable lastFailure) {
+        if (lastFailure == null || lastFailure instanceof StorageFullException) {
+            return new StorageFullException("every storage of cache " + cache + " is full for a NAR of " + size
+                    + " bytes");
+        }
+        return new UnavailableException("no storage of cache " + cache + " can store the NAR right now; retry later",
+                lastFailure);
+    }
+
+    private CompletionStage<Void> record(int member, NarFile file, long size, boolean advancesRoundRobin) {
+        String name = members.get(member).name();
+        return repository.recordPublished(cache, name, file, size, advancesRoundRobin).thenRun(() -> {
+            if (placements.putIfAbsent(file.fileName(), new Placed(member, size)) == null) {
+                bytes[member].addAndGet(size);
+                files[member].incrementAndGet();
+                if (advancesRoundRobin) {
+                    lastPlacement = Optional.of(name);
+                }
+            }
+        });
+    }
+
+    private CompletionStage<Boolean> forget(NarFile file) {
+        return repository.recordDeleted(cache, file).thenApply(recorded -> {
+            Placed placed = placements.remove(file.fileName());
+            if (placed != null) {
+                bytes[placed.member()].addAndGet(-placed.size());
+                files[placed.member()].decrementAndGet();
+            }
+            return recorded || placed != null;
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> discard(Path spool) {
+        Path path = normalize(spool);
+        Integer owner = spoolOwners.remove(path);
+        if (owner != null) {
+            return members.get(owner).store().discard(path);
+        }
+        return discardWithAny(path, 0);
+    }
+
+    /** A spool file already handed back: whichever storage owns its directory deletes it (or finds it gone). */
+    private CompletionStage<Void> discardWithAny(Path spool, int index) {
+        if (index == members.size()) {
+            return CompletableFuture.failedFuture(new StorageException("not a spool file of cache " + cache + ": " + spool));
+        }
+        return members.get(index).store().discard(spool).exceptionallyCompose(e ->
+                StorageFailures.hasCause(e, StorageException.class) ? discardWithAny(spool, index + 1)
+                        : CompletableFuture.failedFuture(e));
+    }
+
+    @Override
+    public CompletionStage<Optional<NarLocation>> locate(NarFile file) {
+        Placed placed = placements.get(file.fileName());
+        if (placed == null) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        NarStore store = members.get(placed.member()).store();
+        if (store instanceof SizedLocator sized) {
+            try {
+                return CompletableFuture.completedFuture(Optional.of(sized.locationOf(file, placed.size())));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return store.locate(file);
+    }
+
+    @Override
+    public CompletionStage<Boolean> delete(NarFile file) {
+        Placed placed = placements.get(file.fileName());
+        if (placed == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return members.get(placed.member()).store().delete(file)
+                .thenCompose(deleted -> forget(file).thenApply(forgotten -> deleted || forgotten));
+    }
+
+    @Override
+    public CompletionStage<StorageUsage> usage() {
+        long totalBytes = 0;
+        long totalFiles = 0;
+        for (int i = 0; i < members.size(); i++) {
+            totalBytes += bytes[i].get();
+            totalFiles += files[i].get();
+        }
+        return CompletableFuture.completedFuture(new StorageUsage(totalBytes, totalFiles));
+    }
+
+    /** Bytes, files and state per storage, from memory (no storage is asked). */
+    public List<MemberUsage> usageByStorage() {
+        List<MemberUsage> usage = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            Member m = members.get(i);
+            // Free space is not measured here (it would block); full means past max-size.
+            usage.add(new MemberUsage(m.name(), m.type(), bytes[i].get(), files[i].get(),
+                    m.capacity().exhausted(bytes[i].get(), OptionalLong.empty()), failing(i)));
+        }
+        return usage;
+    }
+
+    /** The storage that holds {@code file}, if any. */
+    public Optional<String> storageOf(NarFile file) {
+        return Optional.ofNullable(placements.get(file.fileName())).map(p -> members.get(p.member()).name());
+    }
+
+    public List<Member> members() {
+        return members;
+    }
+
+    /** The strategy's order, with storages that failed recently moved to the end: tried only if all else fails. */
+    private List<StorageStatus> preference(List<StorageStatus> statuses) {
+        List<StorageStatus> order = new ArrayList<>(strategy.preference(statuses, lastPlacement));
+        order.sort(java.util.Comparator.comparing(s -> failing(indexOf(s.name()))));
+        return order;
+    }
+
+    private List<StorageStatus> statuses(long incoming, OptionalLong[] free) {
+        List<StorageStatus> statuses = new ArrayList<>(members.size());
+        for (int i = 0; i < members.size(); i++) {
+            Member m = members.get(i);
+            OptionalLong freeBytes = free == null ? OptionalLong.empty() : free[i];
+            boolean accepting = m.capacity().fits(bytes[i].get(), incoming, freeBytes);
+            statuses.add(new StorageStatus(m.name(), bytes[i].get(), files[i].get(), m.splitPercent(), accepting));
+        }
+        return statuses;
+    }
+
+    /** Blocking: the free bytes of each local storage's filesystem (one statfs each); only where min-free is set. */
+    private OptionalLong[] freeSpace() {
+        OptionalLong[] free = new OptionalLong[members.size()];
+        for (int i = 0; i < members.size(); i++) {
+            Member m = members.get(i);
+            free[i] = OptionalLong.empty();
+            if (m.localRoot().isPresent() && m.capacity().minFree().isPresent()) {
+                try {
+                    free[i] = OptionalLong.of(Files.getFileStore(m.localRoot().get()).getUsableSpace());
+                } catch (IOException e) {
+                    LOG.warn("cache {}: cannot measure free space of storage '{}': {}", cache, m.name(), e.toString());
+                }
+            }
+        }
+        return free;
+    }
+
+    private boolean failing(int member) {
+        synchronized (failingUntilNanos) {
+            return failingUntilNanos[member] != 0 && System.nanoTime() - failingUntilNanos[member] < 0;
+        }
+    }
+
+    private void markFailing(int member, Throwable cause) {
+        LOG.warn("cache {}: storage '{}' failed a write ({}); skipping it for {} s", cache, members.get(member).name(),
+                cause.getMessage(), FAILING_SECONDS);
+        synchronized (failingUntilNanos) {
+            failingUntilNanos[member] = System.nanoTime() + FAILING_SECONDS * 1_000_000_000L;
+        }
+    }
+
+    private int indexOf(String storage) {
+        for (int i = 0; i < members.size(); i++) {
+            if (members.get(i).name().equals(storage)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static Path normalize(Path spool) {
+        return spool.toAbsolutePath().normalize();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.cacheserver.application.cachix;
+
+import dev.cacheserver.application.AccessPolicy;
+import dev.cacheserver.domain.auth.Permission;
+import dev.cacheserver.domain.error.InvalidInputException;
+import dev.cacheserver.domain.model.StorePath;
+import dev.cacheserver.domain.port.PinRepository;
+import dev.cacheserver.domain.upload.Pin;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Stores {@code cachix pin} requests (a write token; the path must be in the cache). Retention reads them
+ * through {@link PinRepository}.
+ */
+public final class PinService {
+    private final CachixCaches caches;
+    private final AccessPolicy access;
+    private final PinRepository pins;
+    private final Clock clock;
+
+    public PinService(CachixCaches caches, AccessPolicy access, PinRepository pins, Clock clock) {
+        this.caches = caches;
+        this.access = access;
+        this.pins = pins;
+        this.clock = clock;
+    }
+
+    public CompletionStage<Pin> pin(String cacheName, Optional<String> token, String name, String storePath,
+                                    List<String> artifacts, Pin.Keep keep) {
+        try {
+            CachixCache cache = caches.find(cacheName);
+            access.check(cache.profile(), Permission.WRITE, token);
+            if (name == null || name.isBlank() || name.length() > 255) {
+                throw new InvalidInputException("pin name must be 1-255 characters");
+            }
+            StorePath path = StorePath.parse(storePath);
+            if (cache.narInfos().lookup(path.hash()).isEmpty()) {
+                throw new InvalidInputException(path.fullPath() + " is not in cache " + cacheName + ": push it first");
+            }
+            Pin pin = new Pin(cache.profile().name(), name, path, artifacts == null ? List.of() : artifacts, keep,
+                    clock.instant());
+            return pins.add(pin).thenApply(v -> pin);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+}

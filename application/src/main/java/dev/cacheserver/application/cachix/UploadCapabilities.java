@@ -1,0 +1,50 @@
+package dev.cacheserver.application.cachix;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Signs and checks {@link PartGrant}s with HMAC-SHA256 under a key derived from the server's token key (so
+ * rotating {@code server.key} also voids every upload URL). Comparison is constant time. Thread-safe.
+ */
+public final class UploadCapabilities {
+    private static final byte[] LABEL = "cache-server upload URL key v1".getBytes(StandardCharsets.UTF_8);
+    private final byte[] key;
+
+    public UploadCapabilities(byte[] serverKey) {
+        this.key = hmac(serverKey, LABEL);
+    }
+
+    public String sign(PartGrant grant) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(key, message(grant)));
+    }
+
+    public boolean verifies(PartGrant grant, String signature) {
+        byte[] given;
+        try {
+            given = Base64.getUrlDecoder().decode(signature == null ? "" : signature);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return MessageDigest.isEqual(hmac(key, message(grant)), given);
+    }
+
+    private static byte[] message(PartGrant g) {
+        return (g.narId() + "\n" + g.partNumber() + "\n" + g.contentMd5() + "\n" + g.expiresEpochSecond())
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] hmac(byte[] key, byte[] message) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(message);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package dev.cacheserver.application.deploy;
+
+import dev.cacheserver.domain.deploy.Deployment;
+import dev.cacheserver.domain.deploy.DeploymentStatus;
+import dev.cacheserver.domain.deploy.LogLine;
+import dev.cacheserver.domain.error.InvalidInputException;
+import dev.cacheserver.domain.error.NotFoundException;
+import dev.cacheserver.domain.model.StorePath;
+import dev.cacheserver.domain.port.DeploymentRepository;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * Cachix Deploy use cases: activate, hand deployments to connected agents, record what their deployment
+ * processes report, keep and stream the logs. Thread-safe; nothing blocks.
+ *
+ * <p>Scheduling policy: an agent gets its newest Pending deployment when it connects and whenever one of its
+ * deployments finishes (the agent runs one deployment at a time and drops a second one silently, "relying on
+ * the backend to reschedule"); an activation cancels the agent's older deployments that have not started.
+ */
+public final class DeployService {
+    private static final System.Logger LOG = System.getLogger(DeployService.class.getName());
+    static final Duration REDISPATCH_DELAY = Duration.ofSeconds(3);
+    static final Duration CHANNEL_LINGER = Duration.ofSeconds(60);
+    private final DeploymentRepository repository;
+    private final ClosureSize closureSize;
+    private final DeployTopology topology;
+    private final Clock clock;
+    private final Map<String, AgentLink> agents = new ConcurrentHashMap<>();
+    private final Map<UUID, DeploymentChannel> channels = new ConcurrentHashMap<>();
+
+    public DeployService(DeploymentRepository repository, ClosureSize closureSize, DeployTopology topology, Clock clock) {
+        this.repository = repository;
+        this.closureSize = closureSize;
+        this.topology = topology;
+        this.clock = clock;
+    }
+
+    /** What to send in AgentRegistered to {@code agent} (a configured agent). */
+    public AgentInformation registration(String agent) {
+        return new AgentInformation(DeployTopology.agentId(agent), topology.cacheOfAgent(agent));
+    }
+
+    /** Call after AgentRegistered went out: the agent gets what is pending for it. */
+    public void agentConnected(String agent, AgentLink link) {
+        agents.put(agent, link);
+        dispatchPending(agent);
+    }
+
+    /** Forgets {@code link} unless the agent has reconnected on a newer one already. */
+    public void agentDisconnected(String agent, AgentLink link) {
+        agents.remove(agent, link);
+    }
+
+    public boolean isConnected(String agent) {
+        return agents.containsKey(agent);
+    }
+
+    /**
+     * Creates one Pending deployment per requested agent (all or none are accepted: every agent must belong to
+     * the granted workspace, every path must be a store path) and sends each to its agent if connected. The
+     * result keeps the request's order.
+     */
+    public CompletionStage<Map<String, Deployment>> activate(WorkspaceGrant grant, ActivateRequest request) {
+        if (request.agents().isEmpty()) {
+            return CompletableFuture.failedFuture(new InvalidInputException("the deploy spec names no agents"));
+        }
+        Map<String, StorePath> paths = new LinkedHashMap<>();
+        try {
+            request.rollbackScripts().values().forEach(StorePath::parse);
+            request.agents().forEach((agent, path) -> {
+                if (!topology.isAgent(agent) || !grant.covers(topology.workspaceOf(agent).orElseThrow())) {
+                    throw new NotFoundException("no agent " + agent + " in this workspace");
+                }
+                paths.put(agent, StorePath.parse(path));
+            });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        Map<String, Deployment> created = new LinkedHashMap<>();
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (Map.Entry<String, StorePath> entry : paths.entrySet()) {
+            chain = chain.thenCompose(previous -> create(entry.getKey(), entry.getValue(), request.rollbackScripts()))
+                    .thenAccept(d -> created.put(d.agent(), d));
+        }
+        return chain.thenApply(done -> {
+            created.values().forEach(this::send);
+            return created;
+        });
+    }
+
+    private CompletionStage<Deployment> create(String agent, StorePath path, Map<String, String> rollbackScripts) {
+        Instant now = clock.instant();
+        CompletionStage<Optional<Long>> size = topology.cacheOfAgent(agent)
+                .map(cache -> closureSize.of(cache.name(), path).exceptionally(e -> Optional.empty()))
+                .orElse(CompletableFuture.completedFuture(Optional.empty()));
+        return size.thenCompose(known -> repository.create(UUID.randomUUID(), agent, path, rollbackScripts, now,
+                        known.orElse(null)))
+                .thenCompose(d -> cancelOlderPending(d).thenApply(done -> d));
+    }
+
+    private CompletionStage<Void> cancelOlderPending(Deployment newest) {
+        return repository.findByAgent(newest.agent(), DeploymentStatus.PENDING).thenCompose(pending -> {
+            List<CompletableFuture<Deployment>> cancels = new ArrayList<>();
+            for (Deployment older : pending) {
+                if (older.index() < newest.index()) {
+                    cancels.add(change(older.id(), newest.agent(), d -> d.cancelled(clock.instant())).toCompletableFuture());
+                }
+            }
+            return CompletableFuture.allOf(cancels.toArray(CompletableFuture[]::new));
+        });
+    }
+
+    private void dispatchPending(String agent) {
+        repository.findByAgent(agent, DeploymentStatus.PENDING).whenComplete((pending, failure) -> {
+            if (failure != null) {
+                LOG.log(System.Logger.Level.WARNING, "cannot read the pending deployments of agent " + agent, failure);
+            } else if (!pending.isEmpty()) {
+                send(pending.get(pending.size() - 1));
+            }
+        });
+    }
+
+    private void send(Deployment deployment) {
+        AgentLink link = agents.get(deployment.agent());
+        if (link != null && deployment.status() == DeploymentStatus.PENDING) {
+            link.send(deployment, deployment.rollbackScriptFor(link.system()));
+        }
+    }
+
+    /** DeploymentStarted from {@code agent}'s deployment process. */
+    public CompletionStage<Deployment> started(String agent, UUID id, Instant at, OptionalLong reportedClosureSize) {
+        return change(id, agent, d -> d.started(at, reportedClosureSize));
+    }
+
+    /**
+     * DeploymentFinished: the status becomes final, viewers are closed once they have every line, and the agent
+     * gets its next pending deployment.
+     */
+    public CompletionStage<Deployment> finished(String agent, UUID id, Instant at, boolean succeeded) {
+        return change(id, agent, d -> d.finished(at, succeeded)).thenApply(d -> {
+            // The deployment process still holds the agent's lock for a moment after reporting; a deployment sent
+            // before it exits would be dropped. So the next one goes out a little later.
+            CompletableFuture.runAsync(() -> dispatchPending(agent), CompletableFuture.delayedExecutor(
+                    REDISPATCH_DELAY.toMillis(), TimeUnit.MILLISECONDS));
+            return d;
+        });
+    }
+
+    private CompletionStage<Deployment> change(UUID id, String agent, UnaryOperator<Deployment> transition) {
+        DeploymentChannel channel = channel(id);
+        return channel.enqueue(() -> owned(id, agent).thenCompose(current -> {
+            Deployment next = transition.apply(current);
+            if (next.equals(current)) {
+                return CompletableFuture.completedFuture(current);
+            }
+            return repository.update(next).thenApply(done -> next);
+        })).thenApply(d -> {
+            if (d.status().isTerminal()) {
+                channel.end();
+                forgetLater(id, channel);
+            }
+            return d;
+        });
+    }
+
+    /** The deployment {@code id} if it belongs to {@code agent}; NotFoundException otherwise. */
+    public CompletionStage<Deployment> owned(UUID id, String agent) {
+        return repository.find(id).thenApply(found -> found.filter(d -> d.agent().equals(agent))
+                .orElseThrow(() -> new NotFoundException("no deployment " + id + " for agent " + agent)));
+    }
+
+    /** A log line from the deployment process (whose ownership was checked when its socket opened). */
+    public void log(UUID id, LogLine line) {
+        channel(id).append(line);
+    }
+
+    /** The deployment, if the grant covers its agent's workspace; NotFoundException otherwise. */
+    public CompletionStage<Deployment> status(WorkspaceGrant grant, UUID id) {
+        return repository.find(id).thenApply(found -> found
+                .filter(d -> topology.workspaceOf(d.agent()).map(grant::covers).orElse(false))
+                .orElseThrow(() -> new NotFoundException("no deployment " + id)));
+    }
+
+    /**
+     * Streams the deployment's log to {@code viewer}: earlier lines first, then live ones; the viewer is closed
+     * after the final line or when the deployment ends (at once, after the replay, if it already has).
+     */
+    public CompletionStage<Void> watch(Deployment deployment, LogViewer viewer) {
+        DeploymentChannel channel = channel(deployment.id());
+        return channel.watch(viewer, deployment.status().isTerminal()).whenComplete((done, failure) -> {
+            if (deployment.status().isTerminal()) {
+                forgetLater(deployment.id(), channel);
+            }
+        });
+    }
+
+    public void unwatch(UUID id, LogViewer viewer) {
+        DeploymentChannel channel = channels.get(id);
+        if (channel != null) {
+            channel.unwatch(viewer);
+        }
+    }
+
+    /** Completes when every queued status change and log write is stored; for shutdown. */
+    public CompletionStage<Void> drain() {
+        return CompletableFuture.allOf(channels.values().stream().map(DeploymentChannel::idle)
+                .toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Drops an ended deployment's channel a while later: the final log line races DeploymentFinished (they come
+     * on different sockets), and late lines should still be stored in order.
+     */
+    private void forgetLater(UUID id, DeploymentChannel channel) {
+        CompletableFuture.runAsync(() -> {
+            if (!channel.hasViewers()) {
+                channels.remove(id, channel);
+            }
+        }, CompletableFuture.delayedExecutor(CHANNEL_LINGER.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    private DeploymentChannel channel(UUID id) {
+        return channels.computeIfAbsent(id, key -> new DeploymentChannel(key, repository));
+    }
+}

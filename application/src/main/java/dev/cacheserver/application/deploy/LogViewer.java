@@ -1,0 +1,12 @@
+package dev.cacheserver.application.deploy;
+
+import dev.cacheserver.domain.deploy.LogLine;
+
+/** Someone reading a deployment's log (the activate client's viewer socket). Implementations never block. */
+public interface LogViewer {
+
+    void send(LogLine line);
+
+    /** Ends the stream; the activate client waits for this once the deployment is over. */
+    void close();
+}

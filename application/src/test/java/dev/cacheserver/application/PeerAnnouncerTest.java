@@ -1,0 +1,55 @@
+package dev.cacheserver.application;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.cacheserver.domain.model.CacheName;
+import dev.cacheserver.domain.model.StorePathHash;
+import dev.cacheserver.domain.port.inmemory.InMemoryPeerDirectory;
+import dev.cacheserver.domain.signing.SecretSigningKey;
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Which paths reach the cluster: public caches' paths, never a private cache's. */
+class PeerAnnouncerTest {
+    final InMemoryPeerDirectory directory = new InMemoryPeerDirectory();
+    final PeerAnnouncer announcer = new PeerAnnouncer(directory);
+    final StorePathHash a = new StorePathHash("a".repeat(32));
+    final StorePathHash b = new StorePathHash("b".repeat(32));
+
+    CacheProfile cache(String name, boolean isPublic) {
+        return new CacheProfile(new CacheName(name), isPublic, SecretSigningKey.generate(name + "-1"),
+                URI.create("http://node1:8080/" + name), 30);
+    }
+
+    @Test
+    void aPublicCacheAnnouncesEveryPathWithItsUrlNameAndKey() {
+        CacheProfile main = cache("main", true);
+        announcer.announceAll(main, List.of(a, b)).toCompletableFuture().join();
+
+        assertEquals(Set.of(a, b), directory.announcedBy(PeerAnnouncer.provider(main)));
+        var provider = directory.findProviders(a).toCompletableFuture().join().get(0);
+        assertEquals(main.publicUrl(), provider.url());
+        assertEquals(main.signingKey().publicKey(), provider.publicKey());
+    }
+
+    @Test
+    void aPrivateCacheIsNeverAnnounced() {
+        CacheProfile secret = cache("secret", false);
+        announcer.announceAll(secret, List.of(a)).toCompletableFuture().join();
+        announcer.published(secret, PeerNarInfoServiceTest.narInfo('c')).toCompletableFuture().join();
+
+        assertEquals(List.of(), directory.findProviders(a).toCompletableFuture().join());
+        assertEquals(0, directory.status().toCompletableFuture().join().announced());
+    }
+
+    @Test
+    void aDeletedPathIsWithdrawn() {
+        CacheProfile main = cache("main", true);
+        announcer.announceAll(main, List.of(a, b)).toCompletableFuture().join();
+        announcer.deleted(main, a).toCompletableFuture().join();
+
+        assertEquals(Set.of(b), directory.announcedBy(PeerAnnouncer.provider(main)));
+    }
+}

@@ -1,0 +1,144 @@
+package dev.cacheserver.bootstrap;
+
+import dev.cacheserver.adapters.dht.DhtSettings;
+import dev.cacheserver.adapters.dht.DhtVerticle;
+import dev.cacheserver.adapters.dht.EventBusPeerDirectory;
+import dev.cacheserver.adapters.dht.StandalonePeerDirectory;
+import dev.cacheserver.adapters.http.BinaryCacheEndpoint;
+import dev.cacheserver.adapters.http.HttpPeerClient;
+import dev.cacheserver.adapters.http.PeerFallback;
+import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.NarInfoService;
+import dev.cacheserver.application.PeerAnnouncer;
+import dev.cacheserver.application.PeerEvents;
+import dev.cacheserver.application.PeerNarInfoService;
+import dev.cacheserver.application.PeerSettings;
+import dev.cacheserver.application.TrustedKeys;
+import dev.cacheserver.bootstrap.config.AppConfig;
+import dev.cacheserver.bootstrap.config.CacheSettings;
+import dev.cacheserver.domain.model.StorePathHash;
+import dev.cacheserver.domain.port.PeerDirectory;
+import dev.cacheserver.domain.signing.PublicSigningKey;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires clustering: deploys the one DHT verticle (in standalone mode when {@code standalone: true}, the library
+ * is missing or the DHT port is busy: the server then serves its local paths only and says why in one line), and
+ * gives each cache its peer fallback and its announcements. The system property {@value #LIBRARY_PROPERTY} names
+ * another OpenDHT library file (a name that does not exist simulates a machine without OpenDHT).
+ */
+final class ClusterWiring {
+    static final String LIBRARY_PROPERTY = "cache-server.dht.library";
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterWiring.class);
+    private static final Duration PEER_CONNECT_TIMEOUT = Duration.ofMillis(1000);
+    private static final Duration PEER_NARINFO_TIMEOUT = Duration.ofMillis(2000);
+    private static final Duration PEER_NAR_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+    private final AppConfig config;
+    private final PeerDirectory directory;
+    private final PeerAnnouncer announcer;
+    private final HttpPeerClient client;
+    private final TrustedKeys trusted;
+    private final Set<URI> ownUrls;
+
+    private ClusterWiring(AppConfig config, PeerDirectory directory, HttpPeerClient client, TrustedKeys trusted,
+                          Set<URI> ownUrls) {
+        this.config = config;
+        this.directory = directory;
+        this.announcer = new PeerAnnouncer(directory);
+        this.client = client;
+        this.trusted = trusted;
+        this.ownUrls = ownUrls;
+    }
+
+    /** Deploys the DHT verticle and prepares the shared pieces. Blocks until the verticle has started. */
+    static ClusterWiring start(Vertx vertx, AppConfig config, KeyRing keys) throws Exception {
+        List<PublicSigningKey> trusted = new ArrayList<>();
+        config.server().dhtTrustedKeys().forEach(k -> trusted.add(PublicSigningKey.parse(k)));
+        Set<URI> ownUrls = new HashSet<>();
+        for (CacheSettings cache : config.caches()) {
+            if (cache.enabled()) {
+                trusted.add(keys.signingKey(cache).publicKey());
+                ownUrls.add(keys.publicUrl(cache));
+            }
+        }
+        List<DhtSettings.Peer> bootstrap = new ArrayList<>();
+        config.server().dhtBootstrap().forEach(p -> bootstrap.add(new DhtSettings.Peer(p.host(), p.port())));
+        DhtSettings settings = DhtSettings.of(config.server().dhtPort(), config.server().dhtNetwork(), bootstrap)
+                .withLibrary(System.getProperty(LIBRARY_PROPERTY, DhtSettings.DEFAULT_LIBRARY));
+        PeerDirectory directory;
+        if (config.server().standalone()) {
+            String reason = "standalone: true in the configuration";
+            CacheServer.await(vertx.deployVerticle(DhtVerticle.disabled(settings, reason)));
+            directory = new StandalonePeerDirectory(reason);
+        } else {
+            CacheServer.await(vertx.deployVerticle(new DhtVerticle(settings)));
+            directory = new EventBusPeerDirectory(vertx, settings.lookupTimeout().plusMillis(400));
+            warnAboutLocalUrls(config, keys);
+        }
+        HttpPeerClient client = new HttpPeerClient(vertx, PEER_CONNECT_TIMEOUT, PEER_NARINFO_TIMEOUT,
+                PEER_NAR_IDLE_TIMEOUT);
+        return new ClusterWiring(config, directory, client, new TrustedKeys(trusted), ownUrls);
+    }
+
+    /** The peer directory (the DHT, or a standalone stand-in), e.g. for the Cachix API's DHT routes. */
+    PeerDirectory directory() {
+        return directory;
+    }
+
+    /**
+     * Gives {@code endpoint} its peer fallback, announces every path the cache holds (public caches only) and
+     * keeps announcing what gets published.
+     */
+    BinaryCacheEndpoint attach(BinaryCacheEndpoint endpoint, CacheProfile profile, NarInfoService narInfos) {
+        PeerSettings settings = PeerSettings.DEFAULTS.withPullThrough(config.server().dhtPullThrough());
+        PeerNarInfoService fallback = new PeerNarInfoService(profile, directory, client, trusted, ownUrls, settings,
+                narInfos, new LoggingPeerEvents(profile), Clock.systemUTC());
+        narInfos.addListener(announcer.listenerFor(profile));
+        Set<StorePathHash> held = narInfos.hashes();
+        announcer.announceAll(profile, held).whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.warn("cache {}: announcing {} paths to the cluster failed: {}", profile.name(), held.size(),
+                        e.getMessage());
+            }
+        });
+        return endpoint.withPeers(new PeerFallback(fallback, client));
+    }
+
+    private static void warnAboutLocalUrls(AppConfig config, KeyRing keys) {
+        for (CacheSettings cache : config.caches()) {
+            if (cache.enabled() && cache.access() == CacheSettings.Access.PUBLIC && cache.url().isEmpty()) {
+                LOG.info("cache {} is announced to the cluster as {}; set caches[].url if peers reach it at another "
+                        + "address", cache.name(), keys.publicUrl(cache));
+            }
+        }
+    }
+
+    /** Peer problems for operators: a rejected narinfo is a warning (misconfiguration or attack). */
+    private static final class LoggingPeerEvents implements PeerEvents {
+        private final CacheProfile cache;
+
+        LoggingPeerEvents(CacheProfile cache) {
+            this.cache = cache;
+        }
+
+        @Override
+        public void rejected(URI peer, StorePathHash hash, String reason) {
+            LOG.warn("cache {}: dropped the narinfo of {} from peer {}: {}", cache.name(), hash, peer, reason);
+        }
+
+        @Override
+        public void unreachable(URI peer, String reason) {
+            LOG.debug("cache {}: peer {} unreachable: {}", cache.name(), peer, reason);
+        }
+    }
+}
