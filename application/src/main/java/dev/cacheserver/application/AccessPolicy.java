@@ -74,7 +74,7 @@ public final class AccessPolicy {
         throw new PermissionDeniedException("the token is not valid for cache " + cache.name());
     }
 
-    /** Requires a valid server-wide admin token (subject {@code *}, permission admin). */
+    /** Requires a valid server-wide admin token (subject {@code *}, permission admin), e.g. for the DHT status. */
     public void checkAdmin(Optional<String> token) {
         TokenClaims claims = verify(token.orElseThrow(() -> new AuthenticationException("this request needs a token")));
         if (!claims.subject().equals(ANY_CACHE) || claims.permission() != Permission.ADMIN) {
@@ -88,14 +88,6 @@ public final class AccessPolicy {
             throw new AuthenticationException("token has been revoked");
         }
         return claims;
-    }
-
-    /** For server-wide views (e.g. the DHT status): only an admin token for every cache ({@code *}) passes. */
-    public void checkServerAdmin(Optional<String> token) {
-        TokenClaims claims = verify(token.orElseThrow(() -> new AuthenticationException("this request needs a token")));
-        if (!claims.subject().equals(ANY_CACHE) || claims.permission() != Permission.ADMIN) {
-            throw new PermissionDeniedException("this request needs an admin token (cache-server token --admin)");
-        }
     }
 
     /** Issues a token for {@code subject}; for the token command, never logged. */

@@ -1,5 +1,6 @@
 package dev.cacheserver.application;
 
+import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.StorePathHash;
 import java.util.Optional;
 
@@ -9,4 +10,8 @@ import java.util.Optional;
  */
 public interface GetNarInfoUseCase {
     Optional<byte[]> lookup(StorePathHash hash);
+
+    /** Counts a NAR download as an access of the path it belongs to; cheap, never blocks. */
+    default void recordNarRead(NarFile file) {
+    }
 }

@@ -3,6 +3,7 @@ package dev.cacheserver.application;
 import dev.cacheserver.domain.error.HashMismatchException;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.model.Compression;
+import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
 import dev.cacheserver.domain.narinfo.NarInfoText;
@@ -10,11 +11,17 @@ import dev.cacheserver.domain.port.NarContentHasher;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.domain.port.NarLocation;
 import dev.cacheserver.domain.port.NarStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * The narinfos of one cache: served from an in-memory index that {@link #start()} fills from the repository,
@@ -27,6 +34,8 @@ public final class NarInfoService implements GetNarInfoUseCase, PublishNarInfoUs
     private final NarStore store;
     private final NarContentHasher hasher;
     private final NarInfoIndex index = new NarInfoIndex();
+    private final AccessLog accessLog = new AccessLog();
+    private final Clock clock;
     private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
 
     /** Told after a narinfo is published (saved and served) or deleted; must not block (e.g. DHT announcements). */
@@ -38,6 +47,12 @@ public final class NarInfoService implements GetNarInfoUseCase, PublishNarInfoUs
     }
 
     public NarInfoService(CacheProfile cache, NarInfoRepository repository, NarStore store, NarContentHasher hasher) {
+        this(cache, repository, store, hasher, Clock.systemUTC());
+    }
+
+    public NarInfoService(CacheProfile cache, NarInfoRepository repository, NarStore store, NarContentHasher hasher,
+                          Clock clock) {
+        this.clock = clock;
         this.cache = cache;
         this.repository = repository;
         this.store = store;
@@ -46,15 +61,109 @@ public final class NarInfoService implements GetNarInfoUseCase, PublishNarInfoUs
 
     /** Loads every stored narinfo into memory, re-signed if the cache key changed since it was saved. */
     public CompletionStage<Integer> start() {
-        return repository.findAll(cache.name()).thenApply(all -> {
-            all.forEach(info -> index.put(signedByCache(info)));
-            return index.size();
+        return start(false);
+    }
+
+    /**
+     * Loads every stored narinfo into memory. With {@code trustOwnSignatures} (the caller knows the cache key
+     * has not changed since the rows were signed) a signature under the cache's key name is taken as valid;
+     * otherwise each is verified and the narinfo re-signed when needed. Ed25519 costs about a millisecond per
+     * operation in the JDK, so verifying 100k narinfos at every start would take minutes. Runs off the calling
+     * thread (the work is CPU-bound) and in parallel.
+     */
+    public CompletionStage<Integer> start(boolean trustOwnSignatures) {
+        String keyName = cache.signingKey().name();
+        return repository.findAll(cache.name()).thenApplyAsync(all -> {
+            List<NarInfo> resigned = java.util.Collections.synchronizedList(new ArrayList<>());
+            all.parallelStream().forEach(info -> {
+                boolean ours = trustOwnSignatures
+                        && info.signatures().stream().anyMatch(sig -> sig.keyName().equals(keyName));
+                NarInfo served = ours ? info : signedByCache(info);
+                if (served != info) {
+                    resigned.add(served);
+                }
+                index.put(served);
+            });
+            return resigned;
+        }, ForkJoinPool.commonPool()).thenCompose(resigned -> {
+            // Stored rows must carry the signature that is served, so the next start can trust them.
+            CompletionStage<Void> saves = CompletableFuture.completedFuture(null);
+            for (NarInfo info : resigned) {
+                saves = saves.thenCompose(v -> repository.save(cache.name(), info));
+            }
+            return saves.thenApply(v -> index.size());
         });
     }
 
     @Override
     public Optional<byte[]> lookup(StorePathHash hash) {
-        return index.get(hash).map(NarInfoIndex.Entry::rendered);
+        NarInfoIndex.Entry entry = index.get(hash).orElse(null);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        accessLog.record(hash, clock.millis());
+        return Optional.of(entry.rendered());
+    }
+
+    /** A NAR download counts as an access of the path it belongs to (retention is measured from reads). */
+    @Override
+    public void recordNarRead(NarFile file) {
+        index.pathOf(file).ifPresent(hash -> accessLog.record(hash, clock.millis()));
+    }
+
+    /** Writes the reads recorded in memory to the repository (periodically, before a sweep, at shutdown). */
+    public CompletionStage<Void> flushAccessTimes() {
+        Map<StorePathHash, Instant> batch = accessLog.drain();
+        return repository.touch(cache.name(), batch).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                accessLog.restore(batch);
+            }
+        });
+    }
+
+    /** True when {@code hash} was read at or after {@code since} (reads not yet written to the repository). */
+    public boolean readSince(StorePathHash hash, Instant since) {
+        return accessLog.readSince(hash, since);
+    }
+
+    /**
+     * {@link #remove} for many paths: all stop being served, then their rows go in one transaction, then the
+     * listeners hear of each. Returns the removed narinfos.
+     */
+    public CompletionStage<List<NarInfo>> removeAll(List<StorePathHash> hashes) {
+        List<NarInfo> removed = new ArrayList<>();
+        for (StorePathHash hash : hashes) {
+            index.remove(hash).ifPresent(removed::add);
+        }
+        return repository.deleteAll(cache.name(), hashes).thenApply(count -> {
+            hashes.forEach(hash -> listeners.forEach(l -> l.deleted(hash)));
+            return removed;
+        });
+    }
+
+    /** The narinfo served for {@code hash}, if any. */
+    public Optional<NarInfo> find(StorePathHash hash) {
+        return index.get(hash).map(NarInfoIndex.Entry::info);
+    }
+
+    /** True while some served narinfo points at {@code file}: such a NAR must never be deleted. */
+    public boolean isNarInUse(NarFile file) {
+        return index.isInUse(file);
+    }
+
+    /**
+     * Stops serving {@code hash}, then deletes its row and tells the listeners (the DHT withdraws it). The NAR
+     * is left to the caller, who deletes it once no narinfo uses it: a served narinfo never points at a
+     * missing NAR. Returns the removed narinfo.
+     */
+    public CompletionStage<Optional<NarInfo>> remove(StorePathHash hash) {
+        Optional<NarInfo> removed = index.remove(hash);
+        return repository.delete(cache.name(), hash).thenApply(deleted -> {
+            if (removed.isPresent() || deleted) {
+                listeners.forEach(l -> l.deleted(hash));
+            }
+            return removed;
+        });
     }
 
     public int size() {

@@ -40,6 +40,10 @@ public final class CacheServer {
     private final SqliteDatabase database;
     private final DecompressingNarContentHasher hasher;
     private final List<RunningCache> caches;
+    private final Operations ops;
+    /** The DHT verticle's deployments: stopped after the HTTP ports, so draining uploads can still announce. */
+    private final java.util.Set<String> clusterDeployments;
+    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** A started cache: what it is and how to reach it. */
     public record RunningCache(CacheSettings settings, CacheProfile profile, NarInfoService narInfos, NarService nars,
@@ -47,11 +51,18 @@ public final class CacheServer {
     }
 
     private CacheServer(Vertx vertx, SqliteDatabase database, DecompressingNarContentHasher hasher,
-                        List<RunningCache> caches) {
+                        List<RunningCache> caches, Operations ops, java.util.Set<String> clusterDeployments) {
         this.vertx = vertx;
         this.database = database;
         this.hasher = hasher;
         this.caches = List.copyOf(caches);
+        this.ops = ops;
+        this.clusterDeployments = java.util.Set.copyOf(clusterDeployments);
+    }
+
+    /** What the maintenance code reports each finished sweep to. */
+    public GcMetrics gcMetrics() {
+        return ops.gc();
     }
 
     public List<RunningCache> caches() {
@@ -69,7 +80,11 @@ public final class CacheServer {
         try {
             SqliteDatabase database = await(SqliteDatabase.open(vertx, config.server().database()));
             DecompressingNarContentHasher hasher = new DecompressingNarContentHasher(vertx);
+            Operations ops = Operations.create(vertx, config, database);
+            java.util.Set<String> beforeCluster = java.util.Set.copyOf(vertx.deploymentIDs());
             ClusterWiring cluster = ClusterWiring.start(vertx, config, keys);
+            java.util.Set<String> clusterDeployments = new java.util.HashSet<>(vertx.deploymentIDs());
+            clusterDeployments.removeAll(beforeCluster);
             ApiServer api = ApiServer.create(vertx, config, database, access, revocations, keys.tokenKey(), cores);
             List<RunningCache> running = new ArrayList<>();
             for (CacheSettings settings : config.caches()) {
@@ -77,11 +92,25 @@ public final class CacheServer {
                     LOG.info("cache {} is disabled (enabled: false)", settings.name());
                     continue;
                 }
-                running.add(startCache(vertx, config, settings, keys, access, database, hasher, cores, cluster, api));
+                running.add(startCache(vertx, config, settings, keys, access, database, hasher, cores, cluster, api,
+                        ops));
             }
             java.util.Optional<DeployServer> deploy = DeployServer.start(vertx, config, keys, database, running, revocations);
-            api.start(running, cluster.directory(), router -> deploy.ifPresent(d -> d.routes().mount(router)));
-            return new CacheServer(vertx, database, hasher, running);
+            Maintenance maintenance = Maintenance.start(vertx, config, database, running, access);
+            maintenance.onReport(report -> {
+                if (!report.dryRun()) {
+                    ops.gc().recordRun(report.cache(), report.removedPaths().size(),
+                            report.removedNars() + report.orphanNars(), report.removedNarBytes() + report.orphanBytes(),
+                            report.durationMillis());
+                }
+            });
+            dev.cacheserver.adapters.http.ops.OperationsRoutes opsRoutes = ops.routes(access, running);
+            api.start(running, cluster.directory(), router -> {
+                opsRoutes.mount(router);
+                deploy.ifPresent(d -> d.routes().mount(router));
+                maintenance.routes().mount(router);
+            });
+            return new CacheServer(vertx, database, hasher, running, ops, clusterDeployments);
         } catch (Exception e) {
             vertx.close().await(10, TimeUnit.SECONDS);
             throw e;
@@ -91,34 +120,48 @@ public final class CacheServer {
     private static RunningCache startCache(Vertx vertx, AppConfig config, CacheSettings settings, KeyRing keys,
                                            AccessPolicy access, SqliteDatabase database,
                                            DecompressingNarContentHasher hasher, int cores,
-                                           ClusterWiring cluster, ApiServer api) throws Exception {
+                                           ClusterWiring cluster, ApiServer api, Operations ops) throws Exception {
         CacheProfile profile = new CacheProfile(new CacheName(settings.name()),
                 settings.access() == CacheSettings.Access.PUBLIC, keys.signingKey(settings), keys.publicUrl(settings),
                 settings.priority());
         NarStore store = await(new NarStores(vertx, database, config.server().dataDir()).open(settings));
         NarInfoService narInfos = new NarInfoService(profile, new SqliteNarInfoRepository(database), store, hasher);
-        int loaded = narInfos.start().toCompletableFuture().get(5, TimeUnit.MINUTES);
+        boolean trusted = keys.signaturesMadeWithCurrentKey(settings, profile.signingKey());
+        int loaded = narInfos.start(trusted).toCompletableFuture().get(30, TimeUnit.MINUTES);
+        keys.recordSigningKeyInUse(settings, profile.signingKey());
         NarService nars = new NarService(store);
         BinaryCacheEndpoint endpoint = new BinaryCacheEndpoint(profile, narInfos, narInfos, nars, nars, access,
                 config.server().hostname(), settings.port(), MAX_NAR_BYTES);
         BinaryCacheEndpoint clustered = cluster.attach(endpoint, profile, narInfos);
         try {
-            await(vertx.deployVerticle(() -> new BinaryCacheVerticle(clustered.withPartUploads(api.uploads())),
+            BinaryCacheEndpoint served = clustered.withPartUploads(api.uploads()).withOperations(ops.http());
+            await(vertx.deployVerticle(() -> new BinaryCacheVerticle(served),
                     new DeploymentOptions().setInstances(Math.max(1, cores))));
         } catch (Exception e) {
             throw new StartupException("cache " + settings.name() + ": cannot listen on " + config.server().hostname()
                     + ":" + settings.port() + " (" + e.getMessage() + ")", e);
         }
+        ops.cache(settings.name(), store, clustered.peers(), config.server().dataDir());
         LOG.info("cache {} serves {} paths on {}:{}", settings.name(), loaded, config.server().hostname(), settings.port());
         return new RunningCache(settings, profile, narInfos, nars, store);
     }
 
-    /** Stops accepting requests, then closes the database. Blocks the calling thread. */
+    /**
+     * Stops in order: every port stops accepting at once and gives requests in flight (uploads included) up to
+     * {@link BinaryCacheVerticle#SHUTDOWN_GRACE_SECONDS} to finish, deploy sockets close with 1012; then the DHT
+     * node leaves; then spool files of cut-off uploads are deleted, and storages, database and hasher close.
+     * Blocks the calling thread; a second call does nothing.
+     */
     public void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
         try {
-            List<Future<Void>> undeploys = new ArrayList<>();
-            vertx.deploymentIDs().forEach(id -> undeploys.add(vertx.undeploy(id)));
-            Future.join(undeploys).await(30, TimeUnit.SECONDS);
+            long bound = BinaryCacheVerticle.SHUTDOWN_GRACE_SECONDS + 30;
+            undeploy(vertx.deploymentIDs().stream().filter(id -> !clusterDeployments.contains(id)).toList(), bound);
+            undeploy(List.copyOf(vertx.deploymentIDs()), 30);
+            ops.sweepSpoolFiles();
+            ops.close();
             caches.forEach(c -> {
                 if (c.store() instanceof StorageGroupNarStore group) {
                     NarStores.close(group);
@@ -133,6 +176,17 @@ public final class CacheServer {
             } catch (Exception e) {
                 LOG.warn("closing Vert.x failed: {}", e.toString());
             }
+        }
+    }
+
+    /** Undeploys {@code ids} together; one that fails or hangs is logged and does not stop the rest of the shutdown. */
+    private void undeploy(List<String> ids, long boundSeconds) {
+        List<Future<Void>> undeploys = new ArrayList<>();
+        ids.forEach(id -> undeploys.add(vertx.undeploy(id)));
+        try {
+            Future.join(undeploys).await(boundSeconds, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("stopping a component was not clean: {}", e.toString());
         }
     }
 

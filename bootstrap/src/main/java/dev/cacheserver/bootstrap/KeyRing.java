@@ -55,6 +55,28 @@ final class KeyRing {
         return SecretSigningKey.parse(text);
     }
 
+    /**
+     * True when the narinfos stored for {@code cache} were signed with its current key, as recorded by
+     * {@link #recordSigningKeyInUse} at the last start: their signatures need not be verified again.
+     */
+    boolean signaturesMadeWithCurrentKey(CacheSettings cache, SecretSigningKey key) throws IOException {
+        Path file = signedWithFile(cache);
+        return Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).strip().equals(key.publicKey().toString());
+    }
+
+    /** Records that every stored narinfo of {@code cache} is now signed with {@code key}. */
+    void recordSigningKeyInUse(CacheSettings cache, SecretSigningKey key) throws IOException {
+        Path file = signedWithFile(cache);
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, key.publicKey().toString(), StandardCharsets.UTF_8);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private Path signedWithFile(CacheSettings cache) {
+        return config.server().dataDir().resolve("keys").resolve(cache.name() + ".signed-with");
+    }
+
     URI publicUrl(CacheSettings cache) {
         return cache.url().orElseGet(() -> URI.create("http://" + urlHost() + ":" + cache.port()));
     }

@@ -38,6 +38,8 @@ public final class Main {
               list-tokens              list the tokens issued with an id
               public-key --cache NAME  print the cache's public signing key (trusted-public-keys value)
               check-config             validate the configuration and exit (0 valid, 2 invalid)
+              gc [--cache NAME] [--dry-run]
+                                       sweep now (the server must be running): expired paths, orphan NARs
               storage-usage [--cache NAME]  NAR files and bytes per storage of each cache
 
             options:
@@ -87,6 +89,8 @@ public final class Main {
                     return Commands.checkConfig(rest, configFile, out, err);
                 case "storage-usage":
                     return StorageUsageCommand.run(rest, configFile, out, err);
+                case "gc":
+                    return GcCommand.run(rest, configFile, out, err);
                 default:
                     return usage(err, "unknown command '" + command + "'");
             }

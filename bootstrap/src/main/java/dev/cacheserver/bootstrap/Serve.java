@@ -1,11 +1,16 @@
 package dev.cacheserver.bootstrap;
 
 import dev.cacheserver.bootstrap.config.AppConfig;
+import dev.cacheserver.adapters.http.BinaryCacheVerticle;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
-/** The {@code serve} command: start, print how to use each cache, run until SIGTERM/SIGINT, stop cleanly. */
+/**
+ * The {@code serve} command: start, print how to use each cache, run until SIGTERM/SIGINT, stop in order
+ * ({@link CacheServer#stop}: in-flight requests get their grace period) and exit 0.
+ */
 final class Serve {
     private static final Logger LOG = LoggerFactory.getLogger(Serve.class);
 
@@ -16,16 +21,34 @@ final class Serve {
         long started = System.nanoTime();
         LOG.info("configuration: {}", config.source().map(p -> p.toString())
                 .orElse("none found, using the embedded default (one public cache 'main' on port 8080)"));
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        // The JVM's own handling of SIGTERM/SIGINT runs shutdown hooks and exits 143/130; handled here, the stop
+        // runs on this thread and the process exits 0, as a service manager expects from an orderly stop. Installed
+        // before starting, so a signal during startup stops the server as soon as it is up.
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                Signal.handle(new Signal(name), signal -> {
+                    if (stopRequested.getCount() == 0) {
+                        LOG.warn("SIG{} received again: exiting without waiting", signal.getName());
+                        System.exit(1);
+                    }
+                    LOG.info("SIG{} received: stopping (requests in flight get up to {} s)", signal.getName(),
+                            BinaryCacheVerticle.SHUTDOWN_GRACE_SECONDS);
+                    stopRequested.countDown();
+                });
+            } catch (IllegalArgumentException e) {
+                LOG.debug("cannot handle SIG{} ({}); the shutdown hook stops the server", name, e.getMessage());
+            }
+        }
         CacheServer server = CacheServer.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("shutting down");
-            server.stop();
-            stopped.countDown();
-        }, "shutdown"));
+        // Anything else that ends the JVM (SIGHUP, an error) still stops the server; after an orderly stop, a no-op.
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "shutdown"));
         server.caches().forEach(cache -> LOG.info("{}", UsageBanner.forCache(cache, config)));
         LOG.info("ready in {} ms", (System.nanoTime() - started) / 1_000_000);
-        stopped.await();
+        stopRequested.await();
+        long stopping = System.nanoTime();
+        server.stop();
+        LOG.info("stopped in {} ms", (System.nanoTime() - stopping) / 1_000_000);
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 package dev.cacheserver.adapters.http;
 
+import dev.cacheserver.adapters.http.ops.HttpOperations;
 import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.GetNarInfoUseCase;
@@ -12,27 +13,35 @@ import dev.cacheserver.application.cachix.MultipartUploads;
  * Everything one cache's HTTP server needs: the cache, its use cases, the access policy, and where to listen.
  * {@code maxNarBytes} bounds one NAR upload. {@code peers} (null: none) serves misses from cluster peers.
  * {@code partUploads} (null: none) receives the Cachix upload URLs' part PUTs on this port.
+ * {@code operations}: request metrics, the access log and the readiness probe ({@link HttpOperations#NONE}: none).
  */
 public record BinaryCacheEndpoint(CacheProfile cache, GetNarInfoUseCase narInfos, PublishNarInfoUseCase publisher,
                                   UploadNarUseCase uploads, LocateNarUseCase nars, AccessPolicy access,
                                   String host, int port, long maxNarBytes, PeerFallback peers,
-                                  MultipartUploads partUploads) {
+                                  MultipartUploads partUploads, HttpOperations operations) {
 
     public BinaryCacheEndpoint(CacheProfile cache, GetNarInfoUseCase narInfos, PublishNarInfoUseCase publisher,
                                UploadNarUseCase uploads, LocateNarUseCase nars, AccessPolicy access,
                                String host, int port, long maxNarBytes) {
-        this(cache, narInfos, publisher, uploads, nars, access, host, port, maxNarBytes, null, null);
+        this(cache, narInfos, publisher, uploads, nars, access, host, port, maxNarBytes, null, null,
+                HttpOperations.NONE);
     }
 
     /** The same endpoint with misses served from cluster peers. */
     public BinaryCacheEndpoint withPeers(PeerFallback fallback) {
         return new BinaryCacheEndpoint(cache, narInfos, publisher, uploads, nars, access, host, port, maxNarBytes,
-                fallback, partUploads);
+                fallback, partUploads, operations);
     }
 
     /** The same endpoint also receiving Cachix multipart part uploads. */
     public BinaryCacheEndpoint withPartUploads(MultipartUploads multipart) {
         return new BinaryCacheEndpoint(cache, narInfos, publisher, uploads, nars, access, host, port, maxNarBytes,
-                peers, multipart);
+                peers, multipart, operations);
+    }
+
+    /** The same endpoint with metrics, access log and readiness. */
+    public BinaryCacheEndpoint withOperations(HttpOperations ops) {
+        return new BinaryCacheEndpoint(cache, narInfos, publisher, uploads, nars, access, host, port, maxNarBytes,
+                peers, partUploads, ops);
     }
 }

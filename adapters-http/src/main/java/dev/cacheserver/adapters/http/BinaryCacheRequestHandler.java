@@ -1,11 +1,14 @@
 package dev.cacheserver.adapters.http;
 
+import dev.cacheserver.adapters.http.ops.HealthEndpoints;
+import dev.cacheserver.adapters.http.ops.RequestObserver;
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.cachix.PartGrant;
 import dev.cacheserver.domain.auth.Permission;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.error.PayloadTooLargeException;
 import dev.cacheserver.domain.model.NarFile;
+import dev.cacheserver.domain.model.NixHash;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfoText;
 import dev.cacheserver.domain.port.NarLocation;
@@ -51,6 +54,8 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
     private final Buffer cacheInfo;
     private final PeerNarRelay peerNars;
     private final UploadPartRequestHandler partUploads;
+    /** Null when neither metrics nor the access log are on: then a request costs nothing extra. */
+    private final RequestObserver observer;
 
     BinaryCacheRequestHandler(BinaryCacheEndpoint endpoint, Context context) {
         this.endpoint = endpoint;
@@ -60,10 +65,14 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
         this.peerNars = endpoint.peers() == null ? null : new PeerNarRelay(endpoint.peers(), endpoint.uploads(), context);
         this.partUploads = endpoint.partUploads() == null ? null
                 : new UploadPartRequestHandler(endpoint.partUploads(), cache.name(), context);
+        this.observer = endpoint.operations().cachePort(cache.name().value());
     }
 
     @Override
     public void handle(HttpServerRequest request) {
+        if (observer != null) {
+            observer.observe(request);
+        }
         try {
             route(request);
         } catch (RuntimeException e) {
@@ -111,6 +120,8 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
         } else if (path.length() == 1 + StorePathHash.LENGTH + 3 && path.endsWith(".ls") && method == HttpMethod.PUT) {
             // NAR listings (write-nar-listing=true) are optional for Nix; accepted so such pushes work, not kept.
             acceptAndIgnore(request);
+        } else if (HealthEndpoints.handles(path)) {
+            HealthEndpoints.serve(request, endpoint.operations().readiness());
         } else {
             send(request, 404, TEXT_TYPE, Buffer.buffer("not found\n"));
         }
@@ -120,24 +131,39 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
         endpoint.access().check(cache, Permission.READ, token(request));
         Optional<byte[]> info = endpoint.narInfos().lookup(hash);
         if (info.isPresent()) {
+            if (observer != null) {
+                observer.narInfoLocalHit();
+            }
             send(request, 200, NARINFO_TYPE, Buffer.buffer(info.get()));
         } else if (endpoint.peers() != null) {
+            if (observer != null) {
+                observer.narInfoLocalMiss();
+            }
             // A local miss asks the cluster: bounded, verified, answered 404 when no trusted peer has it.
             future(endpoint.peers().useCase().lookup(hash)).onComplete(peer -> {
                 if (peer.succeeded() && peer.result().isPresent()) {
+                    if (observer != null) {
+                        observer.narInfoPeerHit();
+                    }
                     send(request, 200, NARINFO_TYPE, Buffer.buffer(peer.result().get()));
                 } else {
+                    if (observer != null) {
+                        observer.narInfoPeerMiss();
+                    }
                     send(request, 404, TEXT_TYPE, Buffer.buffer("no such path in cache " + cache.name() + "\n"));
                 }
             });
         } else {
+            if (observer != null) {
+                observer.narInfoLocalMiss();
+            }
             send(request, 404, TEXT_TYPE, Buffer.buffer("no such path in cache " + cache.name() + "\n"));
         }
     }
 
     /** {@code GET /api/v1/dht/status}: the cluster view, for server admins only. */
     private void dhtStatus(HttpServerRequest request) {
-        endpoint.access().checkServerAdmin(token(request));
+        endpoint.access().checkAdmin(token(request));
         if (endpoint.peers() == null) {
             send(request, 404, TEXT_TYPE, Buffer.buffer("cluster fallback is not configured for this cache\n"));
             return;
@@ -172,6 +198,7 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
             } else if (result.result().isEmpty()) {
                 send(request, 404, TEXT_TYPE, Buffer.buffer("no such NAR in cache " + cache.name() + "\n"));
             } else {
+                endpoint.narInfos().recordNarRead(file);
                 serveNar(request, result.result().get());
             }
         });
@@ -241,11 +268,11 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
         return context.owner().fileSystem().open(spool.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
                 .compose(asyncFile -> {
                     asyncFile.setWriteQueueMaxSize(UPLOAD_WRITE_QUEUE);
-                    HashingWriteStream hashing = new HashingWriteStream(asyncFile, endpoint.maxNarBytes());
+                    DigestingWriteStream hashing = DigestingWriteStream.sha256(asyncFile, endpoint.maxNarBytes());
                     continueIfExpected(request);
                     return request.pipeTo(hashing)
                             .recover(e -> closeQuietly(asyncFile).transform(ignored -> Future.failedFuture(e)))
-                            .compose(v -> future(endpoint.uploads().complete(spool, file, hashing.hash(), hashing.count())));
+                            .compose(v -> future(endpoint.uploads().complete(spool, file, new NixHash(hashing.digest()), hashing.count())));
                 });
     }
 
@@ -310,6 +337,9 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
     }
 
     private void fail(HttpServerRequest request, Throwable failure) {
+        if (observer != null) {
+            observer.failed(request, failure);
+        }
         HttpErrors.Answer answer = HttpErrors.answer(failure);
         HttpServerResponse response = request.response();
         if (response.headWritten()) {

@@ -12,6 +12,11 @@ import io.vertx.core.http.HttpServerOptions;
  * the request is authorised).
  */
 public final class BinaryCacheVerticle extends VerticleBase {
+    /**
+     * How long stopping waits for requests in flight (uploads included) before closing their connections; the
+     * system property {@code cache-server.shutdown-grace-seconds} changes it.
+     */
+    public static final long SHUTDOWN_GRACE_SECONDS = Long.getLong("cache-server.shutdown-grace-seconds", 30);
     private final BinaryCacheEndpoint endpoint;
     private HttpServer server;
 
@@ -42,6 +47,8 @@ public final class BinaryCacheVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        return server == null ? Future.succeededFuture() : server.close();
+        // Stops accepting at once; requests in flight get the grace period, then their connections close.
+        return server == null ? Future.succeededFuture()
+                : server.shutdown(SHUTDOWN_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     }
 }

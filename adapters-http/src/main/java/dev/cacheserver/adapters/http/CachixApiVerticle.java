@@ -36,6 +36,8 @@ public final class CachixApiVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        return server == null ? Future.succeededFuture() : server.close();
+        // Like the cache ports: an upload being completed gets the grace period before its connection closes.
+        return server == null ? Future.succeededFuture()
+                : server.shutdown(BinaryCacheVerticle.SHUTDOWN_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     }
 }

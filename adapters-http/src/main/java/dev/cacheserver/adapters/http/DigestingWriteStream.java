@@ -32,6 +32,11 @@ final class DigestingWriteStream implements WriteStream<Buffer> {
         }
     }
 
+    /** SHA-256, as NAR uploads are named: hashed while written, in one pass. */
+    static DigestingWriteStream sha256(WriteStream<Buffer> delegate, long maxBytes) {
+        return new DigestingWriteStream(delegate, "SHA-256", maxBytes);
+    }
+
     byte[] digest() {
         return digest.digest();
     }

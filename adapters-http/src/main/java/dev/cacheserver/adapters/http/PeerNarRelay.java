@@ -4,6 +4,7 @@ import dev.cacheserver.application.PeerFallbackUseCase.PeerNar;
 import dev.cacheserver.application.UploadNarUseCase;
 import dev.cacheserver.domain.error.NotFoundException;
 import dev.cacheserver.domain.model.NarFile;
+import dev.cacheserver.domain.model.NixHash;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.file.OpenOptions;
@@ -65,7 +66,7 @@ final class PeerNarRelay {
                 .open(spool.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
                 .compose(copy -> {
                     copy.setWriteQueueMaxSize(WRITE_QUEUE);
-                    HashingWriteStream hashing = new HashingWriteStream(new TeeWriteStream(response, copy),
+                    DigestingWriteStream hashing = DigestingWriteStream.sha256(new TeeWriteStream(response, copy),
                             nar.info().fileSize());
                     return peerResponse.pipeTo(hashing)
                             .recover(e -> copy.close().transform(v -> discard(spool, e)))
@@ -79,8 +80,8 @@ final class PeerNarRelay {
     }
 
     /** After the client got every byte: keep the copy (checked against its name and NarHash) in the background. */
-    private void keep(Path spool, NarFile file, PeerNar nar, HashingWriteStream hashing) {
-        Future.fromCompletionStage(uploads.complete(spool, file, hashing.hash(), hashing.count()), context)
+    private void keep(Path spool, NarFile file, PeerNar nar, DigestingWriteStream hashing) {
+        Future.fromCompletionStage(uploads.complete(spool, file, new NixHash(hashing.digest()), hashing.count()), context)
                 .compose(v -> Future.fromCompletionStage(peers.useCase().keepCopy(nar), context))
                 .onSuccess(info -> LOG.info("kept a local copy of {} from {}", info.storePath(), nar.peer()))
                 .onFailure(e -> LOG.warn("could not keep a local copy of {} from {}: {}", file.fileName(), nar.peer(),

@@ -55,6 +55,8 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
             SELECT j.value FROM json_each(?) AS j
             WHERE NOT EXISTS (SELECT 1 FROM narinfo AS n WHERE n.cache = ? AND n.hash = j.value)""";
     private static final String DELETE = "DELETE FROM narinfo WHERE cache = ? AND hash = ?";
+    private static final String DELETE_ALL =
+            "DELETE FROM narinfo WHERE cache = ? AND hash IN (SELECT value FROM json_each(?))";
     private static final String TOUCH =
             "UPDATE narinfo SET last_accessed_at = MAX(last_accessed_at, ?) WHERE cache = ? AND hash = ?";
     private static final String FIND_USAGE = "SELECT hash, refs, last_accessed_at FROM narinfo WHERE cache = ?";
@@ -113,6 +115,17 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
         return stage(() -> "delete narinfo " + hash + " in " + cache, db.writer().preparedQuery(DELETE)
                 .execute(Tuple.of(cache.value(), hash.value()))
                 .map(result -> result.rowCount() > 0));
+    }
+
+    @Override
+    public CompletionStage<Integer> deleteAll(CacheName cache, Collection<StorePathHash> hashes) {
+        Set<StorePathHash> distinct = new LinkedHashSet<>(hashes);
+        if (distinct.isEmpty()) {
+            return CompletableFuture.completedFuture(0);
+        }
+        return stage(() -> "delete " + distinct.size() + " narinfos in " + cache, db.writer().preparedQuery(DELETE_ALL)
+                .execute(Tuple.of(cache.value(), jsonArray(distinct)))
+                .map(SqlResult::rowCount));
     }
 
     @Override

@@ -83,6 +83,18 @@ public abstract class NarInfoRepositoryContract {
     }
 
     @Test
+    void deleteAllRemovesTheListedPathsOfOneCacheOnly() {
+        await(repository.save(MAIN, FULL));
+        await(repository.save(MAIN, MINIMAL));
+        await(repository.save(OTHER, FULL));
+        assertEquals(2, await(repository.deleteAll(MAIN, java.util.List.of(FULL.storePath().hash(),
+                MINIMAL.storePath().hash(), new dev.cacheserver.domain.model.StorePathHash("0".repeat(32))))));
+        assertTrue(await(repository.findAll(MAIN)).isEmpty());
+        assertEquals(1, await(repository.findAll(OTHER)).size());
+        assertEquals(0, await(repository.deleteAll(MAIN, java.util.List.of())));
+    }
+
+    @Test
     void touchRaisesAccessTimesAndUsageListsReferences() {
         await(repository.save(MAIN, FULL));
         await(repository.save(MAIN, MINIMAL));

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * anything other than this store are not counted until the next open.
  */
 public final class LocalNarStore implements NarStore, ListableNarStore {
-    static final String SPOOL_DIRECTORY = ".spool";
+    /** Where uploads are spooled, under the store's root. */
+    public static final String SPOOL_DIRECTORY = ".spool";
     private static final Logger LOG = LoggerFactory.getLogger(LocalNarStore.class);
     // Same-name publish and delete must not interleave, or usage drifts; 64 stripes keep unrelated NARs apart.
     private static final int LOCK_STRIPES = 64;

@@ -138,7 +138,8 @@ public final class S3NarStore implements NarStore, ListableNarStore, SizedLocato
         return DefaultCredentialsProvider.builder().build();
     }
 
-    private CompletionStage<Void> checkBucket() {
+    /** Whether the bucket answers a HEAD (at open, and for readiness checks); fails with UnavailableException. */
+    public CompletionStage<Void> checkBucket() {
         return s3.headBucket(b -> b.bucket(options.bucket())).handle((ok, e) -> {
             if (e != null) {
                 throw new CompletionException(unavailable("cannot reach bucket " + options.bucket(), e));

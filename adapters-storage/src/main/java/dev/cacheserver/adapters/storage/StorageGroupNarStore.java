@@ -64,7 +64,8 @@ public final class StorageGroupNarStore implements NarStore {
     public record MemberUsage(String name, String type, long bytes, long files, boolean full, boolean failing) {
     }
 
-    private record Placed(int member, long size) {
+    /** {@code storedAt}: when this process recorded it, or its start for NARs recorded earlier (GC age bound). */
+    private record Placed(int member, long size, java.time.Instant storedAt) {
     }
 
     private final Vertx vertx;
@@ -103,7 +104,7 @@ public final class StorageGroupNarStore implements NarStore {
                 LOG.warn("cache {}: {} is recorded in storage '{}', which is no longer configured; it is not served",
                         cache, p.file().fileName(), p.storage());
             } else {
-                placements.put(p.file().fileName(), new Placed(index, p.size()));
+                placements.put(p.file().fileName(), new Placed(index, p.size(), java.time.Instant.now()));
             }
         }
     }
@@ -287,7 +288,7 @@ public final class StorageGroupNarStore implements NarStore {
     private CompletionStage<Void> record(int member, NarFile file, long size, boolean advancesRoundRobin) {
         String name = members.get(member).name();
         return repository.recordPublished(cache, name, file, size, advancesRoundRobin).thenRun(() -> {
-            if (placements.putIfAbsent(file.fileName(), new Placed(member, size)) == null) {
+            if (placements.putIfAbsent(file.fileName(), new Placed(member, size, java.time.Instant.now())) == null) {
                 bytes[member].addAndGet(size);
                 files[member].incrementAndGet();
                 if (advancesRoundRobin) {
@@ -364,6 +365,14 @@ public final class StorageGroupNarStore implements NarStore {
             totalFiles += files[i].get();
         }
         return CompletableFuture.completedFuture(new StorageUsage(totalBytes, totalFiles));
+    }
+
+    @Override
+    public CompletionStage<List<StoredNar>> list() {
+        List<StoredNar> all = new ArrayList<>(placements.size());
+        placements.forEach((name, placed) -> all.add(new StoredNar(NarFile.parseFileName(name), placed.size(),
+                placed.storedAt())));
+        return CompletableFuture.completedFuture(all);
     }
 
     /** Bytes, files and state per storage, from memory (no storage is asked). */

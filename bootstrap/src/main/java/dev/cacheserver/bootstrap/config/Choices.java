@@ -11,6 +11,8 @@ final class Choices {
     static final Map<String, StorageType> STORAGE_TYPES;
     static final Map<String, CacheSettings.Access> ACCESS;
     static final Map<String, String> COMPRESSION;
+    static final Map<String, ServerSettings.MetricsAccess> METRICS_ACCESS;
+    static final Map<String, ServerSettings.RequestLog> REQUEST_LOG;
 
     static {
         Map<String, StorageStrategyName> strategies = new LinkedHashMap<>();
@@ -24,6 +26,8 @@ final class Choices {
         compression.put("zstd", "zstd");
         compression.put("xz", "xz");
         COMPRESSION = Collections.unmodifiableMap(compression);
+        METRICS_ACCESS = lowercaseNames(ServerSettings.MetricsAccess.values());
+        REQUEST_LOG = lowercaseNames(ServerSettings.RequestLog.values());
     }
 
     private Choices() {

@@ -10,13 +10,13 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the {@code server:} section into {@link ServerSettings}: every key of the original plus data-dir,
- * dht-bootstrap, dht-network, dht-trusted-keys and gc-interval. Every key is optional; see the defaults below.
+ * dht-bootstrap, dht-network, dht-trusted-keys, gc-interval, metrics-access and request-log. Every key is optional; see the defaults below.
  */
 final class ServerSectionReader {
     static final List<String> KEYS = List.of("data-dir", "database", "hostname", "standalone", "dht-port",
             "dht-bootstrap-host", "dht-bootstrap-port", "dht-bootstrap", "dht-network", "dht-trusted-keys",
             "server-port", "deploy-port", "key", "default-retention", "default-port", "default-storage",
-            "default-storage-strategy", "gc-interval", "dht-pull-through");
+            "default-storage-strategy", "gc-interval", "dht-pull-through", "metrics-access", "request-log");
 
     static final String DEFAULT_HOSTNAME = "0.0.0.0";
     static final int DEFAULT_DHT_PORT = 4222;
@@ -71,7 +71,19 @@ final class ServerSectionReader {
                         ? map.get("default-storage-strategy").oneOf(Choices.STRATEGIES)
                         : StorageStrategyName.ROUND_ROBIN,
                 gcInterval.isPresent() ? ConfigValues.interval(gcInterval) : DEFAULT_GC_INTERVAL,
-                !map.has("dht-pull-through") || map.get("dht-pull-through").bool());
+                !map.has("dht-pull-through") || map.get("dht-pull-through").bool(),
+                map.has("metrics-access") ? choiceOrOff(map.get("metrics-access"), Choices.METRICS_ACCESS,
+                        ServerSettings.MetricsAccess.OFF) : ServerSettings.MetricsAccess.ADMIN,
+                map.has("request-log") ? choiceOrOff(map.get("request-log"), Choices.REQUEST_LOG,
+                        ServerSettings.RequestLog.OFF) : ServerSettings.RequestLog.OFF);
+    }
+
+    /** One of {@code choices}; an unquoted {@code off} (a YAML 1.1 boolean, like {@code false}) means {@code off}. */
+    private static <E> E choiceOrOff(YamlNode node, java.util.Map<String, E> choices, E off) {
+        if (node.isScalarWithTag(org.yaml.snakeyaml.nodes.Tag.BOOL) && !node.bool()) {
+            return off;
+        }
+        return node.oneOf(choices);
     }
 
     /** {@code server.data-dir}, else {@code $XDG_DATA_HOME/cache-server}. */

@@ -13,13 +13,16 @@ import java.util.Optional;
  * or when there is no list); {@code dhtNetwork} is the OpenDHT network id, never 0 (the public network);
  * {@code dhtTrustedKeys} are Nix public keys {@code name:base64}. {@code dhtPullThrough}: a NAR streamed from a
  * cluster peer is also stored here and its narinfo published in the cache that served it.
+ * {@code metricsAccess}: who may read {@code /metrics} on server-port; {@code requestLog}: the level of the
+ * one-line-per-request access log.
  */
 public record ServerSettings(Path dataDir, Path database, String hostname, boolean standalone, int dhtPort,
                              String dhtBootstrapHost, int dhtBootstrapPort, List<HostPort> dhtBootstrap,
                              long dhtNetwork, List<String> dhtTrustedKeys, int serverPort, int deployPort,
                              Optional<String> key, Optional<Duration> defaultRetention, int defaultPort,
                              StorageType defaultStorage, StorageStrategyName defaultStorageStrategy,
-                             Duration gcInterval, boolean dhtPullThrough) {
+                             Duration gcInterval, boolean dhtPullThrough, MetricsAccess metricsAccess,
+                             RequestLog requestLog) {
     public ServerSettings {
         dhtBootstrap = List.copyOf(dhtBootstrap);
         dhtTrustedKeys = List.copyOf(dhtTrustedKeys);
@@ -35,9 +38,16 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
                 + ", key=" + (key.isPresent() ? "<hidden>" : "<generated>") + ", defaultRetention=" + defaultRetention
                 + ", defaultPort=" + defaultPort + ", defaultStorage=" + defaultStorage
                 + ", defaultStorageStrategy=" + defaultStorageStrategy + ", gcInterval=" + gcInterval
-                + ", dhtPullThrough=" + dhtPullThrough + "]";
+                + ", dhtPullThrough=" + dhtPullThrough + ", metricsAccess=" + metricsAccess
+                + ", requestLog=" + requestLog + "]";
     }
 
     public record HostPort(String host, int port) {
     }
+
+    /** {@code metrics-access}: {@code admin} (an admin token), {@code public} or {@code off} (no endpoint, no recording). */
+    public enum MetricsAccess { ADMIN, PUBLIC, OFF }
+
+    /** {@code request-log}: {@code off}, or one access log line per request at {@code debug} or {@code info}. */
+    public enum RequestLog { OFF, DEBUG, INFO }
 }

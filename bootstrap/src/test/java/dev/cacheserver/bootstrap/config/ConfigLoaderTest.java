@@ -43,6 +43,8 @@ class ConfigLoaderTest {
         assertEquals(8080, server.defaultPort());
         assertEquals(1, server.dhtNetwork());
         assertEquals(Duration.ofHours(1), server.gcInterval());
+        assertEquals(ServerSettings.MetricsAccess.ADMIN, server.metricsAccess());
+        assertEquals(ServerSettings.RequestLog.OFF, server.requestLog());
         assertEquals(Optional.empty(), config.source());
         assertEquals(List.of(), config.workspaces());
         assertEquals(List.of(), config.agents());
@@ -136,6 +138,16 @@ class ConfigLoaderTest {
         assertEquals(List.of(new WorkspaceSettings("ws", "main")), config.workspaces());
         assertEquals(List.of(new AgentSettings("agent1", "ws")), config.agents());
         assertEquals(Optional.of(FILE), config.source());
+    }
+
+    @Test
+    void metricsAccessAndRequestLogAreRead() {
+        ServerSettings server = parse("server:\n  metrics-access: public\n  request-log: info\n").server();
+        assertEquals(ServerSettings.MetricsAccess.PUBLIC, server.metricsAccess());
+        assertEquals(ServerSettings.RequestLog.INFO, server.requestLog());
+        ServerSettings off = parse("server:\n  metrics-access: off\n  request-log: debug\n").server();
+        assertEquals(ServerSettings.MetricsAccess.OFF, off.metricsAccess());
+        assertEquals(ServerSettings.RequestLog.DEBUG, off.requestLog());
     }
 
     @Test

@@ -15,14 +15,21 @@ final class TestServer implements AutoCloseable {
     static final String KEY = "e2e-server-key";
     final Path dir;
     final CacheServer server;
+    final AppConfig config;
 
-    private TestServer(Path dir, CacheServer server) {
+    private TestServer(Path dir, CacheServer server, AppConfig config) {
         this.dir = dir;
         this.server = server;
+        this.config = config;
     }
 
     /** {@code cachesYaml} is the {@code caches:} list; use {@code PORT1}, {@code PORT2} as placeholders. */
     static TestServer start(Path dir, String cachesYaml, int... ports) throws Exception {
+        return start(dir, "", cachesYaml, ports);
+    }
+
+    /** As above, with {@code serverYaml} (indented {@code server:} keys, one per line) added to the defaults. */
+    static TestServer start(Path dir, String serverYaml, String cachesYaml, int... ports) throws Exception {
         String caches = cachesYaml;
         for (int i = 0; i < ports.length; i++) {
             caches = caches.replace("PORT" + (i + 1), Integer.toString(ports[i]));
@@ -34,15 +41,20 @@ final class TestServer implements AutoCloseable {
                 + "  server-port: " + freePort() + "\n"
                 + "  deploy-port: " + freePort() + "\n"
                 + "  key: " + KEY + "\n"
+                + serverYaml
                 + caches;
         Path file = dir.resolve("config.yaml");
         Files.writeString(file, yaml);
         AppConfig config = ConfigLoader.load(Optional.of(file), Map.of("HOME", dir.toString()));
-        return new TestServer(dir, CacheServer.start(config));
+        return new TestServer(dir, CacheServer.start(config), config);
     }
 
     CacheServer.RunningCache cache(String name) {
         return server.caches().stream().filter(c -> c.settings().name().equals(name)).findFirst().orElseThrow();
+    }
+
+    String apiUrl() {
+        return "http://127.0.0.1:" + config.server().serverPort();
     }
 
     String url(String name) {

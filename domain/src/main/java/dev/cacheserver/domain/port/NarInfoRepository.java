@@ -32,6 +32,9 @@ public interface NarInfoRepository {
     /** True when something was deleted. */
     CompletionStage<Boolean> delete(CacheName cache, StorePathHash hash);
 
+    /** Deletes every listed path of {@code cache} in one transaction; returns how many existed. */
+    CompletionStage<Integer> deleteAll(CacheName cache, Collection<StorePathHash> hashes);
+
     /**
      * Records reads: raises the last-access time of each path to the given instant (never lowers it), in one
      * transaction. Paths that no longer exist are ignored. A save counts as an access by itself.

@@ -2,7 +2,10 @@ package dev.cacheserver.domain.port;
 
 import dev.cacheserver.domain.model.NarFile;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -35,6 +38,17 @@ public interface NarStore {
     /** Bytes and NAR files stored, for operators and placement strategies. */
     CompletionStage<StorageUsage> usage();
 
+    /**
+     * The NAR files held, with when each was stored (or first seen by this process), for garbage collection of
+     * NARs no narinfo refers to. Stores that cannot list fail with UnsupportedOperationException.
+     */
+    default CompletionStage<List<StoredNar>> list() {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this store cannot list its NARs"));
+    }
+
     record StorageUsage(long bytes, long files) {
+    }
+
+    record StoredNar(NarFile file, long size, Instant storedAt) {
     }
 }

@@ -48,6 +48,16 @@ public final class InMemoryNarInfoRepository implements NarInfoRepository {
     }
 
     @Override
+    public CompletionStage<Integer> deleteAll(CacheName cache, Collection<StorePathHash> hashes) {
+        int deleted = 0;
+        for (StorePathHash hash : hashes) {
+            accessTimes(cache).remove(hash);
+            deleted += entries(cache).remove(hash) != null ? 1 : 0;
+        }
+        return CompletableFuture.completedFuture(deleted);
+    }
+
+    @Override
     public CompletionStage<Void> touch(CacheName cache, Map<StorePathHash, Instant> accessedAt) {
         Map<StorePathHash, NarInfo> entries = entries(cache);
         accessedAt.forEach((hash, at) -> {

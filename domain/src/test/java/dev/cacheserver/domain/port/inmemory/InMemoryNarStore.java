@@ -117,6 +117,20 @@ public final class InMemoryNarStore implements NarStore {
         return CompletableFuture.completedFuture(new StorageUsage(bytes, published.size()));
     }
 
+    @Override
+    public CompletionStage<java.util.List<StoredNar>> list() {
+        java.util.List<StoredNar> all = new java.util.ArrayList<>();
+        published.forEach((file, path) -> {
+            try {
+                all.add(new StoredNar(file, java.nio.file.Files.size(path),
+                        java.nio.file.Files.getLastModifiedTime(path).toInstant()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return CompletableFuture.completedFuture(all);
+    }
+
     /** The NARs published so far, for assertions. */
     public Set<NarFile> publishedFiles() {
         return Set.copyOf(published.keySet());

@@ -1,0 +1,77 @@
+package dev.cacheserver.bootstrap;
+
+import dev.cacheserver.adapters.http.maintenance.AdminRoutes;
+import dev.cacheserver.adapters.http.maintenance.MaintenanceVerticle;
+import dev.cacheserver.adapters.persistence.SqliteDatabase;
+import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
+import dev.cacheserver.adapters.persistence.SqlitePinRepository;
+import dev.cacheserver.application.AccessPolicy;
+import dev.cacheserver.application.NarInfoService;
+import dev.cacheserver.application.retention.GarbageCollector;
+import dev.cacheserver.application.retention.GcReport;
+import dev.cacheserver.bootstrap.config.AppConfig;
+import dev.cacheserver.domain.retention.RetentionPolicy;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Retention wiring: one garbage collector per cache (its {@code retention}, pins, orphan NARs older than an
+ * hour), the maintenance verticle that sweeps every {@code gc-interval} and records reads every minute, and
+ * the admin route behind the {@code gc} command.
+ */
+final class Maintenance {
+    static final Duration ORPHAN_AGE = Duration.ofHours(1);
+    static final Duration FLUSH_INTERVAL = Duration.ofMinutes(1);
+    private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
+
+    private final AdminRoutes routes;
+    private final List<Consumer<GcReport>> listeners;
+
+    private Maintenance(AdminRoutes routes, List<Consumer<GcReport>> listeners) {
+        this.routes = routes;
+        this.listeners = listeners;
+    }
+
+    static Maintenance start(Vertx vertx, AppConfig config, SqliteDatabase database,
+                             List<CacheServer.RunningCache> caches, AccessPolicy access) throws Exception {
+        Clock clock = Clock.systemUTC();
+        SqliteNarInfoRepository repository = new SqliteNarInfoRepository(database);
+        SqlitePinRepository pins = new SqlitePinRepository(database);
+        List<GarbageCollector> collectors = new ArrayList<>();
+        List<NarInfoService> narInfos = new ArrayList<>();
+        for (CacheServer.RunningCache cache : caches) {
+            RetentionPolicy policy = new RetentionPolicy(cache.settings().retention());
+            collectors.add(new GarbageCollector(cache.profile(), cache.narInfos(), repository, cache.store(), pins,
+                    policy, ORPHAN_AGE, clock));
+            narInfos.add(cache.narInfos());
+        }
+        List<Consumer<GcReport>> listeners = new CopyOnWriteArrayList<>();
+        listeners.add(Maintenance::log);
+        Consumer<GcReport> reports = report -> listeners.forEach(l -> l.accept(report));
+        CacheServer.await(vertx.deployVerticle(new MaintenanceVerticle(collectors, narInfos,
+                config.server().gcInterval(), FLUSH_INTERVAL, reports)));
+        return new Maintenance(new AdminRoutes(collectors, access, reports), listeners);
+    }
+
+    AdminRoutes routes() {
+        return routes;
+    }
+
+    /** Also tells {@code listener} about every sweep (e.g. metrics). */
+    void onReport(Consumer<GcReport> listener) {
+        listeners.add(listener);
+    }
+
+    private static void log(GcReport report) {
+        LOG.info("gc {}: {} of {} paths expired, {} NARs ({} bytes) and {} orphan NARs ({} bytes) deleted in {} ms",
+                report.cache(), report.removedPaths().size(), report.pathsBefore(), report.removedNars(),
+                report.removedNarBytes(), report.orphanNars(), report.orphanBytes(), report.durationMillis());
+    }
+}
