@@ -78,6 +78,8 @@ public final class CacheServer {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, cores))
                 .setPreferNativeTransport(true));
         try {
+            LOG.info("network transport: {}", vertx.isNativeTransportEnabled() ? "epoll (native)"
+                    : "NIO (" + vertx.unavailableNativeTransportCause() + ")");
             SqliteDatabase database = await(SqliteDatabase.open(vertx, config.server().database()));
             DecompressingNarContentHasher hasher = new DecompressingNarContentHasher(vertx);
             Operations ops = Operations.create(vertx, config, database);

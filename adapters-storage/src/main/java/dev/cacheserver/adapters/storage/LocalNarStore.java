@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * Usage is counted once at {@link #open} and then tracked in memory. Files written into the directory by
  * anything other than this store are not counted until the next open.
  */
-public final class LocalNarStore implements NarStore, ListableNarStore {
+public final class LocalNarStore implements NarStore, ListableNarStore, SizedLocator {
     /** Where uploads are spooled, under the store's root. */
     public static final String SPOOL_DIRECTORY = ".spool";
     private static final Logger LOG = LoggerFactory.getLogger(LocalNarStore.class);
@@ -132,6 +132,15 @@ public final class LocalNarStore implements NarStore, ListableNarStore {
                         ? Future.succeededFuture(Optional.empty())
                         : Future.failedFuture(StorageFailures.wrap("cannot stat " + path, e)))
                 .toCompletionStage();
+    }
+
+    /**
+     * The group knows each NAR's size from its placement records, so a download needs no stat (no worker-thread
+     * hop on the hot path); a file removed behind the server's back makes the send fail and the client retry.
+     */
+    @Override
+    public NarLocation locationOf(NarFile file, long size) {
+        return new NarLocation.LocalFile(root.resolve(file.fileName()), size);
     }
 
     @Override
