@@ -275,11 +275,7 @@ public final class S3NarStore implements NarStore, ListableNarStore, SizedLocato
         } catch (StorageException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return vertx.fileSystem().delete(source.toString())
-                .recover(e -> StorageFailures.isNoSuchFile(e)
-                        ? Future.<Void>succeededFuture()
-                        : Future.failedFuture(StorageFailures.wrap("cannot discard " + source, e)))
-                .toCompletionStage();
+        return SpoolFiles.delete(vertx, source);
     }
 
     @Override
