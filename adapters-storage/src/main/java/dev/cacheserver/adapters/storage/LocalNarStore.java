@@ -44,7 +44,7 @@ public final class LocalNarStore implements NarStore, ListableNarStore, SizedLoc
 
     private final Vertx vertx;
     private final Path root;
-    private final Path spoolDirectory;
+    private final SpoolFiles spool;
     private final AtomicLong bytes;
     private final AtomicLong files;
     private final Object[] locks = new Object[LOCK_STRIPES];
@@ -52,7 +52,7 @@ public final class LocalNarStore implements NarStore, ListableNarStore, SizedLoc
     private LocalNarStore(Vertx vertx, Path root, StorageUsage initial) {
         this.vertx = vertx;
         this.root = root;
-        this.spoolDirectory = root.resolve(SPOOL_DIRECTORY);
+        this.spool = new SpoolFiles(vertx, root.resolve(SPOOL_DIRECTORY), "NAR store " + root);
         this.bytes = new AtomicLong(initial.bytes());
         this.files = new AtomicLong(initial.files());
         for (int i = 0; i < LOCK_STRIPES; i++) {
@@ -84,17 +84,14 @@ public final class LocalNarStore implements NarStore, ListableNarStore, SizedLoc
 
     @Override
     public CompletionStage<Path> createSpoolFile() {
-        return vertx.fileSystem().createTempFile(spoolDirectory.toString(), "upload-", ".part", (String) null)
-                .<Path>map(Path::of)
-                .recover(e -> Future.failedFuture(StorageFailures.wrap("cannot create spool file", e)))
-                .toCompletionStage();
+        return spool.create();
     }
 
     @Override
     public CompletionStage<Void> publish(Path spool, NarFile file) {
         Path source;
         try {
-            source = ownSpoolFile(spool);
+            source = this.spool.own(spool);
         } catch (StorageException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -107,13 +104,7 @@ public final class LocalNarStore implements NarStore, ListableNarStore, SizedLoc
 
     @Override
     public CompletionStage<Void> discard(Path spool) {
-        Path source;
-        try {
-            source = ownSpoolFile(spool);
-        } catch (StorageException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return SpoolFiles.delete(vertx, source);
+        return this.spool.delete(spool);
     }
 
     @Override
@@ -207,14 +198,6 @@ public final class LocalNarStore implements NarStore, ListableNarStore, SizedLoc
     }
 
     /** Only files this store handed out may be moved or deleted through it. */
-    private Path ownSpoolFile(Path spool) {
-        Path path = spool.toAbsolutePath().normalize();
-        if (!spoolDirectory.equals(path.getParent())) {
-            throw new StorageException("not a spool file of NAR store " + root + ": " + spool);
-        }
-        return path;
-    }
-
     private Object lockFor(Path target) {
         return locks[Math.floorMod(target.getFileName().toString().hashCode(), LOCK_STRIPES)];
     }

@@ -69,7 +69,7 @@ public final class S3NarStore implements NarStore, ListableNarStore, SizedLocato
 
     private final Vertx vertx;
     private final S3StoreOptions options;
-    private final Path spoolDirectory;
+    private final SpoolFiles spool;
     private final S3AsyncClient s3;
     private final SdkAsyncHttpClient http;
     private final S3Presigner presigner;
@@ -78,7 +78,7 @@ public final class S3NarStore implements NarStore, ListableNarStore, SizedLocato
                        SdkAsyncHttpClient http, S3Presigner presigner) {
         this.vertx = vertx;
         this.options = options;
-        this.spoolDirectory = spoolDirectory;
+        this.spool = new SpoolFiles(vertx, spoolDirectory, "S3 storage " + options.name());
         this.s3 = s3;
         this.http = http;
         this.presigner = presigner;
@@ -159,17 +159,14 @@ public final class S3NarStore implements NarStore, ListableNarStore, SizedLocato
 
     @Override
     public CompletionStage<Path> createSpoolFile() {
-        return vertx.fileSystem().createTempFile(spoolDirectory.toString(), "upload-", ".part", (String) null)
-                .<Path>map(Path::of)
-                .recover(e -> Future.failedFuture(StorageFailures.wrap("cannot create spool file", e)))
-                .toCompletionStage();
+        return spool.create();
     }
 
     @Override
     public CompletionStage<Void> publish(Path spool, NarFile file) {
         Path source;
         try {
-            source = ownSpoolFile(spool);
+            source = this.spool.own(spool);
         } catch (StorageException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -269,13 +266,7 @@ public final class S3NarStore implements NarStore, ListableNarStore, SizedLocato
 
     @Override
     public CompletionStage<Void> discard(Path spool) {
-        Path source;
-        try {
-            source = ownSpoolFile(spool);
-        } catch (StorageException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return SpoolFiles.delete(vertx, source);
+        return this.spool.delete(spool);
     }
 
     @Override
@@ -388,14 +379,6 @@ public final class S3NarStore implements NarStore, ListableNarStore, SizedLocato
         presigner.close();
         s3.close();
         http.close();
-    }
-
-    private Path ownSpoolFile(Path spool) {
-        Path path = spool.toAbsolutePath().normalize();
-        if (!spoolDirectory.equals(path.getParent())) {
-            throw new StorageException("not a spool file of S3 storage " + options.name() + ": " + spool);
-        }
-        return path;
     }
 
     private CacheServerException unavailable(String what, Throwable failure) {

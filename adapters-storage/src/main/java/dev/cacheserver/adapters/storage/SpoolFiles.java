@@ -1,21 +1,55 @@
 package dev.cacheserver.adapters.storage;
 
+import dev.cacheserver.domain.error.StorageException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** Spool-file housekeeping shared by the stores that spool uploads on the local disk. */
+/**
+ * The spool directory of one store: hands out spool files for uploads, accepts back only its own (a path from
+ * elsewhere is refused, so publish and discard can never touch another file), and deletes them. Non-blocking.
+ */
 final class SpoolFiles {
-    private SpoolFiles() {
+    private final Vertx vertx;
+    private final Path directory;
+    private final String owner;
+
+    SpoolFiles(Vertx vertx, Path directory, String owner) {
+        this.vertx = vertx;
+        this.directory = directory.toAbsolutePath().normalize();
+        this.owner = owner;
     }
 
-    /** Deletes a spool file without blocking; one that is already gone is not an error. */
-    static CompletionStage<Void> delete(Vertx vertx, Path spool) {
-        return vertx.fileSystem().delete(spool.toString())
+    CompletionStage<Path> create() {
+        return vertx.fileSystem().createTempFile(directory.toString(), "upload-", ".part", (String) null)
+                .<Path>map(Path::of)
+                .recover(e -> Future.failedFuture(StorageFailures.wrap("cannot create spool file", e)))
+                .toCompletionStage();
+    }
+
+    /** {@code spool}, normalised, if it is a file of this directory; StorageException otherwise. */
+    Path own(Path spool) {
+        Path path = spool.toAbsolutePath().normalize();
+        if (!directory.equals(path.getParent())) {
+            throw new StorageException("not a spool file of " + owner + ": " + spool);
+        }
+        return path;
+    }
+
+    /** Deletes one of this directory's spool files; one that is already gone is not an error. */
+    CompletionStage<Void> delete(Path spool) {
+        Path source;
+        try {
+            source = own(spool);
+        } catch (StorageException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return vertx.fileSystem().delete(source.toString())
                 .recover(e -> StorageFailures.isNoSuchFile(e)
                         ? Future.<Void>succeededFuture()
-                        : Future.failedFuture(StorageFailures.wrap("cannot discard " + spool, e)))
+                        : Future.failedFuture(StorageFailures.wrap("cannot discard " + source, e)))
                 .toCompletionStage();
     }
 }

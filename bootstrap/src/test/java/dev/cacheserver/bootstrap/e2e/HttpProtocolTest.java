@@ -8,7 +8,6 @@ import dev.cacheserver.domain.model.NixHash;
 import dev.cacheserver.domain.narinfo.NarInfoText;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,14 +26,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** The binary-cache protocol over real HTTP: every answer a client relies on, and every bad input refused. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(60)
-class HttpProtocolTest {
+class HttpProtocolTest extends HttpTestSupport {
     @TempDir
     static Path dir;
     TestServer server;
     String main;
     String secret;
-    final HttpClient http = HttpClient.newHttpClient();
-    final Random random = new Random(7);
+
+    HttpProtocolTest() {
+        super(7);
+    }
 
     @BeforeAll
     void start() throws Exception {
@@ -57,28 +57,6 @@ class HttpProtocolTest {
         server.close();
     }
 
-    HttpResponse<String> send(String method, String url, byte[] body, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (token != null) {
-            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((":" + token).getBytes(StandardCharsets.UTF_8)));
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    String storeHash() {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 32; i++) {
-            sb.append("0123456789abcdfghijklmnpqrsvwxyz".charAt(random.nextInt(32)));
-        }
-        return sb.toString();
-    }
-
-    byte[] randomBytes(int n) {
-        byte[] b = new byte[n];
-        random.nextBytes(b);
-        return b;
-    }
 
     /** Uploads a NAR (zstd) and its narinfo, as Nix does; returns the narinfo text. */
     String push(String base, String cache, String hash, byte[] nar) throws Exception {

@@ -6,21 +6,18 @@ import dev.cacheserver.adapters.storage.StorageGroupNarStore;
 import dev.cacheserver.adapters.storage.s3test.S3TestServer;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.narinfo.NarInfoText;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Random;
 
 /** Pushes real NARs through the HTTP upload path, as Nix does, and tells where they landed. */
-final class StorageTestSupport {
+final class StorageTestSupport extends HttpTestSupport {
     static final String BUCKET = "nars";
-    final HttpClient http = HttpClient.newHttpClient();
-    final Random random = new Random(11);
+
+    StorageTestSupport() {
+        super(11);
+    }
 
     /** A storages-list entry of type s3 on the test S3 server. */
     static String s3Storage(String name, S3TestServer s3, String extra) {
@@ -36,28 +33,6 @@ final class StorageTestSupport {
                 + extra;
     }
 
-    HttpResponse<String> send(String method, String url, byte[] body, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (token != null) {
-            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((":" + token).getBytes(StandardCharsets.UTF_8)));
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    String storeHash() {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 32; i++) {
-            sb.append("0123456789abcdfghijklmnpqrsvwxyz".charAt(random.nextInt(32)));
-        }
-        return sb.toString();
-    }
-
-    byte[] randomBytes(int n) {
-        byte[] b = new byte[n];
-        random.nextBytes(b);
-        return b;
-    }
 
     /** A NAR (zstd) and its narinfo uploaded over HTTP; both must be accepted. Returns the NAR file. */
     NarFile push(String base, String cache, int contentSize) throws Exception {
