@@ -20,6 +20,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,8 +76,12 @@ public final class CacheServer {
         RevocationList revocations = new RevocationList();
         AccessPolicy access = new AccessPolicy(new Hs256Tokens(keys.tokenKey()), Clock.systemUTC(), revocations);
         int cores = Runtime.getRuntime().availableProcessors();
+        // No class-path resolving: every path the server opens is a real file, and the resolver would otherwise
+        // stat each NAR again before sendFile (and create a cache directory under /tmp at start).
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, cores))
-                .setPreferNativeTransport(true));
+                .setPreferNativeTransport(true)
+                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false)
+                        .setFileCachingEnabled(false)));
         try {
             LOG.info("network transport: {}", vertx.isNativeTransportEnabled() ? "epoll (native)"
                     : "NIO (" + vertx.unavailableNativeTransportCause() + ")");
