@@ -24,4 +24,6 @@ fi
 # The end-to-end tests drive the real nix client as root without a daemon (see shared/specs/nix-client.md).
 unset NIX_REMOTE || true
 
-exec mvn -B -ntp verify "$@"
+mvn -B -ntp verify "$@"
+# The launcher needs the jar that verify just built.
+"$(dirname "$0")/launcher-check.sh"

@@ -8,9 +8,11 @@ import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
 import dev.cacheserver.domain.narinfo.NarInfoText;
 import dev.cacheserver.domain.port.NarContentHasher;
+import dev.cacheserver.domain.port.NarContentHasher.NarDigest;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.domain.port.NarLocation;
 import dev.cacheserver.domain.port.NarStore;
+import dev.cacheserver.domain.port.SpoolProgress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ForkJoinPool;
@@ -34,6 +37,7 @@ public final class NarInfoService implements GetNarInfoUseCase, PublishNarInfoUs
     private final NarStore store;
     private final NarContentHasher hasher;
     private final NarInfoIndex index = new NarInfoIndex();
+    private final UploadedNarDigests uploadedDigests = new UploadedNarDigests();
     private final AccessLog accessLog = new AccessLog();
     private final Clock clock;
     private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -57,6 +61,22 @@ public final class NarInfoService implements GetNarInfoUseCase, PublishNarInfoUs
         this.repository = repository;
         this.store = store;
         this.hasher = hasher;
+    }
+
+    /**
+     * Starts digesting a NAR while it is uploaded into {@code spool} (nothing to do for an uncompressed NAR, whose
+     * NarHash is its FileHash). Hand the result to {@link #rememberUploadedContent} once the FileHash is checked.
+     */
+    public Optional<CompletionStage<NarDigest>> digestWhileUploaded(SpoolProgress spool, Compression compression) {
+        if (compression == Compression.NONE) {
+            return Optional.empty();
+        }
+        return hasher.digestWhileWritten(spool, compression);
+    }
+
+    /** The content digest of an uploaded NAR whose FileHash matched: its narinfo is then checked against it. */
+    public void rememberUploadedContent(NarFile file, CompletionStage<NarDigest> digest) {
+        uploadedDigests.remember(file, digest);
     }
 
     /** Loads every stored narinfo into memory, re-signed if the cache key changed since it was saved. */
@@ -230,6 +250,28 @@ public final class NarInfoService implements GetNarInfoUseCase, PublishNarInfoUs
     }
 
     /**
+     * The digest made while the NAR was uploaded when there is one; otherwise (or when that one could not finish,
+     * e.g. its reader was stopped) the stored NAR is decompressed now. Data that does not decompress fails the
+     * same either way.
+     */
+    private CompletionStage<NarDigest> contentDigest(NarInfo info, NarLocation location) {
+        Optional<CompletionStage<NarDigest>> uploaded = uploadedDigests.find(info.narFile());
+        if (uploaded.isEmpty()) {
+            return hasher.digest(location, info.compression());
+        }
+        return uploaded.get().handle((digest, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(digest);
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof HashMismatchException) {
+                return CompletableFuture.<NarDigest>failedFuture(cause);
+            }
+            return hasher.digest(location, info.compression());
+        }).thenCompose(stage -> stage);
+    }
+
+    /**
      * The NAR's file name is the hash of its bytes (checked at upload), so FileHash holds once the names match;
      * FileSize is checked against the stored size, NarHash and NarSize by decompressing. A re-upload of the
      * same content (e.g. {@code nix store sign} adding a signature) is not decompressed again.
@@ -248,7 +290,7 @@ public final class NarInfoService implements GetNarInfoUseCase, PublishNarInfoUs
         if (known || info.compression() == Compression.NONE) {
             return CompletableFuture.completedFuture(null);
         }
-        return hasher.digest(location, info.compression()).thenAccept(digest -> {
+        return contentDigest(info, location).thenAccept(digest -> {
             if (!digest.narHash().equals(info.narHash())) {
                 throw new HashMismatchException("NarHash mismatch: the narinfo says " + info.narHash()
                         + " but " + info.narFile().url() + " decompresses to " + digest.narHash());

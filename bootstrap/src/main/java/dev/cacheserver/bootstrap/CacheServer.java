@@ -136,7 +136,7 @@ public final class CacheServer {
         boolean trusted = keys.signaturesMadeWithCurrentKey(settings, profile.signingKey());
         int loaded = narInfos.start(trusted).toCompletableFuture().get(30, TimeUnit.MINUTES);
         keys.recordSigningKeyInUse(settings, profile.signingKey());
-        NarService nars = new NarService(store);
+        NarService nars = new NarService(store, narInfos);
         BinaryCacheEndpoint endpoint = new BinaryCacheEndpoint(profile, narInfos, narInfos, nars, nars, access,
                 config.server().hostname(), settings.port(), MAX_NAR_BYTES);
         BinaryCacheEndpoint clustered = cluster.attach(endpoint, profile, narInfos);

@@ -11,14 +11,13 @@ import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.NixHash;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfoText;
+import dev.cacheserver.domain.port.NarContentHasher.NarDigest;
 import dev.cacheserver.domain.port.NarLocation;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.AsyncFile;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -46,7 +45,6 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
     private static final CharSequence BYTES = HttpHeaders.createOptimized("bytes");
     private static final int NARINFO_PATH_LENGTH = 1 + StorePathHash.LENGTH + ".narinfo".length();
     private static final int SMALL_BODY_LIMIT = 64 * 1024;
-    private static final int UPLOAD_WRITE_QUEUE = 4 * 1024 * 1024;
 
     private final BinaryCacheEndpoint endpoint;
     private final CacheProfile cache;
@@ -265,15 +263,16 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
     }
 
     private Future<Void> receiveInto(HttpServerRequest request, Path spool, NarFile file) {
-        return context.owner().fileSystem().open(spool.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
-                .compose(asyncFile -> {
-                    asyncFile.setWriteQueueMaxSize(UPLOAD_WRITE_QUEUE);
-                    DigestingWriteStream hashing = DigestingWriteStream.sha256(asyncFile, endpoint.maxNarBytes());
-                    continueIfExpected(request);
-                    return request.pipeTo(hashing)
-                            .recover(e -> closeQuietly(asyncFile).transform(ignored -> Future.failedFuture(e)))
-                            .compose(v -> future(endpoint.uploads().complete(spool, file, new NixHash(hashing.digest()), hashing.count())));
-                });
+        return SpoolWriteStream.open(context, spool, "SHA-256", endpoint.maxNarBytes()).compose(writer -> {
+            // The content is digested while it arrives, so the narinfo that follows needs no second pass.
+            Optional<CompletionStage<NarDigest>> content = endpoint.uploads().follow(writer.progress(),
+                    file.compression());
+            continueIfExpected(request);
+            return request.pipeTo(writer)
+                    .recover(e -> writer.abandon().transform(ignored -> Future.failedFuture(e)))
+                    .compose(v -> future(endpoint.uploads().complete(spool, file, new NixHash(writer.digest()),
+                            writer.count(), content)));
+        });
     }
 
     private void putNarInfo(HttpServerRequest request, StorePathHash hash) {
@@ -327,9 +326,6 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
         return Future.fromCompletionStage(stage, context);
     }
 
-    private static Future<Void> closeQuietly(AsyncFile file) {
-        return file.close().recover(e -> Future.succeededFuture());
-    }
 
     private void methodNotAllowed(HttpServerRequest request, String allow) {
         request.response().putHeader(HttpHeaders.ALLOW, allow);

@@ -10,8 +10,6 @@ import dev.cacheserver.domain.model.CacheName;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.file.AsyncFile;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -31,7 +29,6 @@ final class UploadPartRequestHandler implements Handler<HttpServerRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(UploadPartRequestHandler.class);
     /** S3's largest part, which is also the client's largest chunk size. */
     static final long MAX_PART_BYTES = 5L << 30;
-    private static final int WRITE_QUEUE = 4 * 1024 * 1024;
     private final MultipartUploads uploads;
     private final CacheName cache;
     private final Context context;
@@ -96,19 +93,15 @@ final class UploadPartRequestHandler implements Handler<HttpServerRequest> {
     }
 
     private Future<dev.cacheserver.domain.upload.UploadedPart> store(HttpServerRequest request, PartTransfer transfer) {
-        return context.owner().fileSystem()
-                .open(transfer.spool().toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
-                .compose(file -> {
-                    file.setWriteQueueMaxSize(WRITE_QUEUE);
-                    DigestingWriteStream md5 = new DigestingWriteStream(file, "MD5", MAX_PART_BYTES);
-                    String expect = request.getHeader(HttpHeaders.EXPECT);
-                    if (expect != null && expect.equalsIgnoreCase("100-continue")) {
-                        request.response().writeContinue();
-                    }
-                    return request.pipeTo(md5)
-                            .recover(e -> closeQuietly(file).transform(x -> Future.failedFuture(e)))
-                            .compose(v -> future(uploads.finishPart(transfer, md5.digest(), md5.count())));
-                });
+        return SpoolWriteStream.open(context, transfer.spool(), "MD5", MAX_PART_BYTES).compose(writer -> {
+            String expect = request.getHeader(HttpHeaders.EXPECT);
+            if (expect != null && expect.equalsIgnoreCase("100-continue")) {
+                request.response().writeContinue();
+            }
+            return request.pipeTo(writer)
+                    .recover(e -> writer.abandon().transform(x -> Future.failedFuture(e)))
+                    .compose(v -> future(uploads.finishPart(transfer, writer.digest(), writer.count())));
+        });
     }
 
     private static String require(HttpServerRequest request, String name) {
@@ -123,9 +116,6 @@ final class UploadPartRequestHandler implements Handler<HttpServerRequest> {
         return Future.fromCompletionStage(stage, context);
     }
 
-    private static Future<Void> closeQuietly(AsyncFile file) {
-        return file.close().recover(e -> Future.succeededFuture());
-    }
 
     private static void fail(HttpServerRequest request, Throwable failure) {
         HttpErrors.Answer answer = HttpErrors.answer(failure);

@@ -1,12 +1,13 @@
 package dev.cacheserver.adapters.storage;
 
+import dev.cacheserver.domain.error.UnavailableException;
 import dev.cacheserver.domain.model.Compression;
 import dev.cacheserver.domain.port.NarContentHasher;
 import dev.cacheserver.domain.port.NarLocation;
+import dev.cacheserver.domain.port.SpoolProgress;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import dev.cacheserver.domain.error.UnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -14,7 +15,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,8 +41,15 @@ public final class DecompressingNarContentHasher implements NarContentHasher {
     // Longer than any S3 or HTTP hiccup that retries would cover; a stalled read fails the publish instead of hanging.
     private static final long STREAM_TIMEOUT_MILLIS = 120_000;
 
+    // Followers mostly wait for the upload they follow, so they have threads of their own: they must not hold
+    // the hashing pool while a slow client trickles its NAR in. When all are busy the narinfo hashes later.
+    private static final int MAX_FOLLOWERS = 16;
+    private static final long FOLLOW_STALL_MILLIS = 10 * 60_000;
+
     private final WorkerExecutor executor;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+    private final ThreadPoolExecutor followers = new ThreadPoolExecutor(0, MAX_FOLLOWERS, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), DecompressingNarContentHasher::followerThread);
+    private volatile HttpClient http;
 
     public DecompressingNarContentHasher(Vertx vertx) {
         this(vertx, DEFAULT_THREADS);
@@ -63,11 +76,35 @@ public final class DecompressingNarContentHasher implements NarContentHasher {
                 compression), false).toCompletionStage();
     }
 
+    @Override
+    public Optional<CompletionStage<NarDigest>> digestWhileWritten(SpoolProgress spool, Compression compression) {
+        CompletableFuture<NarDigest> digest = new CompletableFuture<>();
+        try {
+            followers.execute(() -> {
+                try {
+                    digest.complete(NarStreamDigest.of(new FollowingInputStream(spool, FOLLOW_STALL_MILLIS),
+                            "upload", compression));
+                } catch (Throwable e) {
+                    digest.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            return Optional.empty();
+        }
+        return Optional.of(digest);
+    }
+
+    private static Thread followerThread(Runnable task) {
+        Thread thread = new Thread(task, "nar-upload-digest");
+        thread.setDaemon(true);
+        return thread;
+    }
+
     /** A plain GET of a presigned URL (S3 with redirects): the server reads the NAR the way a client would. */
     private InputStream get(URI uri) throws InterruptedException {
         HttpResponse<InputStream> response;
         try {
-            response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(1)).build(),
+            response = httpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(1)).build(),
                     HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw new UnavailableException("cannot read the stored NAR; retry later", e);
@@ -83,8 +120,23 @@ public final class DecompressingNarContentHasher implements NarContentHasher {
         return response.body();
     }
 
+    /** Made on first use: only S3 storages with redirects need it, and it starts a thread of its own. */
+    private HttpClient httpClient() {
+        HttpClient client = http;
+        if (client == null) {
+            synchronized (this) {
+                if (http == null) {
+                    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+                }
+                client = http;
+            }
+        }
+        return client;
+    }
+
     /** Releases this instance's share of the worker pool. */
     public Future<Void> close() {
+        followers.shutdown();
         return executor.close();
     }
 }

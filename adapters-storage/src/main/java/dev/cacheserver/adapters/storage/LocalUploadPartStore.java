@@ -2,18 +2,18 @@ package dev.cacheserver.adapters.storage;
 
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.model.NixHash;
+import dev.cacheserver.domain.port.SpoolProgress;
 import dev.cacheserver.domain.port.UploadPartStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.RandomAccessFile;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * behind each other); assembling reads and writes 1 MiB at a time.
  */
 public final class LocalUploadPartStore implements UploadPartStore {
-    private static final int BUFFER = 1 << 20;
+    private static final int BUFFER = 256 * 1024;
     private static final String SPOOL_PREFIX = ".spool-";
     private final Vertx vertx;
     private final Path root;
@@ -75,37 +75,44 @@ public final class LocalUploadPartStore implements UploadPartStore {
     }
 
     @Override
-    public CompletionStage<Assembled> assemble(UUID narId, List<Integer> partNumbers, Path target) {
+    public CompletionStage<Assembled> assemble(UUID narId, List<Integer> partNumbers, SpoolProgress progress) {
         Path dir = directory(narId);
-        return blocking("assemble upload " + narId, () -> {
+        Path target = progress.path();
+        CompletionStage<Assembled> assembled = blocking("assemble upload " + narId, () -> {
             for (int n : partNumbers) {
                 if (!Files.isRegularFile(dir.resolve(n + ".part"))) {
                     throw new InvalidInputException("part " + n + " was not uploaded");
                 }
             }
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
+            // Heap buffer and plain streams: no direct memory, which the network needs and which is small.
+            byte[] buffer = new byte[BUFFER];
             long size = 0;
-            try (FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw")) {
+                out.setLength(0);
                 for (int n : partNumbers) {
-                    try (FileChannel in = FileChannel.open(dir.resolve(n + ".part"), StandardOpenOption.READ)) {
-                        while (in.read(buffer) >= 0) {
-                            buffer.flip();
-                            sha256.update(buffer.duplicate());
-                            size += buffer.remaining();
-                            while (buffer.hasRemaining()) {
-                                out.write(buffer);
-                            }
-                            buffer.clear();
+                    try (FileInputStream in = new FileInputStream(dir.resolve(n + ".part").toFile())) {
+                        for (int read; (read = in.read(buffer)) > 0; ) {
+                            sha256.update(buffer, 0, read);
+                            out.write(buffer, 0, read);
+                            size += read;
+                            progress.advance(size);
                         }
-                    } catch (NoSuchFileException e) {
+                    } catch (FileNotFoundException e) {
                         throw new InvalidInputException("part " + n + " was not uploaded");
                     }
                 }
             }
             return new Assembled(NixHash.of(sha256), size);
         });
+        assembled.whenComplete((done, error) -> {
+            if (error == null) {
+                progress.finish();
+            } else {
+                progress.abandon();
+            }
+        });
+        return assembled;
     }
 
     @Override

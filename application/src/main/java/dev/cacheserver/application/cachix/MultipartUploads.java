@@ -11,6 +11,8 @@ import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.Compression;
 import dev.cacheserver.domain.narinfo.NarInfo;
 import dev.cacheserver.domain.port.CacheKeyRepository;
+import dev.cacheserver.domain.port.NarContentHasher.NarDigest;
+import dev.cacheserver.domain.port.SpoolProgress;
 import dev.cacheserver.domain.port.UploadPartStore;
 import dev.cacheserver.domain.port.UploadRepository;
 import dev.cacheserver.domain.signing.NarSignature;
@@ -266,26 +268,33 @@ public final class MultipartUploads {
     }
 
     private CompletionStage<Outcome> assembleAndPublish(CachixCache cache, UUID narId, NarInfo info, List<Integer> order) {
-        return cache.store().createSpoolFile().thenCompose(spool -> onFailure(
-                parts.assemble(narId, order, spool).thenApply(assembled -> {
-                    if (assembled.size() != info.fileSize()) {
-                        throw new HashMismatchException("cFileSize is " + info.fileSize() + " but the parts hold "
-                                + assembled.size() + " bytes");
-                    }
-                    if (!assembled.sha256().equals(info.fileHash())) {
-                        throw new HashMismatchException("cFileHash is " + info.fileHash().hex()
-                                + " but the parts hash to " + assembled.sha256().hex());
-                    }
-                    return assembled;
-                }),
-                // The parts cannot make a valid NAR: drop the upload rather than keep its bytes until expiry.
-                () -> cache.store().discard(spool).thenCompose(v -> finish(narId)))
-                .thenCompose(assembled -> cache.store().locate(info.narFile()))
-                .thenCompose(before -> cache.store().publish(spool, info.narFile()).thenCompose(published -> onFailure(
-                        cache.narInfos().publish(info),
-                        // A NAR that only this upload brought must not outlive its rejected narinfo.
-                        () -> (before.isPresent() ? CompletableFuture.completedFuture(null)
-                                : cache.store().delete(info.narFile())).thenCompose(v -> finish(narId))))))
+        return cache.store().createSpoolFile().thenCompose(spool -> {
+            // The content is digested while the parts are assembled, so the narinfo's check needs no second pass.
+            SpoolProgress progress = new SpoolProgress(spool);
+            Optional<CompletionStage<NarDigest>> content = cache.narInfos().digestWhileUploaded(progress,
+                    info.compression());
+            return onFailure(
+                    parts.assemble(narId, order, progress).thenApply(assembled -> {
+                        if (assembled.size() != info.fileSize()) {
+                            throw new HashMismatchException("cFileSize is " + info.fileSize() + " but the parts hold "
+                                    + assembled.size() + " bytes");
+                        }
+                        if (!assembled.sha256().equals(info.fileHash())) {
+                            throw new HashMismatchException("cFileHash is " + info.fileHash().hex()
+                                    + " but the parts hash to " + assembled.sha256().hex());
+                        }
+                        content.ifPresent(digest -> cache.narInfos().rememberUploadedContent(info.narFile(), digest));
+                        return assembled;
+                    }),
+                    // The parts cannot make a valid NAR: drop the upload rather than keep its bytes until expiry.
+                    () -> cache.store().discard(spool).thenCompose(v -> finish(narId)))
+                    .thenCompose(assembled -> cache.store().locate(info.narFile()))
+                    .thenCompose(before -> cache.store().publish(spool, info.narFile()).thenCompose(published -> onFailure(
+                            cache.narInfos().publish(info),
+                            // A NAR that only this upload brought must not outlive its rejected narinfo.
+                            () -> (before.isPresent() ? CompletableFuture.completedFuture(null)
+                                    : cache.store().delete(info.narFile())).thenCompose(v -> finish(narId)))));
+        })
                 .thenCompose(published -> finish(narId))
                 .thenApply(v -> Outcome.PUBLISHED);
     }

@@ -54,6 +54,8 @@ final class CachixClient {
     Duration retryBudget = Duration.ofSeconds(30);
     /** Extra whole-path attempts after a failure (cachix: 3). */
     int pathRetries = 0;
+    /** Paths pushed at once (cachix push -j, default 8). */
+    int jobs = 8;
     /** Set to drop the ETag of a part (as a proxy stripping it would), to send {@code parts: null}. */
     boolean forgetETags;
 
@@ -220,6 +222,11 @@ final class CachixClient {
      * Returns the pushed store paths.
      */
     List<String> push(String cache, String storePath, String compression, String signingKey) throws Exception {
+        return push(cache, List.of(storePath), compression, signingKey);
+    }
+
+    /** {@code cachix push CACHE PATH...}: the union of the closures, as one push. */
+    List<String> push(String cache, List<String> storePaths, String compression, String signingKey) throws Exception {
         String method = compression;
         if (signingKey == null) {
             JsonObject info = getCache(cache);
@@ -229,15 +236,35 @@ final class CachixClient {
         } else if (method == null) {
             method = "zstd";
         }
-        List<String> closure = Nix.lines("nix-store", "-qR", storePath);
+        List<String> query = new ArrayList<>(List.of("nix-store", "-qR"));
+        query.addAll(storePaths);
+        List<String> closure = Nix.lines(query.toArray(new String[0]));
         List<String> hashes = closure.stream().map(p -> p.substring(11, 43)).toList();
         List<String> missing = missing(cache, hashes);
-        List<String> pushed = new ArrayList<>();
-        for (String path : closure) {
-            if (missing.contains(path.substring(11, 43))) {
-                pushWithRetries(cache, pathInfo(path), method, signingKey);
-                pushed.add(path);
+        List<String> pushed = closure.stream().filter(p -> missing.contains(p.substring(11, 43))).toList();
+        // Like cachix push (-j, default 8): several paths at once, each with its own parts in flight.
+        ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, Math.min(jobs, pushed.size())));
+        String chosen = method;
+        try {
+            List<Future<Void>> running = new ArrayList<>();
+            for (String path : pushed) {
+                running.add(workers.submit(() -> {
+                    pushWithRetries(cache, pathInfo(path), chosen, signingKey);
+                    return null;
+                }));
             }
+            for (Future<Void> f : running) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof Exception ex) {
+                        throw ex;
+                    }
+                    throw e;
+                }
+            }
+        } finally {
+            workers.shutdownNow();
         }
         return pushed;
     }

@@ -17,10 +17,7 @@ public final class CachixPushMain {
             System.exit(2);
         }
         CachixClient client = new CachixClient(args[0], args[1]);
-        int pushed = 0;
-        for (String path : List.of(args).subList(3, args.length)) {
-            pushed += client.push(args[2], path, "zstd", null).size();
-        }
+        int pushed = client.push(args[2], List.of(args).subList(3, args.length), "zstd", null).size();
         System.out.println("pushed " + pushed + " paths");
     }
 }

@@ -28,9 +28,15 @@ public interface UploadPartStore {
 
     /**
      * Writes parts {@code partNumbers} of {@code narId}, in that order, into {@code target} (truncated first)
-     * and reports the SHA-256 and length of what was written.
+     * and reports the SHA-256 and length of what was written. Progress is reported to {@code target} as the file
+     * grows, and it is finished at the end or abandoned on failure, so the content can be digested meanwhile.
      */
-    CompletionStage<Assembled> assemble(UUID narId, List<Integer> partNumbers, Path target);
+    CompletionStage<Assembled> assemble(UUID narId, List<Integer> partNumbers, SpoolProgress target);
+
+    /** {@link #assemble(UUID, List, SpoolProgress)} when nobody follows the file. */
+    default CompletionStage<Assembled> assemble(UUID narId, List<Integer> partNumbers, Path target) {
+        return assemble(narId, partNumbers, new SpoolProgress(target));
+    }
 
     /** Deletes every part (and spool file) of {@code narId}; nothing to delete is not an error. */
     CompletionStage<Void> deleteUpload(UUID narId);

@@ -3,6 +3,7 @@ package dev.cacheserver.domain.port.inmemory;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.error.StorageException;
 import dev.cacheserver.domain.model.NixHash;
+import dev.cacheserver.domain.port.SpoolProgress;
 import dev.cacheserver.domain.port.UploadPartStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,7 +63,20 @@ public final class InMemoryUploadPartStore implements UploadPartStore {
     }
 
     @Override
-    public CompletionStage<Assembled> assemble(UUID narId, List<Integer> partNumbers, Path target) {
+    public CompletionStage<Assembled> assemble(UUID narId, List<Integer> partNumbers, SpoolProgress progress) {
+        CompletionStage<Assembled> assembled = assembleInto(narId, partNumbers, progress);
+        assembled.whenComplete((done, error) -> {
+            if (error == null) {
+                progress.finish();
+            } else {
+                progress.abandon();
+            }
+        });
+        return assembled;
+    }
+
+    private CompletionStage<Assembled> assembleInto(UUID narId, List<Integer> partNumbers, SpoolProgress progress) {
+        Path target = progress.path();
         Map<Integer, byte[]> own = parts.getOrDefault(narId, Map.of());
         try {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
@@ -80,6 +94,7 @@ public final class InMemoryUploadPartStore implements UploadPartStore {
                 sha256.update(part);
                 Files.write(target, part, java.nio.file.StandardOpenOption.APPEND);
                 size += part.length;
+                progress.advance(size);
             }
             return CompletableFuture.completedFuture(new Assembled(NixHash.of(sha256), size));
         } catch (IOException | NoSuchAlgorithmException e) {

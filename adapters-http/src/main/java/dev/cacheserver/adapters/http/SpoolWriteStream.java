@@ -1,0 +1,288 @@
+package dev.cacheserver.adapters.http;
+
+import dev.cacheserver.domain.error.PayloadTooLargeException;
+import dev.cacheserver.domain.port.SpoolProgress;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.WriteStream;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+
+/**
+ * Receives an upload body into a spool file. Buffers are copied into heap chunks of a mebibyte; full chunks are
+ * digested (any JDK algorithm: SHA-256 for NARs, MD5 for Cachix parts) and written on a worker thread, one batch at
+ * a time and in order, so the event loop only copies and a NAR costs a few dozen worker tasks rather than one per
+ * network chunk. Every written step is reported to {@link #progress()}, so the content can be digested
+ * while it grows.
+ *
+ * <p>Back-pressure: the queue is full past {@value #MAX_QUEUED_BYTES} bytes; the drain handler runs on the event
+ * loop. {@link #end()} completes once everything is written and the file closed; {@link #abandon()} closes the file
+ * after a failed transfer. More than {@code maxBytes} fails with {@link PayloadTooLargeException}. All methods run
+ * on the stream's event loop.
+ */
+final class SpoolWriteStream implements WriteStream<Buffer> {
+    private static final int CHUNK_BYTES = 1 << 20;
+    static final int MAX_QUEUED_BYTES = 4 << 20;
+
+    private final Context context;
+    private final RandomAccessFile file;
+    private final MessageDigest digest;
+    private final long maxBytes;
+    private final SpoolProgress progress;
+    private final Promise<Void> ended = Promise.promise();
+    private final Promise<Void> closedPromise = Promise.promise();
+    /** Full chunks waiting for the worker; the one being filled is {@link #filling}. */
+    private final ArrayDeque<Chunk> ready = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
+    private byte[] filling;
+    private int filled;
+    private long queuedBytes;
+    private long received;
+    private long written;
+    private boolean writing;
+    private boolean ending;
+    private boolean closing;
+    private Throwable failure;
+    private byte[] result;
+    private Handler<Void> drainHandler;
+    private Handler<Throwable> exceptionHandler;
+
+    private record Chunk(byte[] bytes, int length) {
+    }
+
+    private SpoolWriteStream(Context context, RandomAccessFile file, MessageDigest digest, long maxBytes, Path path) {
+        this.context = context;
+        this.file = file;
+        this.digest = digest;
+        this.maxBytes = maxBytes;
+        this.progress = new SpoolProgress(path);
+    }
+
+    /** Opens (truncates) {@code path} on a worker thread. */
+    static Future<SpoolWriteStream> open(Context context, Path path, String algorithm, long maxBytes) {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            return Future.failedFuture(new IllegalStateException(e));
+        }
+        return context.executeBlocking(() -> {
+            RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
+            try {
+                file.setLength(0);
+            } catch (IOException e) {
+                file.close();
+                throw e;
+            }
+            return file;
+        }, false).map(file -> new SpoolWriteStream(context, file, digest, maxBytes, path));
+    }
+
+    SpoolProgress progress() {
+        return progress;
+    }
+
+    /** The digest of everything written; valid once {@link #end()} succeeded. */
+    byte[] digest() {
+        return result.clone();
+    }
+
+    /** How many bytes were written; final once {@link #end()} succeeded. */
+    long count() {
+        return written;
+    }
+
+    @Override
+    public Future<Void> write(Buffer data) {
+        if (failure != null) {
+            return Future.failedFuture(failure);
+        }
+        if (ending) {
+            return Future.failedFuture(new IllegalStateException("the spool stream has ended"));
+        }
+        int length = data.length();
+        received += length;
+        if (received > maxBytes) {
+            PayloadTooLargeException tooLarge = new PayloadTooLargeException("the upload exceeds " + maxBytes + " bytes");
+            fail(tooLarge);
+            return Future.failedFuture(tooLarge);
+        }
+        // Copied at once into heap chunks: the network's buffers are pooled direct memory, which a queue of
+        // them would pin.
+        queuedBytes += length;
+        int copied = 0;
+        while (copied < length) {
+            if (filling == null) {
+                filling = spare.isEmpty() ? new byte[CHUNK_BYTES] : spare.poll();
+                filled = 0;
+            }
+            int n = Math.min(length - copied, CHUNK_BYTES - filled);
+            data.getBytes(copied, copied + n, filling, filled);
+            filled += n;
+            copied += n;
+            if (filled == CHUNK_BYTES) {
+                ready.add(new Chunk(filling, filled));
+                filling = null;
+            }
+        }
+        if (!writing && !ready.isEmpty()) {
+            writeChunks();
+        }
+        return Future.succeededFuture();
+    }
+
+    private void writeChunks() {
+        Chunk[] chunks = ready.toArray(new Chunk[0]);
+        ready.clear();
+        long bytes = 0;
+        for (Chunk chunk : chunks) {
+            bytes += chunk.length();
+        }
+        long batch = bytes;
+        writing = true;
+        context.<Void>executeBlocking(() -> {
+            // RandomAccessFile writes from the heap array; a FileChannel would copy it into a temporary direct
+            // buffer cached per worker thread.
+            for (Chunk chunk : chunks) {
+                digest.update(chunk.bytes(), 0, chunk.length());
+                file.write(chunk.bytes(), 0, chunk.length());
+            }
+            return null;
+        }, false).onComplete(ar -> {
+            writing = false;
+            queuedBytes -= batch;
+            for (Chunk chunk : chunks) {
+                if (spare.size() < 2 && chunk.bytes().length == CHUNK_BYTES) {
+                    spare.add(chunk.bytes());
+                }
+            }
+            if (ar.failed()) {
+                fail(ar.cause());
+                return;
+            }
+            if (failure != null) {
+                closeChannel();
+                return;
+            }
+            written += batch;
+            progress.advance(written);
+            if (!ready.isEmpty()) {
+                writeChunks();
+            } else if (ending) {
+                finish();
+            }
+            Handler<Void> drain = drainHandler;
+            if (drain != null && queuedBytes < MAX_QUEUED_BYTES / 2) {
+                drainHandler = null;
+                drain.handle(null);
+            }
+        });
+    }
+
+    @Override
+    public Future<Void> end() {
+        if (failure != null) {
+            return Future.failedFuture(failure);
+        }
+        if (!ending) {
+            ending = true;
+            if (filling != null && filled > 0) {
+                ready.add(new Chunk(filling, filled));
+            }
+            filling = null;
+            if (!writing) {
+                if (!ready.isEmpty()) {
+                    writeChunks();
+                } else {
+                    finish();
+                }
+            }
+        }
+        return ended.future();
+    }
+
+    private void finish() {
+        closing = true;
+        context.<byte[]>executeBlocking(() -> {
+            file.close();
+            return digest.digest();
+        }, false).onComplete(ar -> {
+            closedPromise.tryComplete();
+            if (ar.failed()) {
+                fail(ar.cause());
+            } else {
+                result = ar.result();
+                progress.finish();
+                ended.tryComplete();
+            }
+        });
+    }
+
+    /** Stops a failed transfer: later writes fail, the file is closed once no write runs, followers stop. */
+    Future<Void> abandon() {
+        fail(new IOException("the upload was abandoned"));
+        return closedPromise.future();
+    }
+
+    private void fail(Throwable cause) {
+        if (failure != null || result != null) {
+            return;
+        }
+        failure = cause;
+        ready.clear();
+        filling = null;
+        progress.abandon();
+        ended.tryFail(cause);
+        if (!writing) {
+            closeChannel();
+        }
+        if (exceptionHandler != null) {
+            exceptionHandler.handle(cause);
+        }
+    }
+
+    private void closeChannel() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        context.executeBlocking(() -> {
+            file.close();
+            return null;
+        }, false).onComplete(ar -> closedPromise.tryComplete());
+    }
+
+    @Override
+    public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+        this.exceptionHandler = handler;
+        return this;
+    }
+
+    @Override
+    public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
+        // The queue bound is fixed: it is what keeps a NAR upload's memory constant.
+        return this;
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+        return queuedBytes >= MAX_QUEUED_BYTES;
+    }
+
+    @Override
+    public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
+        this.drainHandler = handler;
+        if (handler != null && !writeQueueFull()) {
+            this.drainHandler = null;
+            context.runOnContext(v -> handler.handle(null));
+        }
+        return this;
+    }
+}
