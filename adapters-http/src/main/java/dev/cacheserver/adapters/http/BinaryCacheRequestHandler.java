@@ -268,7 +268,8 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
             Optional<CompletionStage<NarDigest>> content = endpoint.uploads().follow(writer.progress(),
                     file.compression());
             continueIfExpected(request);
-            return request.pipeTo(writer)
+            // A broken body abandons the spool rather than ending it: nothing may take a truncated file as whole.
+            return request.pipe().endOnFailure(false).to(writer)
                     .recover(e -> writer.abandon().transform(ignored -> Future.failedFuture(e)))
                     .compose(v -> future(endpoint.uploads().complete(spool, file, new NixHash(writer.digest()),
                             writer.count(), content)));

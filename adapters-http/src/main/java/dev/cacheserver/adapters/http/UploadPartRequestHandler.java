@@ -98,7 +98,8 @@ final class UploadPartRequestHandler implements Handler<HttpServerRequest> {
             if (expect != null && expect.equalsIgnoreCase("100-continue")) {
                 request.response().writeContinue();
             }
-            return request.pipeTo(writer)
+            // A broken body abandons the spool rather than ending it: nothing may take a truncated file as whole.
+            return request.pipe().endOnFailure(false).to(writer)
                     .recover(e -> writer.abandon().transform(x -> Future.failedFuture(e)))
                     .compose(v -> future(uploads.finishPart(transfer, writer.digest(), writer.count())));
         });

@@ -6,6 +6,7 @@ import dev.cacheserver.domain.error.StorageException;
 import dev.cacheserver.domain.model.Compression;
 import dev.cacheserver.domain.model.NixHash;
 import dev.cacheserver.domain.port.NarContentHasher.NarDigest;
+import dev.cacheserver.domain.port.SpoolProgress;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
@@ -61,6 +62,13 @@ final class NarStreamDigest {
                 size += n;
             }
         } catch (IOException | RuntimeException e) {
+            if (e instanceof SpoolProgress.Abandoned abandoned) {
+                // The upload stopped under a follower: nothing is known about the data yet.
+                throw abandoned;
+            }
+            if (StorageFailures.hasCause(e, SpoolProgress.Abandoned.class)) {
+                throw new SpoolProgress.Abandoned(e.getMessage());
+            }
             if (StorageFailures.hasCause(e, SourceReadException.class)) {
                 throw new StorageException("cannot read NAR file: " + e, e);
             }

@@ -63,7 +63,7 @@ public final class MultipartUploads {
     private final UploadSettings settings;
     private final Clock clock;
     private final Semaphore transfers;
-    private final Semaphore completions;
+    private final BoundedConcurrency completions;
     private final SecureRandom random = new SecureRandom();
 
     /** How a completed upload ended. */
@@ -86,7 +86,7 @@ public final class MultipartUploads {
         this.settings = settings;
         this.clock = clock;
         this.transfers = new Semaphore(settings.maxPartTransfers());
-        this.completions = new Semaphore(settings.maxCompletions());
+        this.completions = new BoundedConcurrency(settings.maxCompletions(), settings.maxWaitingCompletions());
     }
 
     /** {@code compression} is the query value: {@code xz} or {@code zst} (null: the cache's preference). */
@@ -227,11 +227,8 @@ public final class MultipartUploads {
             return withClientSignature(cache, info, create.signature())
                     .thenCompose(signed -> uploads.parts(narId).thenCompose(stored -> {
                         List<Integer> order = chooseParts(listed, stored);
-                        if (!completions.tryAcquire()) {
-                            throw new UnavailableException("too many uploads are being completed; retry later");
-                        }
-                        return assembleAndPublish(cache, narId, signed, order)
-                                .whenComplete((o, e) -> completions.release());
+                        return completions.submit("uploads being completed",
+                                () -> assembleAndPublish(cache, narId, signed, order));
                     }));
         });
     }
