@@ -39,7 +39,11 @@ public final class BinaryCacheVerticle extends VerticleBase {
                 .setMaxHeaderSize(16384)
                 // Upload bodies arrive in chunks of this size: Netty's default (8 KiB) meant four times as many
                 // digest updates and file writes for every NAR.
-                .setMaxChunkSize(UPLOAD_CHUNK_BYTES);
+                .setMaxChunkSize(UPLOAD_CHUNK_BYTES)
+                // HTTP/1.1 only (Nix and cachix speak it over plain HTTP): the body of an h2c upgrade request is
+                // read outside HTTP/2 flow control, so pausing it would not stop it and a large NAR would pile up
+                // in memory.
+                .setHttp2ClearTextEnabled(false);
     }
 
     @Override
