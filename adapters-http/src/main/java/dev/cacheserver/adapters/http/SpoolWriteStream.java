@@ -16,7 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 
 /**
- * Receives an upload body into a spool file. Buffers are copied into heap chunks of a mebibyte; full chunks are
+ * Receives an upload body into a spool file. Buffers are copied into reused heap chunks; full chunks are
  * digested (any JDK algorithm: SHA-256 for NARs, MD5 for Cachix parts) and written on a worker thread, one batch at
  * a time and in order, so the event loop only copies and a NAR costs a few dozen worker tasks rather than one per
  * network chunk. Every written step is reported to {@link #progress()}, so the content can be digested
@@ -28,8 +28,11 @@ import java.util.ArrayDeque;
  * on the stream's event loop.
  */
 final class SpoolWriteStream implements WriteStream<Buffer> {
-    private static final int CHUNK_BYTES = 1 << 20;
+    // Below G1's humongous threshold (half a region; regions are 1 MiB under a 256 MiB heap), so chunks are
+    // ordinary young objects, and each stream reuses its own: a large NAR allocates 4 MiB, not its size.
+    private static final int CHUNK_BYTES = 256 * 1024;
     static final int MAX_QUEUED_BYTES = 4 << 20;
+    private static final int MAX_SPARE_CHUNKS = MAX_QUEUED_BYTES / CHUNK_BYTES;
 
     private final Context context;
     private final RandomAccessFile file;
@@ -159,7 +162,7 @@ final class SpoolWriteStream implements WriteStream<Buffer> {
             writing = false;
             queuedBytes -= batch;
             for (Chunk chunk : chunks) {
-                if (spare.size() < 2 && chunk.bytes().length == CHUNK_BYTES) {
+                if (spare.size() < MAX_SPARE_CHUNKS && chunk.bytes().length == CHUNK_BYTES) {
                     spare.add(chunk.bytes());
                 }
             }
