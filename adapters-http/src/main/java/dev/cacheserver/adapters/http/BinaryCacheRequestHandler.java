@@ -13,6 +13,7 @@ import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfoText;
 import dev.cacheserver.domain.port.NarContentHasher.NarDigest;
 import dev.cacheserver.domain.port.NarLocation;
+import io.netty.channel.Channel;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -238,10 +239,14 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
             return;
         }
         NarLocation.LocalFile local = (NarLocation.LocalFile) location;
-        response.sendFile(local.path().toString(), offset, length).onFailure(e -> {
-            // Headers are gone already; the client sees a short body and retries with Range.
-            LOG.debug("sending {} failed: {}", local.path(), e.toString());
-            request.connection().close();
+        Channel corked = TcpCork.cork(request);
+        response.sendFile(local.path().toString(), offset, length).onComplete(sent -> {
+            TcpCork.uncork(corked);
+            if (sent.failed()) {
+                // Headers are gone already; the client sees a short body and retries with Range.
+                LOG.debug("sending {} failed: {}", local.path(), sent.cause().toString());
+                request.connection().close();
+            }
         });
     }
 
