@@ -2,11 +2,13 @@ package dev.cacheserver.application.deploy;
 
 import dev.cacheserver.domain.deploy.LogLine;
 import dev.cacheserver.domain.port.DeploymentRepository;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -19,6 +21,7 @@ import java.util.function.Supplier;
  */
 final class DeploymentChannel {
     private static final System.Logger LOG = System.getLogger(DeploymentChannel.class.getName());
+    static final Duration LOG_GRACE = Duration.ofSeconds(3);
     private final UUID id;
     private final DeploymentRepository repository;
     private final List<ViewerSession> viewers = new ArrayList<>();
@@ -75,7 +78,7 @@ final class DeploymentChannel {
         openBatch = null;
         viewers.add(session);
         if (ended || this.ended) {
-            session.end();
+            endAfterGrace(List.of(session));
         }
         return enqueue(() -> repository.log(id)).thenAccept(session::replay).whenComplete((done, failure) -> {
             if (failure != null) {
@@ -89,13 +92,23 @@ final class DeploymentChannel {
         viewers.removeIf(v -> v.viewer() == viewer);
     }
 
-    /** The deployment is over: every viewer is closed once it has what was logged so far. */
+    /**
+     * The deployment is over. The agent sends its log on a socket of its own, so its last lines (the final one
+     * above all) may still be on their way when DeploymentFinished arrives: a viewer closes at the final line, or
+     * {@link #LOG_GRACE} after the end, once it has what was logged by then.
+     */
     synchronized void end() {
         ended = true;
-        for (ViewerSession viewer : viewers) {
-            viewer.end();
-        }
-        viewers.removeIf(ViewerSession::isClosed);
+        endAfterGrace(List.copyOf(viewers));
+    }
+
+    private void endAfterGrace(List<ViewerSession> sessions) {
+        CompletableFuture.runAsync(() -> {
+            synchronized (this) {
+                sessions.forEach(ViewerSession::end);
+                viewers.removeIf(ViewerSession::isClosed);
+            }
+        }, CompletableFuture.delayedExecutor(LOG_GRACE.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     synchronized boolean hasViewers() {

@@ -97,10 +97,31 @@ class DeployServiceTest {
         assertTrue(!viewer.closed);
 
         Deployment done = await(service.finished("web1", d.id(), Instant.now(), true));
+        // The agent's log socket is not its control socket: a line may arrive just after DeploymentFinished.
+        service.log(d.id(), new LogLine("five, after the end", Instant.now()));
 
         assertEquals(DeploymentStatus.SUCCEEDED, done.status());
+        assertEquals(List.of("one", "two", "three", "four", "five, after the end"), viewer.lines);
+        long deadline = System.nanoTime() + DeploymentChannel.LOG_GRACE.plusSeconds(5).toNanos();
+        while (!viewer.closed && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
         assertTrue(viewer.closed, "the activate client waits for this");
-        assertEquals(4, await(repository.log(d.id())).size());
+        assertEquals(5, await(repository.log(d.id())).size());
+    }
+
+    @Test
+    void aViewerIsClosedAtTheFinalLineWithoutWaitingForTheGracePeriod() {
+        Deployment d = activate();
+        await(service.started("web1", d.id(), Instant.now(), OptionalLong.empty()));
+        RecordingViewer viewer = new RecordingViewer();
+        await(service.watch(await(service.status(WorkspaceGrant.of("prod"), d.id())), viewer));
+        await(service.finished("web1", d.id(), Instant.now(), true));
+        assertTrue(!viewer.closed, "the final line has not arrived yet");
+
+        service.log(d.id(), new LogLine("Successfully activated the deployment.", Instant.now()));
+
+        assertTrue(viewer.closed);
     }
 
     @Test
