@@ -105,14 +105,7 @@ public final class LocalUploadPartStore implements UploadPartStore {
             }
             return new Assembled(NixHash.of(sha256), size);
         });
-        assembled.whenComplete((done, error) -> {
-            if (error == null) {
-                progress.finish();
-            } else {
-                progress.abandon();
-            }
-        });
-        return assembled;
+        return progress.settleWhen(assembled);
     }
 
     @Override

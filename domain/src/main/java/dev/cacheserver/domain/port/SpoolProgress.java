@@ -2,6 +2,7 @@ package dev.cacheserver.domain.port;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 
 /**
  * How much of a spool file that is still being written may be read: the writer reports each written step, then
@@ -40,6 +41,18 @@ public final class SpoolProgress {
     public synchronized void abandon() {
         abandoned = true;
         notifyAll();
+    }
+
+    /** Finishes the file when {@code writing} succeeds and abandons it when it fails; returns {@code writing}. */
+    public <T> CompletionStage<T> settleWhen(CompletionStage<T> writing) {
+        writing.whenComplete((done, error) -> {
+            if (error == null) {
+                finish();
+            } else {
+                abandon();
+            }
+        });
+        return writing;
     }
 
     public synchronized long written() {

@@ -141,4 +141,19 @@ class SpoolProgressTest {
             assertFalse(reader.isDone());
         }
     }
+
+    @Test
+    void settleWhenFinishesOnSuccessAndAbandonsOnFailure() throws Exception {
+        CompletableFuture<String> writing = new CompletableFuture<>();
+        assertTrue(progress.settleWhen(writing) == writing);
+        progress.advance(7);
+        writing.complete("written");
+        assertEquals(7, progress.awaitBeyond(7, 10), "finished at 7: the end of the file");
+
+        SpoolProgress failed = new SpoolProgress(SPOOL);
+        CompletableFuture<String> broken = new CompletableFuture<>();
+        failed.settleWhen(broken);
+        broken.completeExceptionally(new IllegalStateException("disk full"));
+        assertThrows(SpoolProgress.Abandoned.class, () -> failed.awaitBeyond(0, 10));
+    }
 }

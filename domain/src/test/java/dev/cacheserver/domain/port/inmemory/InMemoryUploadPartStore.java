@@ -65,14 +65,7 @@ public final class InMemoryUploadPartStore implements UploadPartStore {
     @Override
     public CompletionStage<Assembled> assemble(UUID narId, List<Integer> partNumbers, SpoolProgress progress) {
         CompletionStage<Assembled> assembled = assembleInto(narId, partNumbers, progress);
-        assembled.whenComplete((done, error) -> {
-            if (error == null) {
-                progress.finish();
-            } else {
-                progress.abandon();
-            }
-        });
-        return assembled;
+        return progress.settleWhen(assembled);
     }
 
     private CompletionStage<Assembled> assembleInto(UUID narId, List<Integer> partNumbers, SpoolProgress progress) {
