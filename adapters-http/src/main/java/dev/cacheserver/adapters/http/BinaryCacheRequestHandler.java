@@ -272,12 +272,8 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
             // The content is digested while it arrives, so the narinfo that follows needs no second pass.
             Optional<CompletionStage<NarDigest>> content = endpoint.uploads().follow(writer.progress(),
                     file.compression());
-            continueIfExpected(request);
-            // A broken body abandons the spool rather than ending it: nothing may take a truncated file as whole.
-            return request.pipe().endOnFailure(false).to(writer)
-                    .recover(e -> writer.abandon().transform(ignored -> Future.failedFuture(e)))
-                    .compose(v -> future(endpoint.uploads().complete(spool, file, new NixHash(writer.digest()),
-                            writer.count(), content)));
+            return writer.receive(request).compose(v -> future(endpoint.uploads().complete(spool, file,
+                    new NixHash(writer.digest()), writer.count(), content)));
         });
     }
 
@@ -286,7 +282,7 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
         if (declaredLength(request) > NarInfoText.MAX_BYTES) {
             throw new PayloadTooLargeException("a narinfo may have at most " + NarInfoText.MAX_BYTES + " bytes");
         }
-        continueIfExpected(request);
+        ExpectContinue.answer(request);
         BoundedBody.read(request, NarInfoText.MAX_BYTES)
                 .compose(body -> future(endpoint.publisher().publish(hash, body.toString(StandardCharsets.UTF_8))))
                 .onSuccess(info -> send(request, 200, TEXT_TYPE, Buffer.buffer()))
@@ -299,18 +295,12 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
     /** {@code PUT /nix-cache-info} and NAR listings: authorised, read, and dropped. */
     private void acceptAndIgnore(HttpServerRequest request) {
         endpoint.access().check(cache, Permission.WRITE, token(request));
-        continueIfExpected(request);
+        ExpectContinue.answer(request);
         BoundedBody.read(request, SMALL_BODY_LIMIT)
                 .onSuccess(body -> send(request, 200, TEXT_TYPE, Buffer.buffer()))
                 .onFailure(e -> fail(request, e));
     }
 
-    private static void continueIfExpected(HttpServerRequest request) {
-        String expect = request.getHeader(HttpHeaders.EXPECT);
-        if (expect != null && expect.equalsIgnoreCase("100-continue")) {
-            request.response().writeContinue();
-        }
-    }
 
     private static long declaredLength(HttpServerRequest request) {
         String value = request.getHeader(HttpHeaders.CONTENT_LENGTH);

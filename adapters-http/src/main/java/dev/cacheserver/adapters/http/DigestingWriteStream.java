@@ -12,9 +12,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * A write stream that digests (any JDK algorithm, e.g. MD5 for Content-MD5) and counts every buffer on its way
- * to the delegate, in one pass and without holding the body. Fails with PayloadTooLargeException past
- * {@code maxBytes}.
+ * A write stream that digests and counts every buffer on its way to the delegate, in one pass and without holding
+ * the body: a NAR relayed from a peer goes to the client and a spool at once (uploads go through
+ * {@link SpoolWriteStream}). Fails with PayloadTooLargeException past {@code maxBytes}.
  */
 final class DigestingWriteStream implements WriteStream<Buffer> {
     private final WriteStream<Buffer> delegate;

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.streams.WriteStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -86,6 +87,16 @@ final class SpoolWriteStream implements WriteStream<Buffer> {
             }
             return file;
         }, false).map(file -> new SpoolWriteStream(context, file, digest, maxBytes, path));
+    }
+
+    /**
+     * Receives {@code request}'s body (answering {@code Expect: 100-continue} first) and ends the stream. A broken
+     * body abandons the spool rather than ending it: nothing may take a truncated file as whole.
+     */
+    Future<Void> receive(HttpServerRequest request) {
+        ExpectContinue.answer(request);
+        return request.pipe().endOnFailure(false).to(this)
+                .recover(e -> abandon().transform(ignored -> Future.failedFuture(e)));
     }
 
     SpoolProgress progress() {

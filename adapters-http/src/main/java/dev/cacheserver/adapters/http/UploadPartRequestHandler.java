@@ -93,16 +93,9 @@ final class UploadPartRequestHandler implements Handler<HttpServerRequest> {
     }
 
     private Future<dev.cacheserver.domain.upload.UploadedPart> store(HttpServerRequest request, PartTransfer transfer) {
-        return SpoolWriteStream.open(context, transfer.spool(), "MD5", MAX_PART_BYTES).compose(writer -> {
-            String expect = request.getHeader(HttpHeaders.EXPECT);
-            if (expect != null && expect.equalsIgnoreCase("100-continue")) {
-                request.response().writeContinue();
-            }
-            // A broken body abandons the spool rather than ending it: nothing may take a truncated file as whole.
-            return request.pipe().endOnFailure(false).to(writer)
-                    .recover(e -> writer.abandon().transform(x -> Future.failedFuture(e)))
-                    .compose(v -> future(uploads.finishPart(transfer, writer.digest(), writer.count())));
-        });
+        return SpoolWriteStream.open(context, transfer.spool(), "MD5", MAX_PART_BYTES)
+                .compose(writer -> writer.receive(request)
+                        .compose(v -> future(uploads.finishPart(transfer, writer.digest(), writer.count()))));
     }
 
     private static String require(HttpServerRequest request, String name) {

@@ -1,7 +1,6 @@
 package dev.cacheserver.adapters.storage;
 
 import dev.cacheserver.domain.error.InvalidInputException;
-import dev.cacheserver.domain.error.StorageException;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.port.NarLocation;
 import dev.cacheserver.domain.port.NarStore;
@@ -89,17 +88,11 @@ public final class LocalNarStore implements NarStore, ListableNarStore, SizedLoc
 
     @Override
     public CompletionStage<Void> publish(Path spool, NarFile file) {
-        Path source;
-        try {
-            source = this.spool.own(spool);
-        } catch (StorageException e) {
-            return CompletableFuture.failedFuture(e);
-        }
         Path target = root.resolve(file.fileName());
-        return vertx.executeBlocking(() -> publishBlocking(source, target), false)
+        return this.spool.withOwn(spool, source -> vertx.executeBlocking(() -> publishBlocking(source, target), false)
                 .recover(e -> Future.failedFuture(StorageFailures.wrap("cannot publish " + target, e)))
                 .<Void>mapEmpty()
-                .toCompletionStage();
+                .toCompletionStage());
     }
 
     @Override

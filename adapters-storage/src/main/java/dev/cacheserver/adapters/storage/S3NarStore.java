@@ -164,21 +164,15 @@ public final class S3NarStore implements NarStore, ListableNarStore, SizedLocato
 
     @Override
     public CompletionStage<Void> publish(Path spool, NarFile file) {
-        Path source;
-        try {
-            source = this.spool.own(spool);
-        } catch (StorageException e) {
-            return CompletableFuture.failedFuture(e);
-        }
         String key = key(file);
-        return vertx.fileSystem().props(source.toString())
+        return this.spool.withOwn(spool, source -> vertx.fileSystem().props(source.toString())
                 .recover(e -> Future.failedFuture(StorageFailures.wrap("cannot stat spool file " + source, e)))
                 .toCompletionStage()
                 .thenCompose(props -> head(key).thenCompose(existing -> existing.isPresent()
                         // Same key means same file hash: the stored object is as good as this upload.
                         ? CompletableFuture.<Void>completedFuture(null)
                         : upload(source, key, props.size())))
-                .thenCompose(uploaded -> discard(source));
+                .thenCompose(uploaded -> discard(source)));
     }
 
     private CompletionStage<Void> upload(Path source, String key, long size) {

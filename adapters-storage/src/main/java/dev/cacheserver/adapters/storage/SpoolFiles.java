@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The spool directory of one store: hands out spool files for uploads, accepts back only its own (a path from
@@ -29,27 +30,24 @@ final class SpoolFiles {
                 .toCompletionStage();
     }
 
-    /** {@code spool}, normalised, if it is a file of this directory; StorageException otherwise. */
-    Path own(Path spool) {
+    /**
+     * {@code use} applied to {@code spool}, normalised, if it is a file of this directory; a stage failed with
+     * StorageException otherwise (a caller must never move or delete a file it did not get from {@link #create}).
+     */
+    <T> CompletionStage<T> withOwn(Path spool, Function<Path, CompletionStage<T>> use) {
         Path path = spool.toAbsolutePath().normalize();
         if (!directory.equals(path.getParent())) {
-            throw new StorageException("not a spool file of " + owner + ": " + spool);
+            return CompletableFuture.failedFuture(new StorageException("not a spool file of " + owner + ": " + spool));
         }
-        return path;
+        return use.apply(path);
     }
 
     /** Deletes one of this directory's spool files; one that is already gone is not an error. */
     CompletionStage<Void> delete(Path spool) {
-        Path source;
-        try {
-            source = own(spool);
-        } catch (StorageException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return vertx.fileSystem().delete(source.toString())
+        return withOwn(spool, source -> vertx.fileSystem().delete(source.toString())
                 .recover(e -> StorageFailures.isNoSuchFile(e)
                         ? Future.<Void>succeededFuture()
                         : Future.failedFuture(StorageFailures.wrap("cannot discard " + source, e)))
-                .toCompletionStage();
+                .toCompletionStage());
     }
 }
