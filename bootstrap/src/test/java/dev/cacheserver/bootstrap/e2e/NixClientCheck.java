@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@code shared/scripts/nix-client-check.sh} (the real {@code nix} round trip) against a cache URL.
- * The script lives in the shared folder beside the checkout; override with -Dnix.client.check=PATH.
+ * The script lives in the shared folder beside the checkout (or beside the checkout a local clone was made from);
+ * override with -Dnix.client.check=PATH.
  */
 final class NixClientCheck {
     private NixClientCheck() {
@@ -23,15 +24,36 @@ final class NixClientCheck {
         if (configured != null) {
             return Path.of(configured);
         }
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null) {
-            Path candidate = dir.resolve("shared/scripts/nix-client-check.sh");
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
+        Path here = Path.of("").toAbsolutePath();
+        // A clone of a local checkout (e.g. CI's fresh clone in /tmp) finds the shared folder beside its origin.
+        for (Path start : new Path[] {here, localOrigin(here)}) {
+            for (Path dir = start; dir != null; dir = dir.getParent()) {
+                Path candidate = dir.resolve("shared/scripts/nix-client-check.sh");
+                if (Files.isRegularFile(candidate)) {
+                    return candidate;
+                }
             }
-            dir = dir.getParent();
         }
-        throw new IllegalStateException("shared/scripts/nix-client-check.sh not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException("shared/scripts/nix-client-check.sh not found above " + here
+                + " nor above the clone's origin; set -Dnix.client.check=PATH");
+    }
+
+    /** The directory this checkout was cloned from, when that is a local path; null otherwise. */
+    private static Path localOrigin(Path dir) {
+        try {
+            Process git = new ProcessBuilder("git", "-C", dir.toString(), "config", "--get", "remote.origin.url")
+                    .redirectErrorStream(true).start();
+            String url = new String(git.getInputStream().readAllBytes()).strip();
+            if (git.waitFor(10, TimeUnit.SECONDS) && git.exitValue() == 0 && !url.isEmpty()) {
+                Path origin = Path.of(url.startsWith("file://") ? url.substring("file://".length()) : url);
+                return Files.isDirectory(origin) ? origin.toAbsolutePath() : null;
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return null;
     }
 
     /** Runs the check and asserts it passed; its whole output goes to the test log. */
