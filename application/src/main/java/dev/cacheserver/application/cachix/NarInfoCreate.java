@@ -7,6 +7,7 @@ import dev.cacheserver.domain.model.NixHash;
 import dev.cacheserver.domain.model.StorePath;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
+import dev.cacheserver.domain.narinfo.NarInfoFields;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -19,16 +20,13 @@ import java.util.Optional;
  */
 public record NarInfoCreate(String cStoreHash, String cStoreSuffix, String cNarHash, long cNarSize, String cFileHash,
                             long cFileSize, List<String> cReferences, String cDeriver, String cSig) {
-    private static final String UNKNOWN_DERIVER = "unknown-deriver";
-
     public NarInfoCreate {
         cReferences = cReferences == null ? null : List.copyOf(cReferences);
     }
 
     /** The unsigned narinfo these fields describe for a NAR compressed as {@code compression}. */
     public NarInfo toNarInfo(Compression compression) {
-        StorePath path = new StorePath(new StorePathHash(require("cStoreHash", cStoreHash)),
-                require("cStoreSuffix", cStoreSuffix));
+        StorePath path = storePath();
         String hex = require("cFileHash", cFileHash);
         if (hex.length() != 64 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
             throw new InvalidInputException("cFileHash must be the 64 hex digits of the compressed file's SHA-256");
@@ -45,12 +43,9 @@ public record NarInfoCreate(String cStoreHash, String cStoreSuffix, String cNarH
         }
         List<StorePath> refs = new ArrayList<>();
         for (String ref : cReferences) {
-            refs.add(StorePath.parse(ref));
+            refs.add(NarInfoFields.reference("cReferences", require("cReferences[]", ref)));
         }
-        String deriver = null;
-        if (cDeriver != null && !cDeriver.isEmpty() && !cDeriver.equals(UNKNOWN_DERIVER)) {
-            deriver = StorePath.parse(cDeriver).baseName();
-        }
+        String deriver = NarInfoFields.deriver("cDeriver", cDeriver);
         return new NarInfo(path, new NarFile(NixHash.parse("cFileHash", hex.toLowerCase()), compression), cFileSize,
                 narHash, cNarSize, refs, deriver, null, List.of(), null);
     }
@@ -70,6 +65,20 @@ public record NarInfoCreate(String cStoreHash, String cStoreSuffix, String cNarH
             throw new InvalidInputException("cSig must be a 64-byte Ed25519 signature, got " + raw.length + " bytes");
         }
         return Optional.of(raw);
+    }
+
+    private StorePath storePath() {
+        StorePathHash hash;
+        try {
+            hash = new StorePathHash(require("cStoreHash", cStoreHash));
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException("cStoreHash: " + e.getMessage());
+        }
+        try {
+            return new StorePath(hash, require("cStoreSuffix", cStoreSuffix));
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException("cStoreSuffix: " + e.getMessage());
+        }
     }
 
     private static String require(String field, String value) {

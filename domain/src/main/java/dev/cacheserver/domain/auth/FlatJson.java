@@ -115,7 +115,14 @@ final class FlatJson {
             throw new IllegalArgumentException("unexpected character");
         }
         String num = s.substring(start, i);
-        return num.matches("-?\\d{1,18}") ? (Object) Long.parseLong(num) : (Object) Double.parseDouble(num);
+        if (num.matches("-?\\d{1,19}")) {
+            try {
+                return Long.parseLong(num);
+            } catch (NumberFormatException e) {
+                // past the range of a long: read as a double below
+            }
+        }
+        return Double.parseDouble(num);
     }
 
     private void skipNested() {

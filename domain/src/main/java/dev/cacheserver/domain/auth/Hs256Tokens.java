@@ -85,7 +85,11 @@ public final class Hs256Tokens {
             if (!(exp instanceof Number n)) {
                 throw new AuthenticationException("token exp claim is not a number");
             }
-            expires = Instant.ofEpochSecond(n.longValue());
+            try {
+                expires = Instant.ofEpochSecond(n.longValue());
+            } catch (java.time.DateTimeException e) {
+                throw new AuthenticationException("token exp claim is out of range");
+            }
         }
         Object jti = payload.get("jti");
         TokenClaims claims = new TokenClaims(subject, permission, expires, jti == null ? null : String.valueOf(jti));

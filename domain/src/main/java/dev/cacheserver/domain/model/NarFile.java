@@ -15,7 +15,12 @@ public record NarFile(NixHash fileHash, Compression compression) {
         if (hash.length() != Nix32.encodedLength(NixHash.SIZE) || !Nix32.isNix32(hash)) {
             throw new InvalidInputException("not a NAR file name: " + NixHash.abbreviate(fileName));
         }
-        return new NarFile(new NixHash(Nix32.decode(hash, NixHash.SIZE)), compression);
+        try {
+            return new NarFile(new NixHash(Nix32.decode(hash, NixHash.SIZE)), compression);
+        } catch (IllegalArgumentException e) {
+            // 52 nix32 digits hold 260 bits; a first digit past '1' does not fit a 256-bit digest.
+            throw new InvalidInputException("not a NAR file name (hash out of range): " + NixHash.abbreviate(fileName));
+        }
     }
 
     public String fileName() {

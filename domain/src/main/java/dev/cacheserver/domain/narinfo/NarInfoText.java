@@ -149,15 +149,12 @@ public final class NarInfoText {
                 refs.add(parseRef(ref));
             }
         }
-        String drv = null;
-        if (deriver != null && !deriver.isBlank() && !deriver.equals("unknown-deriver")) {
-            drv = StorePath.parse(deriver).baseName();
+        String drv = NarInfoFields.deriver("Deriver", deriver);
+        if (system != null) {
+            NarInfoFields.system("System", system);
         }
-        if (system != null && (system.length() > 64 || !system.matches("[A-Za-z0-9_.-]+"))) {
-            throw new InvalidInputException("System is not a valid system name: " + shorten(system));
-        }
-        if (ca != null && (ca.length() > 300 || !ca.matches("[A-Za-z0-9:._+/=-]+"))) {
-            throw new InvalidInputException("CA is not a valid content address: " + shorten(ca));
+        if (ca != null) {
+            NarInfoFields.contentAddress("CA", ca);
         }
         return new NarInfo(path, narFile, fSize, nHash, nSize, refs, drv, system, sigs, ca);
     }
@@ -178,11 +175,7 @@ public final class NarInfoText {
     }
 
     private static StorePath parseRef(String ref) {
-        try {
-            return StorePath.parse(ref);
-        } catch (InvalidInputException e) {
-            throw new InvalidInputException("References: " + e.getMessage());
-        }
+        return NarInfoFields.reference("References", ref);
     }
 
     private static NarSignature parseSig(String value) {
