@@ -59,6 +59,11 @@ public final class NarService implements UploadNarUseCase, LocateNarUseCase {
     }
 
     @Override
+    public CompletionStage<Throwable> abandon(Path spool, Throwable cause) {
+        return store.abandon(spool, cause);
+    }
+
+    @Override
     public CompletionStage<Optional<NarLocation>> locate(NarFile file) {
         return store.locate(file);
     }

@@ -23,8 +23,8 @@ import java.util.stream.Collectors;
 /**
  * The peer fallback of one cache (see {@link PeerFallbackUseCase}). A miss asks the directory (bounded wait),
  * skips this server's own caches, tries up to {@code maxCandidates} providers one after the other, and serves the
- * first narinfo whose signature verifies against a trusted key, re-signed by this cache: this server never signs
- * what it has not verified. Answers are remembered briefly: "nobody has it" for {@code negativeTtl}, a verified
+ * first narinfo whose signature verifies against a trusted key, signed by this cache beside the verified peer
+ * signatures: this server never signs what it has not verified. Answers are remembered briefly: "nobody has it" for {@code negativeTtl}, a verified
  * narinfo and the peer holding its NAR for {@code positiveTtl}. Concurrent misses of one path share one lookup.
  */
 public final class PeerNarInfoService implements PeerFallbackUseCase {
@@ -166,7 +166,10 @@ public final class PeerNarInfoService implements PeerFallbackUseCase {
             return reject(provider, hash, "no valid signature by a trusted key (signed by "
                     + info.signatures().stream().map(s -> s.keyName()).collect(Collectors.joining(", ")) + ")");
         }
-        NarInfo ours = info.signedBy(cache.signingKey());
+        // Every verified peer signature stays beside ours, even under our key's name: nodes that share a key name
+        // but not a key would otherwise replace each other's signature, and a client trusting only the peer's
+        // key would refuse the path.
+        NarInfo ours = info.withSignatures(trusted.verifiedSignatures(info)).signedBy(cache.signingKey());
         byte[] rendered = NarInfoText.render(ours).getBytes(StandardCharsets.UTF_8);
         URI narUrl = URI.create(normalized(provider.url()) + "/" + info.narFile().url());
         nars.put(info.narFile(), new PeerNar(provider.url(), narUrl, ours));

@@ -1,7 +1,9 @@
 package dev.cacheserver.application;
 
 import dev.cacheserver.domain.narinfo.NarInfo;
+import dev.cacheserver.domain.signing.NarSignature;
 import dev.cacheserver.domain.signing.PublicSigningKey;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,5 +25,25 @@ public record TrustedKeys(List<PublicSigningKey> keys) {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Every signature on {@code info} that some trusted key verifies, in their order; one that no trusted key
+     * verifies is left out, so a re-served narinfo carries no signature this server could not vouch for.
+     */
+    public List<NarSignature> verifiedSignatures(NarInfo info) {
+        String fingerprint = info.fingerprint();
+        List<NarSignature> verified = new ArrayList<>();
+        for (NarSignature sig : info.signatures()) {
+            if (keys.stream().anyMatch(key -> key.verifies(sig, fingerprint))) {
+                verified.add(sig);
+            }
+        }
+        return verified;
+    }
+
+    /** Trusted keys that carry {@code own}'s name but are another key: a node sharing our key name by accident. */
+    public List<PublicSigningKey> namesakesOf(PublicSigningKey own) {
+        return keys.stream().filter(k -> k.name().equals(own.name()) && !k.equals(own)).toList();
     }
 }

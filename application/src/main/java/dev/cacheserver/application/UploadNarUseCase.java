@@ -13,7 +13,7 @@ import java.util.concurrent.CompletionStage;
  * Receives NAR files ({@code PUT /nar/<filehash>.nar.<ext>}). The caller streams the body into the spool
  * file from {@link #begin()}, hashing as it goes, then calls {@link #complete}: the NAR is published under its
  * name only if the computed hash equals the hash in the name; otherwise the spool is deleted and the stage
- * fails with HashMismatchException. {@link #abort} deletes the spool of a failed transfer.
+ * fails with HashMismatchException. {@link #abort} or {@link #abandon} deletes the spool of a failed transfer.
  *
  * <p>A caller that reports its progress may also {@link #follow} the spool: the NAR's content is then digested
  * while it arrives, and the narinfo that follows is checked against that digest instead of decompressing the
@@ -36,4 +36,12 @@ public interface UploadNarUseCase {
                                    Optional<CompletionStage<NarDigest>> content);
 
     CompletionStage<Void> abort(Path spool);
+
+    /**
+     * Deletes the spool of a transfer that failed with {@code cause}; answers the failure to report, which names
+     * the storage when it ran out of space (507) and is {@code cause} otherwise.
+     */
+    default CompletionStage<Throwable> abandon(Path spool, Throwable cause) {
+        return abort(spool).handle((v, e) -> cause);
+    }
 }

@@ -82,6 +82,23 @@ class PeerNarInfoServiceTest {
     }
 
     @Test
+    void aPeerSignatureUnderOurKeyNameIsKeptBesideOursAndUnverifiedOnesAreDropped() {
+        // Issue 18 item 9: every node's default key name is <cache>.<host>-1, so two nodes on one host name share
+        // a key name with different keys; replacing the peer's signature made nix trusting the peer refuse it.
+        SecretSigningKey namesake = SecretSigningKey.generate(LOCAL_KEY.name());
+        NarInfo info = narInfo('k').signedBy(namesake).signedBy(STRANGER_KEY);
+        announce(PEER, namesake, info);
+
+        NarInfo served = NarInfoText.parse(new String(join(service(namesake).lookup(info.storePath().hash()))
+                .orElseThrow(), StandardCharsets.UTF_8));
+
+        assertTrue(served.signatureBy(namesake.publicKey()).isPresent(), "a client trusting the peer accepts it");
+        assertTrue(served.signatureBy(LOCAL_KEY.publicKey()).isPresent(), "a client trusting us accepts it");
+        assertEquals(2, served.signatures().size(), "the stranger's unverified signature is not passed on: "
+                + served.signatures());
+    }
+
+    @Test
     void aForgedPeerNarInfoIsRejectedAndNotServed() {
         NarInfo genuine = narInfo('b').signedBy(PEER_KEY);
         // Same signature, different NarHash: the signature no longer covers the fingerprint.

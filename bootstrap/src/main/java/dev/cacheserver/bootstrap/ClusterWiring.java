@@ -85,9 +85,11 @@ final class ClusterWiring {
             directory = new EventBusPeerDirectory(vertx, settings.lookupTimeout().plusMillis(400));
             warnAboutLocalUrls(config, keys);
         }
+        TrustedKeys trustedKeys = new TrustedKeys(trusted);
+        warnAboutNamesakeKeys(config, keys, trustedKeys);
         HttpPeerClient client = new HttpPeerClient(vertx, PEER_CONNECT_TIMEOUT, PEER_NARINFO_TIMEOUT,
                 PEER_NAR_IDLE_TIMEOUT);
-        return new ClusterWiring(config, directory, client, new TrustedKeys(trusted), ownUrls);
+        return new ClusterWiring(config, directory, client, trustedKeys, ownUrls);
     }
 
     /** The peer directory (the DHT, or a standalone stand-in), e.g. for the Cachix API's DHT routes. */
@@ -112,6 +114,26 @@ final class ClusterWiring {
             }
         });
         return endpoint.withPeers(new PeerFallback(fallback, client));
+    }
+
+    /**
+     * Two nodes whose keys share a name (the default name comes from the host name, so nodes behind one name or
+     * on 127.0.0.1 collide) still work, as peer signatures are kept beside ours; but a client's
+     * trusted-public-keys can list only one key per name, so it trusts only one node's key.
+     */
+    private static void warnAboutNamesakeKeys(AppConfig config, KeyRing keys, TrustedKeys trusted)
+            throws java.io.IOException {
+        for (CacheSettings cache : config.caches()) {
+            if (!cache.enabled()) {
+                continue;
+            }
+            PublicSigningKey own = keys.signingKey(cache).publicKey();
+            for (PublicSigningKey namesake : trusted.namesakesOf(own)) {
+                LOG.warn("cache {}: the trusted peer key {} has the name of this cache's key {} but is another key; "
+                        + "give each node a key of its own name (signing-key-file, nix key generate-secret "
+                        + "--key-name), so clients can trust both", cache.name(), namesake, own);
+            }
+        }
     }
 
     private static void warnAboutLocalUrls(AppConfig config, KeyRing keys) {

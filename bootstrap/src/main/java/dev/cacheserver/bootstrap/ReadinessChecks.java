@@ -7,6 +7,7 @@ import dev.cacheserver.adapters.persistence.DatabaseProbe;
 import dev.cacheserver.adapters.persistence.SqliteDatabase;
 import dev.cacheserver.adapters.storage.S3NarStore;
 import dev.cacheserver.adapters.storage.StorageGroupNarStore;
+import dev.cacheserver.domain.error.StorageFullException;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Readiness: the database answers {@code SELECT 1}, every local storage directory exists and is writable, and
- * every S3 bucket answers a HEAD, each within {@value #CHECK_TIMEOUT_MILLIS} ms. The result is reused for
+ * every S3 bucket answers a HEAD, and no storage ran out of space in the last few seconds, each within {@value #CHECK_TIMEOUT_MILLIS} ms. The result is reused for
  * {@value #CACHE_MILLIS} ms, so probes from several load balancers cost one check. A dependency that stops
  * (or starts again) being ready is logged once, with the details the public answer leaves out.
  */
@@ -30,7 +31,7 @@ final class ReadinessChecks implements ReadinessProbe {
     static final long CACHE_MILLIS = 2_000;
     private static final Logger LOG = LoggerFactory.getLogger(ReadinessChecks.class);
 
-    private record Target(String name, StorageGroupNarStore.Member member) {
+    private record Target(String name, StorageGroupNarStore group, StorageGroupNarStore.Member member) {
     }
 
     private final Vertx vertx;
@@ -48,7 +49,7 @@ final class ReadinessChecks implements ReadinessProbe {
     /** Adds the storages of {@code cache}. */
     void storages(String cache, StorageGroupNarStore group) {
         for (StorageGroupNarStore.Member member : group.members()) {
-            storages.add(new Target("storage " + cache + "/" + member.name(), member));
+            storages.add(new Target("storage " + cache + "/" + member.name(), group, member));
         }
     }
 
@@ -66,7 +67,9 @@ final class ReadinessChecks implements ReadinessProbe {
         List<CompletableFuture<Check>> checks = new ArrayList<>();
         checks.add(bounded("database", DatabaseProbe.check(database).toCompletionStage()));
         for (Target target : storages) {
-            checks.add(bounded(target.name(), storage(target.member())));
+            checks.add(bounded(target.name(), target.group().outOfSpaceStorages().contains(target.member().name())
+                    ? CompletableFuture.failedFuture(new StorageFullException(target.name() + " is out of space"))
+                    : storage(target.member())));
         }
         return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
                 .thenApply(v -> new ReadinessReport(checks.stream().map(CompletableFuture::join).toList()));
@@ -107,6 +110,9 @@ final class ReadinessChecks implements ReadinessProbe {
         }
         if (name.equals("database")) {
             return "the database does not answer";
+        }
+        if (cause instanceof StorageFullException) {
+            return "full: a write failed for lack of space, no new NARs go there (reads still work)";
         }
         return cause instanceof IllegalStateException ? "the storage directory is missing or not writable"
                 : "the storage is unreachable";

@@ -70,7 +70,7 @@ final class ServerMetrics implements AutoCloseable {
                     StorageGroupNarStore.MemberUsage::bytes);
             storageGauge("cache_server.storage.objects", "NAR files held by the storage", tags, group, name,
                     StorageGroupNarStore.MemberUsage::files);
-            storageGauge("cache_server.storage.full", "1 when the storage has reached its max-size", tags, group, name,
+            storageGauge("cache_server.storage.full", "1 when the storage has reached its max-size or just ran out of space", tags, group, name,
                     u -> u.full() ? 1 : 0);
             storageGauge("cache_server.storage.failing", "1 while the storage is skipped after a failed write", tags,
                     group, name, u -> u.failing() ? 1 : 0);

@@ -258,7 +258,8 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
         }
         request.pause();
         future(endpoint.uploads().begin()).compose(spool -> receiveInto(request, spool, file)
-                .recover(e -> future(endpoint.uploads().abort(spool)).transform(ignored -> Future.failedFuture(e))))
+                .recover(e -> future(endpoint.uploads().abandon(spool, e))
+                        .transform(reported -> Future.failedFuture(reported.succeeded() ? reported.result() : e))))
                 .onSuccess(v -> send(request, 200, TEXT_TYPE, Buffer.buffer()))
                 .onFailure(e -> {
                     LOG.warn("cache {}: rejected NAR upload {}: {}", cache.name(), file.fileName(),

@@ -3,6 +3,7 @@ package dev.cacheserver.adapters.storage;
 import dev.cacheserver.domain.error.CacheServerException;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.error.StorageException;
+import dev.cacheserver.domain.error.StorageFullException;
 import dev.cacheserver.domain.error.UnavailableException;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.port.NarLocation;
@@ -57,7 +58,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * streamed through the server with ranged GETs, or redirected to a presigned GET URL when configured.
  *
  * <p>Every failure of S3 itself (network, 5xx, throttling, access denied) is an {@link UnavailableException}
- * (HTTP 503 with Retry-After); its message names the storage only, the details go to the log. Never blocks the
+ * (HTTP 503 with Retry-After), except "out of space or quota" (HTTP 507 or MinIO's and Ceph's codes), which is a
+ * {@link StorageFullException} (507); its message names the storage only, the details go to the log. Never blocks the
  * caller; SDK callbacks complete the stages on SDK threads.
  */
 public final class S3NarStore implements NarStore, ListableNarStore, SizedLocator {
@@ -381,6 +383,9 @@ public final class S3NarStore implements NarStore, ListableNarStore, SizedLocato
             return known;
         }
         LOG.warn("S3 storage {} (bucket {}): {} failed: {}", options.name(), options.bucket(), what, cause.toString());
+        if (StorageFailures.isS3Full(cause)) {
+            return new StorageFullException("storage " + options.name() + " (S3) is full or over its quota", cause);
+        }
         return new UnavailableException("storage " + options.name() + " (S3) is unavailable; retry later", cause);
     }
 

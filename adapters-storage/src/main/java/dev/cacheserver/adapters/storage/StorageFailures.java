@@ -5,12 +5,16 @@ import dev.cacheserver.domain.error.StorageException;
 import dev.cacheserver.domain.error.StorageFullException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Maps I/O failures (raw, or wrapped by Vert.x or futures) to the domain's storage errors. */
 final class StorageFailures {
     private static final String DISK_FULL = "No space left on device";
+    private static final Set<String> S3_FULL_CODES = Set.of("XMinioStorageFull", "XMinioAdminBucketQuotaExceeded",
+            "QuotaExceeded", "InsufficientStorage");
 
     private StorageFailures() {
     }
@@ -40,11 +44,26 @@ final class StorageFailures {
         return false;
     }
 
-    private static boolean isDiskFull(Throwable failure) {
+    /** Whether {@code failure} (or a cause) is the operating system's ENOSPC. */
+    static boolean isDiskFull(Throwable failure) {
         // ENOSPC has no exception type of its own in java.nio; the OS message is all there is.
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof IOException && t.getMessage() != null && t.getMessage().contains(DISK_FULL)) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether an S3 error says the store is out of space or over quota: HTTP 507, or the codes MinIO
+     * ({@code XMinioStorageFull}, {@code XMinioAdminBucketQuotaExceeded}) and Ceph RGW ({@code QuotaExceeded}) send.
+     */
+    static boolean isS3Full(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof S3Exception s3) {
+                String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
+                return s3.statusCode() == 507 || S3_FULL_CODES.contains(String.valueOf(code));
             }
         }
         return false;

@@ -46,11 +46,13 @@ import org.slf4j.LoggerFactory;
  * to the next storage. When a storage fails a write the NAR goes to the next one in the strategy's order, and
  * the failed storage is tried last for {@value #FAILING_SECONDS} s; when none can take it, the spool is deleted
  * and the upload fails with {@link StorageFullException} (all full) or {@link UnavailableException} (retry).
- * Never blocks the caller.
+ * A storage that runs out of space (ENOSPC on disk, S3 full or over quota) is full: it takes no new NAR for
+ * {@value #FULL_SECONDS} s, then is tried again; a write that succeeds there ends it. Never blocks the caller.
  */
 public final class StorageGroupNarStore implements NarStore {
     private static final Logger LOG = LoggerFactory.getLogger(StorageGroupNarStore.class);
     static final long FAILING_SECONDS = 30;
+    static final long FULL_SECONDS = 30;
 
     /**
      * One storage of the group. {@code localRoot} is the directory whose filesystem's free space counts for
@@ -77,6 +79,8 @@ public final class StorageGroupNarStore implements NarStore {
     private final AtomicLong[] bytes;
     private final AtomicLong[] files;
     private final long[] failingUntilNanos;
+    /** Per storage: when its last lack of space stops excluding it (0: not full); guarded by failingUntilNanos. */
+    private final long[] fullUntilNanos;
     private final Map<Path, Integer> spoolOwners = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private volatile Optional<String> lastPlacement;
@@ -92,6 +96,7 @@ public final class StorageGroupNarStore implements NarStore {
         this.bytes = new AtomicLong[n];
         this.files = new AtomicLong[n];
         this.failingUntilNanos = new long[n];
+        this.fullUntilNanos = new long[n];
         for (int i = 0; i < n; i++) {
             NarPlacementRepository.Usage usage = snapshot.usage().get(members.get(i).name());
             bytes[i] = new AtomicLong(usage == null ? 0 : usage.bytes());
@@ -170,6 +175,10 @@ public final class StorageGroupNarStore implements NarStore {
     public CompletionStage<Path> createSpoolFile() {
         // The likely target for a NAR of unknown size: publishing there is then a rename, not a copy.
         List<StorageStatus> preference = preference(statuses(0, null));
+        if (preference.isEmpty() && allOutOfSpace()) {
+            // Refused before the body is read: nothing would take it.
+            return CompletableFuture.failedFuture(noneCanTake(null, 0, null));
+        }
         int owner = preference.isEmpty() ? 0 : indexOf(preference.get(0).name());
         return members.get(owner).store().createSpoolFile().thenApply(spool -> {
             spoolOwners.put(normalize(spool), owner);
@@ -245,6 +254,7 @@ public final class StorageGroupNarStore implements NarStore {
         Member member = members.get(target);
         return member.store().publish(spool, file)
                 .thenCompose(published -> record(target, file, size, true))
+                .thenRun(() -> clearFull(target))
                 .exceptionallyCompose(e -> {
                     Throwable cause = StorageFailures.wrap("publish " + file.fileName() + " to " + member.name(), e);
                     if (cause instanceof HashMismatchException) {
@@ -260,7 +270,11 @@ public final class StorageGroupNarStore implements NarStore {
 
     private CompletionStage<Void> nextAfter(List<Integer> targets, int attempt, Path spool, int owner, NarFile file,
                                             long size, int failed, Throwable cause) {
-        markFailing(failed, cause);
+        if (cause instanceof StorageFullException) {
+            markFull(failed, cause);
+        } else {
+            markFailing(failed, cause);
+        }
         return tryTargets(targets, attempt + 1, spool, owner, file, size, cause);
     }
 
@@ -278,8 +292,8 @@ public final class StorageGroupNarStore implements NarStore {
 
     private CacheServerException noneCanTake(List<StorageStatus> statuses, long size, Throwable lastFailure) {
         if (lastFailure == null || lastFailure instanceof StorageFullException) {
-            return new StorageFullException("every storage of cache " + cache + " is full for a NAR of " + size
-                    + " bytes");
+            return new StorageFullException("every storage of cache " + cache + " is full" + (size > 0
+                    ? " for a NAR of " + size + " bytes" : "") + fullStorages());
         }
         return new UnavailableException("no storage of cache " + cache + " can store the NAR right now; retry later",
                 lastFailure);
@@ -307,6 +321,19 @@ public final class StorageGroupNarStore implements NarStore {
             }
             return recorded || placed != null;
         });
+    }
+
+    @Override
+    public CompletionStage<Throwable> abandon(Path spool, Throwable cause) {
+        Integer owner = spoolOwners.get(normalize(spool));
+        Throwable reported = cause;
+        if (owner != null && StorageFailures.isDiskFull(cause)) {
+            reported = new StorageFullException("storage '" + members.get(owner).name() + "' of cache " + cache
+                    + " is full (no space left on device)", cause);
+            markFull(owner, cause);
+        }
+        Throwable answer = reported;
+        return discard(spool).handle((v, e) -> answer);
     }
 
     @Override
@@ -382,7 +409,7 @@ public final class StorageGroupNarStore implements NarStore {
             Member m = members.get(i);
             // Free space is not measured here (it would block); full means past max-size.
             usage.add(new MemberUsage(m.name(), m.type(), bytes[i].get(), files[i].get(),
-                    m.capacity().exhausted(bytes[i].get(), OptionalLong.empty()), failing(i)));
+                    m.capacity().exhausted(bytes[i].get(), OptionalLong.empty()) || outOfSpace(i), failing(i)));
         }
         return usage;
     }
@@ -408,7 +435,7 @@ public final class StorageGroupNarStore implements NarStore {
         for (int i = 0; i < members.size(); i++) {
             Member m = members.get(i);
             OptionalLong freeBytes = free == null ? OptionalLong.empty() : free[i];
-            boolean accepting = m.capacity().fits(bytes[i].get(), incoming, freeBytes);
+            boolean accepting = m.capacity().fits(bytes[i].get(), incoming, freeBytes) && !outOfSpace(i);
             statuses.add(new StorageStatus(m.name(), bytes[i].get(), files[i].get(), m.splitPercent(), accepting));
         }
         return statuses;
@@ -429,6 +456,60 @@ public final class StorageGroupNarStore implements NarStore {
             }
         }
         return free;
+    }
+
+    /**
+     * The storages that ran out of space less than {@value #FULL_SECONDS} s ago (each new refusal starts the time
+     * again), by name: they take no new NAR, and readiness reports them as full.
+     */
+    public List<String> outOfSpaceStorages() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            if (outOfSpace(i)) {
+                names.add(members.get(i).name());
+            }
+        }
+        return names;
+    }
+
+    /** Excluded from placement: ran out of space less than {@value #FULL_SECONDS} s ago. */
+    private boolean outOfSpace(int member) {
+        synchronized (failingUntilNanos) {
+            return fullUntilNanos[member] != 0 && System.nanoTime() - fullUntilNanos[member] < 0;
+        }
+    }
+
+    private boolean allOutOfSpace() {
+        for (int i = 0; i < members.size(); i++) {
+            if (!outOfSpace(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void markFull(int member, Throwable cause) {
+        LOG.warn("cache {}: storage '{}' is full ({}); no new NARs go there for {} s", cache, members.get(member).name(),
+                cause.getMessage(), FULL_SECONDS);
+        synchronized (failingUntilNanos) {
+            fullUntilNanos[member] = System.nanoTime() + FULL_SECONDS * 1_000_000_000L;
+        }
+    }
+
+    private void clearFull(int member) {
+        boolean was;
+        synchronized (failingUntilNanos) {
+            was = fullUntilNanos[member] != 0;
+            fullUntilNanos[member] = 0;
+        }
+        if (was) {
+            LOG.info("cache {}: storage '{}' took a NAR again; no longer full", cache, members.get(member).name());
+        }
+    }
+
+    private String fullStorages() {
+        List<String> full = outOfSpaceStorages();
+        return full.isEmpty() ? "" : " (out of space: " + String.join(", ", full) + ")";
     }
 
     private boolean failing(int member) {

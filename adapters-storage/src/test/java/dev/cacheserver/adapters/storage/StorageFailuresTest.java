@@ -25,6 +25,23 @@ class StorageFailuresTest {
     }
 
     @Test
+    void anS3StoreOutOfSpaceOrQuotaIsFullOtherS3ErrorsAreNot() {
+        assertTrue(StorageFailures.isS3Full(new CompletionException(s3Error(507, "XMinioStorageFull"))));
+        assertTrue(StorageFailures.isS3Full(s3Error(403, "QuotaExceeded")));
+        assertTrue(StorageFailures.isS3Full(s3Error(400, "XMinioAdminBucketQuotaExceeded")));
+        assertTrue(!StorageFailures.isS3Full(s3Error(503, "SlowDown")));
+        assertTrue(!StorageFailures.isS3Full(s3Error(403, "AccessDenied")));
+        assertTrue(!StorageFailures.isS3Full(new IOException("connection refused")));
+    }
+
+    private static software.amazon.awssdk.services.s3.model.S3Exception s3Error(int status, String code) {
+        return (software.amazon.awssdk.services.s3.model.S3Exception) software.amazon.awssdk.services.s3.model
+                .S3Exception.builder().statusCode(status)
+                .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder().errorCode(code)
+                        .build()).build();
+    }
+
+    @Test
     void otherIoFailuresBecomeStorageExceptions() {
         assertInstanceOf(StorageException.class, StorageFailures.wrap("stat", new IOException("Input/output error")));
     }

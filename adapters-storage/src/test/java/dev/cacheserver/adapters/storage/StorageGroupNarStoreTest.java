@@ -180,6 +180,48 @@ class StorageGroupNarStoreTest extends NarStoreContract {
     }
 
     @Test
+    void aStorageOutOfSpaceIsSkippedReportedFullAndTheNarLandsInTheNext() throws Exception {
+        // Test double at the store level (the e2e StorageFullTest uses a real tmpfs): publish fails with ENOSPC.
+        StorageGroupNarStore group = group("in-order", diskFull(member("small", Capacity.UNLIMITED, 0)),
+                member("big", Capacity.UNLIMITED, 0));
+        byte[] content = bytes("needs room", 5000);
+        NarFile file = narFile(content);
+
+        await(group.publish(spool(group, content), file));
+
+        assertEquals(Optional.of("big"), group.storageOf(file));
+        assertEquals(List.of("small"), group.outOfSpaceStorages());
+        assertTrue(group.usageByStorage().get(0).full(), "the metric says small is full");
+        assertEquals(List.of("big"), push(group, 1, 10, "next"), "small takes no new NAR for a while");
+    }
+
+    @Test
+    void aSpoolWriteOutOfSpaceIs507NamingTheStorageAndLeavesNoSpool() throws Exception {
+        StorageGroupNarStore group = group("in-order", member("only", Capacity.UNLIMITED, 0));
+        Path spool = spool(group, bytes("half", 100));
+        java.io.IOException enospc = new java.io.IOException(spool + ": No space left on device");
+
+        Throwable reported = await(group.abandon(spool, new java.io.UncheckedIOException(enospc)));
+
+        assertInstanceOf(StorageFullException.class, reported);
+        assertTrue(reported.getMessage().contains("storage 'only' of cache main is full"), reported.getMessage());
+        assertFalse(Files.exists(spool), "nothing half-written is left");
+        assertEquals(List.of("only"), group.outOfSpaceStorages());
+        StorageFullException next = assertInstanceOf(StorageFullException.class, failureOf(group.createSpoolFile()));
+        assertTrue(next.getMessage().contains("only"), "refused before the body is read: " + next.getMessage());
+    }
+
+    @Test
+    void anotherSpoolFailureIsReportedUnchanged() throws Exception {
+        StorageGroupNarStore group = group("in-order", member("only", Capacity.UNLIMITED, 0));
+        Path spool = spool(group, bytes("cut", 100));
+        IllegalStateException reset = new IllegalStateException("connection reset");
+
+        assertEquals(reset, await(group.abandon(spool, reset)));
+        assertEquals(List.of(), group.outOfSpaceStorages());
+    }
+
+    @Test
     void narsFoundInALocalStorageAreAdoptedAtOpen() throws Exception {
         byte[] content = bytes("from an older version", 700);
         NarFile file = narFile(content);
@@ -206,6 +248,16 @@ class StorageGroupNarStoreTest extends NarStoreContract {
 
     /** A storage whose writes fail the way an unreachable S3 does, leaving the spool file in place. */
     private static StorageGroupNarStore.Member failing(StorageGroupNarStore.Member real) {
+        return withPublishFailure(real, new UnavailableException("storage down"));
+    }
+
+    /** A local storage whose filesystem is full: the rename's copy fails with ENOSPC, the spool stays. */
+    private static StorageGroupNarStore.Member diskFull(StorageGroupNarStore.Member real) {
+        return withPublishFailure(real, StorageFailures.wrap("publish",
+                new java.io.IOException("/srv/nars/x.nar.zst: No space left on device")));
+    }
+
+    private static StorageGroupNarStore.Member withPublishFailure(StorageGroupNarStore.Member real, Throwable failure) {
         NarStore store = real.store();
         NarStore broken = new NarStore() {
             public CompletionStage<Path> createSpoolFile() {
@@ -213,7 +265,7 @@ class StorageGroupNarStoreTest extends NarStoreContract {
             }
 
             public CompletionStage<Void> publish(Path spool, NarFile file) {
-                return CompletableFuture.failedFuture(new UnavailableException("storage down"));
+                return CompletableFuture.failedFuture(failure);
             }
 
             public CompletionStage<Void> discard(Path spool) {

@@ -23,11 +23,16 @@ final class ClusterNode implements AutoCloseable {
     CacheServer server;
 
     ClusterNode(Path dir, String name) throws IOException {
+        this(dir, name, name + "-1");
+    }
+
+    /** A node whose signing key is named {@code keyName}, which may be another node's key name. */
+    ClusterNode(Path dir, String name, String keyName) throws IOException {
         this.dir = dir;
         this.httpPort = TestServer.freePort();
         this.secretPort = TestServer.freePort();
         this.dhtPort = freeUdpPort();
-        this.key = SecretSigningKey.generate(name + "-1");
+        this.key = SecretSigningKey.generate(keyName);
         Files.createDirectories(dir);
         Path keyFile = dir.resolve("signing.secret");
         Files.writeString(keyFile, key.toNixFormat());

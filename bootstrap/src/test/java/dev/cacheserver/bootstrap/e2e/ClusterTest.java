@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cacheserver.domain.auth.Hs256Tokens;
 import dev.cacheserver.domain.auth.Permission;
 import dev.cacheserver.domain.auth.TokenClaims;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,11 +32,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Three cache-server nodes on loopback form a cluster over the real OpenDHT library (separate HTTP and DHT ports,
  * a private network id). The real nix pushes a closure to node 1 and fetches it from node 3 trusting only node 3's
- * key; node 3 trusts node 1's key (dht-trusted-keys) but not node 2's. Needs root, nix and libopendht-c2.
+ * key; node 3 trusts node 1's key (dht-trusted-keys) but not node 2's. Node 3's key has node 1's key name (as
+ * when nodes share a host name) but is another key: nix trusting only node 1's key accepts what node 3 serves too.
+ * Needs root, nix and libopendht-c2.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -49,16 +55,24 @@ class ClusterTest {
     ClusterNode node3;
     NixCli nix;
     List<String> closure;
+    final Logger clusterLog = (Logger) LoggerFactory.getLogger("dev.cacheserver.bootstrap.ClusterWiring");
+    final ListAppender<ILoggingEvent> clusterLines = new ListAppender<>();
     final Map<String, String> narSha = new HashMap<>();
 
     @BeforeAll
     void start() throws Exception {
         node1 = new ClusterNode(dir.resolve("node1"), "node1");
         node2 = new ClusterNode(dir.resolve("node2"), "node2");
-        node3 = new ClusterNode(dir.resolve("node3"), "node3");
+        node3 = new ClusterNode(dir.resolve("node3"), "node3", node1.key.name());
         node1.start(List.of(), List.of());
         node2.start(List.of(node1), List.of(node1));
-        node3.start(List.of(node1, node2), List.of(node1));
+        clusterLines.start();
+        clusterLog.addAppender(clusterLines);
+        try {
+            node3.start(List.of(node1, node2), List.of(node1));
+        } finally {
+            clusterLog.detachAppender(clusterLines);
+        }
         nix = new NixCli(dir.resolve("nix"));
     }
 
@@ -106,6 +120,24 @@ class ClusterTest {
 
     @Test
     @Order(2)
+    void nixTrustingOnlyThePeersKeyAcceptsWhatNode3ServesThoughNode3sKeyHasTheSameName() throws Exception {
+        // Issue 18 item 9: node 3 used to replace node 1's same-named signature with its own.
+        nix.delete(closure);
+        fetch(node3, node1.key.publicKey().toString());
+        assertByteIdentical();
+        nix.delete(closure);
+        fetch(node3, node3.key.publicKey().toString());
+        assertByteIdentical();
+
+        List<String> warnings = clusterLines.list.stream().map(ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains("has the name of this cache's key")).toList();
+        assertEquals(2, warnings.size(), "one per cache of node 3 (main, secret): " + warnings);
+        assertTrue(warnings.get(0).contains(node1.key.publicKey().toString())
+                && warnings.get(0).contains(node3.key.publicKey().toString()), warnings.get(0));
+    }
+
+    @Test
+    @Order(3)
     void aPrivateCacheIsNeverAnnounced() throws Exception {
         // Same signing key as node 1's public cache, which node 3 trusts: only the missing announcement keeps it out.
         String hash = putSyntheticPath(node1.secretUrl(), "secret", List.of());
@@ -116,7 +148,7 @@ class ClusterTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aPeerNarInfoWithAForgedSignatureIsNotServed() throws Exception {
         // Node 2 keeps client signatures: this one claims to be node 1's key (trusted by node 3) but is garbage.
         byte[] garbage = new byte[64];
@@ -133,7 +165,7 @@ class ClusterTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void afterNode1StopsNode3AnswersMissesPromptlyAndKeepsWhatItPulledThrough() throws Exception {
         String neverPulled = putSyntheticPath(node1.url(), "main", List.of());
         await("node 3 kept local copies", () -> status(node3).getJsonObject("peerFallback").getLong("pulledThrough")
@@ -156,7 +188,7 @@ class ClusterTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void withoutTheLibraryAClusterConfigRunsStandaloneAndSaysSoInOneLine() throws Exception {
         ClusterNode lonely = new ClusterNode(dir.resolve("lonely"), "lonely");
         Path config = dir.resolve("lonely-config.yaml");
@@ -178,7 +210,7 @@ class ClusterTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theDhtStatusNeedsAnAdminToken() throws Exception {
         assertEquals(401, get(node3.url() + "/api/v1/dht/status").statusCode());
         assertEquals(403, get(node3.url() + "/api/v1/dht/status", Tokens.write("main")).statusCode());
@@ -189,8 +221,12 @@ class ClusterTest {
     }
 
     private void fetch(ClusterNode node) throws Exception {
+        fetch(node, node.key.publicKey().toString());
+    }
+
+    private void fetch(ClusterNode node, String trustedPublicKey) throws Exception {
         List<String> command = new ArrayList<>(List.of("nix", "copy", "--from", node.url(), "--option",
-                "require-sigs", "true", "--option", "trusted-public-keys", node.key.publicKey().toString()));
+                "require-sigs", "true", "--option", "trusted-public-keys", trustedPublicKey));
         command.addAll(closure);
         nix.run(command.toArray(String[]::new));
     }

@@ -53,15 +53,21 @@ public record NarInfo(StorePath storePath, NarFile narFile, long fileSize, NixHa
         return sb.toString();
     }
 
-    /** A copy signed by {@code key}, replacing any earlier signature under the same key name. */
+    /**
+     * A copy signed by {@code key}, replacing an earlier signature by the same key and keeping every other one,
+     * even one under the same key name by another key (nodes whose default key names coincide): Nix tries each
+     * Sig line against the key it trusts under that name, so a client trusting either key accepts the path.
+     */
     public NarInfo signedBy(SecretSigningKey key) {
+        PublicSigningKey ours = key.publicKey();
+        String fp = fingerprint();
         List<NarSignature> sigs = new ArrayList<>();
         for (NarSignature s : signatures) {
-            if (!s.keyName().equals(key.name())) {
+            if (!ours.verifies(s, fp)) {
                 sigs.add(s);
             }
         }
-        sigs.add(key.sign(fingerprint()));
+        sigs.add(key.sign(fp));
         return withSignatures(sigs);
     }
 

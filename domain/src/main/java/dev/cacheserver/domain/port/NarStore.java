@@ -29,6 +29,15 @@ public interface NarStore {
     /** Deletes a spool file that will not be published; a missing file is not an error. */
     CompletionStage<Void> discard(Path spool);
 
+    /**
+     * Deletes the spool file of an upload that failed with {@code cause} while it was written, and answers the
+     * failure to report: a lack of space becomes a {@link dev.cacheserver.domain.error.StorageFullException} naming
+     * the storage (which then takes no new NAR for a while); anything else comes back unchanged.
+     */
+    default CompletionStage<Throwable> abandon(Path spool, Throwable cause) {
+        return discard(spool).handle((v, e) -> cause);
+    }
+
     /** Where to read {@code file} from, or empty when it is not stored. */
     CompletionStage<Optional<NarLocation>> locate(NarFile file);
 

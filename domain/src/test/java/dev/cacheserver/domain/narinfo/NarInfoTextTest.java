@@ -71,6 +71,16 @@ class NarInfoTextTest {
         assertTrue(signed.signatureBy(other).isEmpty(), "a different key with the same name must not verify");
     }
 
+    @Test
+    void signingKeepsASignatureUnderOurKeyNameByAnotherKey() {
+        SecretSigningKey ours = SecretSigningKey.generate("main.localhost-1");
+        SecretSigningKey peers = SecretSigningKey.generate("main.localhost-1");
+        NarInfo both = NarInfoText.parse(TOP).signedBy(peers).signedBy(ours);
+        assertTrue(both.signatureBy(peers.publicKey()).isPresent(), "a client trusting the peer's key accepts it");
+        assertTrue(both.signatureBy(ours.publicKey()).isPresent(), "a client trusting our key accepts it");
+        assertEquals(3, both.signatures().size(), both.signatures().toString());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "no StorePath|StorePath: |narinfo has no StorePath",
