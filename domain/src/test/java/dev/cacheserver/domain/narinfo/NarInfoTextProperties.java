@@ -63,7 +63,7 @@ class NarInfoTextProperties {
                         systemAndCa.get(1)));
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 500)
     void everyValidNarInfoRoundTripsSigned(@ForAll("validNarInfos") NarInfo info) {
         NarInfo signed = info.signedBy(KEY);
         String text = NarInfoText.render(signed);
