@@ -49,7 +49,21 @@ public final class HttpErrors {
         } else if (e instanceof UnavailableException) {
             return new Answer(503, e.getMessage(), true);
         }
+        if (isDiskFull(e)) {
+            // A write no storage adapter translated (e.g. a Cachix part spooled under the data directory).
+            LOG.warn("upload refused: no space left on device", e);
+            return new Answer(507, "no space left on the server's disk for this upload", false);
+        }
         return internal(e);
+    }
+
+    private static boolean isDiskFull(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException && String.valueOf(t.getMessage()).contains("No space left on device")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Answer internal(Throwable e) {

@@ -26,7 +26,8 @@ final class StorageFailures {
             return known;
         }
         if (isDiskFull(t)) {
-            return new StorageFullException(what + ": no space left on device", t);
+            // The message reaches clients (507); the path is in the OS message of the cause, for the log.
+            return new StorageFullException("no space left on device", t);
         }
         return new StorageException(what + ": " + t, t);
     }
