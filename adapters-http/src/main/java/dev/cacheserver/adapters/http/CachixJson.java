@@ -174,8 +174,12 @@ final class CachixJson {
         if (!(value instanceof Number n)) {
             throw new InvalidInputException(field + " must be a number");
         }
-        if (value instanceof Double || value instanceof Float) {
+        if (value instanceof Double || value instanceof Float || value instanceof java.math.BigDecimal) {
             throw new InvalidInputException(field + " must be an integer");
+        }
+        if (value instanceof java.math.BigInteger) {
+            // Past a long, longValue() would silently wrap to some other size.
+            throw new InvalidInputException(field + " is out of range");
         }
         return n.longValue();
     }

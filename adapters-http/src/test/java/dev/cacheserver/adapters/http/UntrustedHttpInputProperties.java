@@ -113,6 +113,14 @@ class UntrustedHttpInputProperties {
         assertEquals(1, CachixJson.parts(CachixJson.object(Buffer.buffer(COMPLETE))).orElseThrow().size());
     }
 
+    @net.jqwik.api.Example
+    void aSizePastALongIsRefusedNotWrapped() {
+        String huge = COMPLETE.replace("\"cNarSize\":1048", "\"cNarSize\":18446744073709552664");
+        InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidInputException.class,
+                () -> CachixJson.narInfoCreate(CachixJson.object(Buffer.buffer(huge))));
+        assertEquals("cNarSize is out of range", e.getMessage());
+    }
+
     @Provide
     Arbitrary<Compression> compressions() {
         return Arbitraries.of(Compression.values());
