@@ -270,7 +270,7 @@ public final class MultipartUploads {
             SpoolProgress progress = new SpoolProgress(spool);
             Optional<CompletionStage<NarDigest>> content = cache.narInfos().digestWhileUploaded(progress,
                     info.compression());
-            return onFailure(
+            return onFailureReport(
                     parts.assemble(narId, order, progress).thenApply(assembled -> {
                         if (assembled.size() != info.fileSize()) {
                             throw new HashMismatchException("cFileSize is " + info.fileSize() + " but the parts hold "
@@ -284,7 +284,9 @@ public final class MultipartUploads {
                         return assembled;
                     }),
                     // The parts cannot make a valid NAR: drop the upload rather than keep its bytes until expiry.
-                    () -> cache.store().discard(spool).thenCompose(v -> finish(narId)))
+                    // A storage out of space is reported by name (507) through abandon.
+                    failure -> cache.store().abandon(spool, failure)
+                            .thenCompose(reported -> finish(narId).handle((v, e) -> reported)))
                     .thenCompose(assembled -> cache.store().locate(info.narFile()))
                     .thenCompose(before -> cache.store().publish(spool, info.narFile()).thenCompose(published -> onFailure(
                             cache.narInfos().publish(info),
@@ -435,6 +437,20 @@ public final class MultipartUploads {
                     ? failure.getCause() : failure;
             return cleanup.get().handle((ignored, cleanupFailure) -> (T) null)
                     .thenCompose(ignored -> CompletableFuture.<T>failedFuture(cause));
+        }).thenCompose(s -> s);
+    }
+
+    /** As above, but the cleanup answers the failure to report (e.g. a full disk named by its storage). */
+    private static <T> CompletionStage<T> onFailureReport(CompletionStage<T> stage,
+            java.util.function.Function<Throwable, CompletionStage<Throwable>> cleanup) {
+        return stage.handle((value, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(value);
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            return cleanup.apply(cause).handle((reported, cleanupFailure) -> reported == null ? cause : reported)
+                    .thenCompose(reported -> CompletableFuture.<T>failedFuture(reported));
         }).thenCompose(s -> s);
     }
 }
