@@ -107,6 +107,56 @@ class ImportOriginalTest {
         }
     }
 
+    @Test
+    void aCacheWithItsOwnKeyChangesOnlyWhenTheOperatorSaysSo() throws Exception {
+        Path root = dir.resolve("original-storage");
+        Path storageDir = Files.createDirectories(root.resolve("main/s1"));
+        SecretSigningKey originalKey = SecretSigningKey.generate("main.0.0.0.0-1");
+        Files.writeString(storageDir.resolve("key.priv"), originalKey.toNixFormat());
+        Path database = dir.resolve("original.sqlite");
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + database)) {
+            createOriginalSchema(db, storageDir.getParent().toString());
+        }
+        SecretSigningKey ownKey = SecretSigningKey.generate("own-1");
+        Path keyFile = Files.createDirectories(dir.resolve("data/keys")).resolve("main.secret");
+        Files.writeString(keyFile, ownKey.toNixFormat());
+        Path config = dir.resolve("import-config.yaml");
+        Files.writeString(config, "server:\n  hostname: 127.0.0.1\n  standalone: true\n  data-dir: "
+                + dir.resolve("data") + "\n  key: " + TestServer.KEY + "\ncaches:\n  - name: main\n    port: "
+                + TestServer.freePort() + "\n");
+        String[] command = {"--config", config.toString(), "import-original", "--from", database.toString()};
+
+        MainAccess.Result refused = MainAccess.run(command);
+        assertEquals(2, refused.exit(), refused.out());
+        assertTrue(refused.err().contains("--replace-key") && refused.err().contains(ownKey.publicKey().toString()),
+                refused.err());
+        assertEquals(ownKey.toNixFormat(), Files.readString(keyFile).strip());
+
+        MainAccess.Result kept = MainAccess.run(append(command, "--keep-key"));
+        assertEquals(0, kept.exit(), kept.err());
+        assertEquals(ownKey.toNixFormat(), Files.readString(keyFile).strip());
+
+        MainAccess.Result replaced = MainAccess.run(append(command, "--replace-key"));
+        assertEquals(0, replaced.exit(), replaced.err());
+        assertEquals(originalKey.toNixFormat(), Files.readString(keyFile).strip());
+        assertEquals(ownKey.toNixFormat(), Files.readString(keyFile.resolveSibling("main.secret.replaced")).strip(),
+                "the replaced key is kept beside it");
+
+        assertEquals(2, MainAccess.run("--config", config.toString(), "import-original").exit(), "--from is required");
+        assertEquals(2, MainAccess.run("--config", config.toString(), "import-original", "--from", database.toString(),
+                "--cache", "nope").exit(), "unknown original cache");
+        assertEquals(2, MainAccess.run("--config", config.toString(), "import-original", "--from", database.toString(),
+                "--cache", "main=nope").exit(), "unknown target cache");
+        assertEquals(1, MainAccess.run("--config", config.toString(), "import-original", "--from",
+                config.toString()).exit(), "not the original's database");
+    }
+
+    private static String[] append(String[] command, String option) {
+        String[] all = java.util.Arrays.copyOf(command, command.length + 1);
+        all[command.length] = option;
+        return all;
+    }
+
     /** The original's tables (src/database.py); {@code storage.root} holds {@code <root>/<cache>}. */
     private static void createOriginalSchema(Connection db, String storageRoot) throws Exception {
         try (Statement st = db.createStatement()) {
