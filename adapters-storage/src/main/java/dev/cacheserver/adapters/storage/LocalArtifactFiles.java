@@ -15,8 +15,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * {@link ArtifactFiles} in a local directory: {@code <root>/build_log/<drv>}, {@code <root>/nar_listing/<hash>},
- * spool files in {@code <root>/spool} (same filesystem, so publishing is an atomic rename). Every file operation
- * runs on a worker thread.
+ * spool files in {@code <root>/spool} (same filesystem, so publishing is an atomic rename; emptied at open). Every
+ * file operation runs on a worker thread.
  */
 public final class LocalArtifactFiles implements ArtifactFiles {
     private final Vertx vertx;
@@ -33,7 +33,13 @@ public final class LocalArtifactFiles implements ArtifactFiles {
     public static Future<LocalArtifactFiles> open(Vertx vertx, Path root) {
         Path dir = root.toAbsolutePath().normalize();
         return vertx.executeBlocking(() -> {
-            Files.createDirectories(dir.resolve("spool"));
+            Path spool = Files.createDirectories(dir.resolve("spool"));
+            // Spool files left by a crash belong to no upload any more (one server per data directory).
+            try (var leftovers = Files.list(spool)) {
+                for (Path leftover : (Iterable<Path>) leftovers::iterator) {
+                    Files.deleteIfExists(leftover);
+                }
+            }
             for (ArtifactKind kind : ArtifactKind.values()) {
                 Files.createDirectories(dir.resolve(directory(kind)));
             }
