@@ -44,8 +44,12 @@ public final class BuildArtifactService implements BuildArtifactUseCase {
         } catch (RuntimeException e) {
             return files.discard(spool).thenCompose(v -> CompletableFuture.failedFuture(e));
         }
-        // The file first: a row never names bytes that are not there yet.
-        return files.publish(spool, kind, name).thenCompose(v -> repository.save(artifact)).thenApply(v -> artifact);
+        // The file first: a row never names bytes that are not there yet. A file whose row could not be saved would
+        // be found by no sweep, so it goes again.
+        return files.publish(spool, kind, name)
+                .thenCompose(v -> repository.save(artifact).exceptionallyCompose(e -> files.delete(kind, name)
+                        .handle((deleted, ignored) -> null).thenCompose(x -> CompletableFuture.<Void>failedFuture(e))))
+                .thenApply(v -> artifact);
     }
 
     @Override
