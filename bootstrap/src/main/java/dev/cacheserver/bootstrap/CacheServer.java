@@ -2,6 +2,7 @@ package dev.cacheserver.bootstrap;
 
 import dev.cacheserver.adapters.http.BinaryCacheEndpoint;
 import dev.cacheserver.adapters.http.BinaryCacheVerticle;
+import dev.cacheserver.adapters.http.ProtocolFiles;
 import dev.cacheserver.adapters.persistence.SqliteDatabase;
 import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
 import dev.cacheserver.adapters.storage.DecompressingNarContentHasher;
@@ -94,18 +95,20 @@ public final class CacheServer {
             clusterDeployments.removeAll(beforeCluster);
             ApiServer api = ApiServer.create(vertx, config, database, access, revocations, keys.tokenKey(), cores);
             List<RunningCache> running = new ArrayList<>();
+            ProtocolFilesWiring protocolFiles = new ProtocolFilesWiring();
             for (CacheSettings settings : config.caches()) {
                 if (!settings.enabled()) {
                     LOG.info("cache {} is disabled (enabled: false)", settings.name());
                     continue;
                 }
                 running.add(startCache(vertx, config, settings, keys, access, database, hasher, cores, cluster, api,
-                        ops));
+                        ops, protocolFiles));
             }
             java.util.Optional<DeployServer> deploy = DeployServer.start(vertx, config, keys, database, running, revocations);
             Maintenance maintenance = Maintenance.start(vertx, config, database, running, access);
             maintenance.onReport(report -> {
                 if (!report.dryRun()) {
+                    protocolFiles.afterGarbageCollection(report.cache());
                     ops.gc().recordRun(report.cache(), report.removedPaths().size(),
                             report.removedNars() + report.orphanNars(), report.removedNarBytes() + report.orphanBytes(),
                             report.durationMillis());
@@ -127,7 +130,8 @@ public final class CacheServer {
     private static RunningCache startCache(Vertx vertx, AppConfig config, CacheSettings settings, KeyRing keys,
                                            AccessPolicy access, SqliteDatabase database,
                                            DecompressingNarContentHasher hasher, int cores,
-                                           ClusterWiring cluster, ApiServer api, Operations ops) throws Exception {
+                                           ClusterWiring cluster, ApiServer api, Operations ops,
+                                           ProtocolFilesWiring protocolFiles) throws Exception {
         CacheProfile profile = new CacheProfile(new CacheName(settings.name()),
                 settings.access() == CacheSettings.Access.PUBLIC, keys.signingKey(settings), keys.publicUrl(settings),
                 settings.priority());
@@ -140,8 +144,10 @@ public final class CacheServer {
         BinaryCacheEndpoint endpoint = new BinaryCacheEndpoint(profile, narInfos, narInfos, nars, nars, access,
                 config.server().hostname(), settings.port(), MAX_NAR_BYTES);
         BinaryCacheEndpoint clustered = cluster.attach(endpoint, profile, narInfos);
+        ProtocolFiles files = protocolFiles.open(vertx, config, database, profile);
         try {
-            BinaryCacheEndpoint served = clustered.withPartUploads(api.uploads()).withOperations(ops.http());
+            BinaryCacheEndpoint served = clustered.withPartUploads(api.uploads()).withOperations(ops.http())
+                    .withProtocolFiles(files);
             await(vertx.deployVerticle(() -> new BinaryCacheVerticle(served),
                     new DeploymentOptions().setInstances(Math.max(1, cores))));
         } catch (Exception e) {

@@ -49,10 +49,15 @@ final class KeyRing {
                         + " is not a Nix secret key (" + e.getMessage() + ")");
             }
         }
-        Path file = config.server().dataDir().resolve("keys").resolve(cache.name() + ".secret");
+        Path file = generatedKeyFile(cache);
         String text = SecretFiles.readOrCreate(file,
                 () -> SecretSigningKey.generate(defaultKeyName(cache)).toNixFormat());
         return SecretSigningKey.parse(text);
+    }
+
+    /** Where the key of a cache without {@code signing-key-file} is kept (generated at first start unless written). */
+    Path generatedKeyFile(CacheSettings cache) {
+        return config.server().dataDir().resolve("keys").resolve(cache.name() + ".secret");
     }
 
     /**

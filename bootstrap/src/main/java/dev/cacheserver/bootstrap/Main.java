@@ -41,6 +41,8 @@ public final class Main {
               gc [--cache NAME] [--dry-run]
                                        sweep now (the server must be running): expired paths, orphan NARs
               storage-usage [--cache NAME]  NAR files and bytes per storage of each cache
+              import-original --from ORIGINAL-DB [--cache ORIGINAL[=TARGET]]... [--dry-run]
+                                       import the original server's paths and keys (stop the server first)
 
             options:
               --config FILE            configuration file (YAML)
@@ -91,6 +93,8 @@ public final class Main {
                     return StorageUsageCommand.run(rest, configFile, out, err);
                 case "gc":
                     return GcCommand.run(rest, configFile, out, err);
+                case "import-original":
+                    return ImportOriginalCommand.run(rest, configFile, out, err);
                 default:
                     return usage(err, "unknown command '" + command + "'");
             }

@@ -53,6 +53,8 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
     private final Buffer cacheInfo;
     private final PeerNarRelay peerNars;
     private final UploadPartRequestHandler partUploads;
+    /** Null when the cache serves no build logs, listings or realisations. */
+    private final ProtocolFileRoutes protocolFiles;
     /** Null when neither metrics nor the access log are on: then a request costs nothing extra. */
     private final RequestObserver observer;
 
@@ -64,6 +66,8 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
         this.peerNars = endpoint.peers() == null ? null : new PeerNarRelay(endpoint.peers(), endpoint.uploads(), context);
         this.partUploads = endpoint.partUploads() == null ? null
                 : new UploadPartRequestHandler(endpoint.partUploads(), cache.name(), context);
+        this.protocolFiles = endpoint.protocolFiles() == null ? null
+                : new ProtocolFileRoutes(endpoint.protocolFiles(), cache, endpoint.access(), context, this::fail);
         this.observer = endpoint.operations().cachePort(cache.name().value());
     }
 
@@ -116,6 +120,8 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
             } else {
                 methodNotAllowed(request, "GET, HEAD, PUT");
             }
+        } else if (protocolFiles != null && protocolFiles.handle(request, path)) {
+            return;
         } else if (path.length() == 1 + StorePathHash.LENGTH + 3 && path.endsWith(".ls") && method == HttpMethod.PUT) {
             // NAR listings (write-nar-listing=true) are optional for Nix; accepted so such pushes work, not kept.
             acceptAndIgnore(request);
@@ -293,7 +299,7 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
                 });
     }
 
-    /** {@code PUT /nix-cache-info} and NAR listings: authorised, read, and dropped. */
+    /** {@code PUT /nix-cache-info} (and NAR listings where they are not kept): authorised, read, and dropped. */
     private void acceptAndIgnore(HttpServerRequest request) {
         endpoint.access().check(cache, Permission.WRITE, token(request));
         ExpectContinue.answer(request);

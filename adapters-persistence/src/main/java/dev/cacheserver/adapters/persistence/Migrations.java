@@ -118,7 +118,31 @@ final class Migrations {
                         line       TEXT    NOT NULL,
                         time       TEXT    NOT NULL,
                         PRIMARY KEY (deployment, seq)
-                    )""")));
+                    )""")),
+            // Migration 5 stands alone (no other migration refers to it), so another branch's can go before it.
+            new Migration(5, "build logs, NAR listings and realisations", List.of("""
+                    CREATE TABLE artifact (
+                        cache            TEXT    NOT NULL,
+                        kind             TEXT    NOT NULL,
+                        name             TEXT    NOT NULL,
+                        size             INTEGER NOT NULL CHECK (size >= 0),
+                        content_type     TEXT    NOT NULL,
+                        content_encoding TEXT,
+                        stored_at        INTEGER NOT NULL,
+                        PRIMARY KEY (cache, kind, name)
+                    )""",
+                    "CREATE INDEX artifact_by_age ON artifact (cache, stored_at)",
+                    "CREATE INDEX narinfo_by_deriver ON narinfo (cache, deriver)",
+                    """
+                    CREATE TABLE realisation (
+                        cache       TEXT    NOT NULL,
+                        id          TEXT    NOT NULL,
+                        out_hash    TEXT    NOT NULL,
+                        document    TEXT    NOT NULL,
+                        stored_at   INTEGER NOT NULL,
+                        PRIMARY KEY (cache, id)
+                    )""",
+                    "CREATE INDEX realisation_by_age ON realisation (cache, stored_at)")));
 
     private Migrations() {
     }

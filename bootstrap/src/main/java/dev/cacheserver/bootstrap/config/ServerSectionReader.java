@@ -10,13 +10,14 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the {@code server:} section into {@link ServerSettings}: every key of the original plus data-dir,
- * dht-bootstrap, dht-network, dht-trusted-keys, gc-interval, metrics-access and request-log. Every key is optional; see the defaults below.
+ * dht-bootstrap, dht-network, dht-trusted-keys, gc-interval, metrics-access, request-log and max-build-log-size. Every key is optional; see the defaults below.
  */
 final class ServerSectionReader {
     static final List<String> KEYS = List.of("data-dir", "database", "hostname", "standalone", "dht-port",
             "dht-bootstrap-host", "dht-bootstrap-port", "dht-bootstrap", "dht-network", "dht-trusted-keys",
             "server-port", "deploy-port", "key", "default-retention", "default-port", "default-storage",
-            "default-storage-strategy", "gc-interval", "dht-pull-through", "metrics-access", "request-log");
+            "default-storage-strategy", "gc-interval", "dht-pull-through", "metrics-access", "request-log",
+            "max-build-log-size");
 
     static final String DEFAULT_HOSTNAME = "0.0.0.0";
     static final int DEFAULT_DHT_PORT = 4222;
@@ -30,6 +31,8 @@ final class ServerSectionReader {
     static final int DEFAULT_PORT = 8080;
     static final Duration DEFAULT_GC_INTERVAL = Duration.ofHours(1);
     static final String DATABASE_FILE = "db.sqlite";
+    /** Generous for a compressed or plain build log; bounds the disk a client with a write token can fill per log. */
+    static final long DEFAULT_MAX_BUILD_LOG_BYTES = 256L << 20;
 
     // A bind address or host name: no scheme, path, port or spaces.
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9.:%_-]+");
@@ -75,7 +78,8 @@ final class ServerSectionReader {
                 map.has("metrics-access") ? choiceOrOff(map.get("metrics-access"), Choices.METRICS_ACCESS,
                         ServerSettings.MetricsAccess.OFF) : ServerSettings.MetricsAccess.ADMIN,
                 map.has("request-log") ? choiceOrOff(map.get("request-log"), Choices.REQUEST_LOG,
-                        ServerSettings.RequestLog.OFF) : ServerSettings.RequestLog.OFF);
+                        ServerSettings.RequestLog.OFF) : ServerSettings.RequestLog.OFF,
+                ConfigValues.size(map.get("max-build-log-size"), 1).orElse(DEFAULT_MAX_BUILD_LOG_BYTES));
     }
 
     /** One of {@code choices}; an unquoted {@code off} (a YAML 1.1 boolean, like {@code false}) means {@code off}. */

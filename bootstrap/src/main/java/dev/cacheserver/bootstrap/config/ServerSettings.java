@@ -14,7 +14,7 @@ import java.util.Optional;
  * {@code dhtTrustedKeys} are Nix public keys {@code name:base64}. {@code dhtPullThrough}: a NAR streamed from a
  * cluster peer is also stored here and its narinfo published in the cache that served it.
  * {@code metricsAccess}: who may read {@code /metrics} on server-port; {@code requestLog}: the level of the
- * one-line-per-request access log.
+ * one-line-per-request access log. {@code maxBuildLogBytes}: the largest build log a client may upload.
  */
 public record ServerSettings(Path dataDir, Path database, String hostname, boolean standalone, int dhtPort,
                              String dhtBootstrapHost, int dhtBootstrapPort, List<HostPort> dhtBootstrap,
@@ -22,7 +22,7 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
                              Optional<String> key, Optional<Duration> defaultRetention, int defaultPort,
                              StorageType defaultStorage, StorageStrategyName defaultStorageStrategy,
                              Duration gcInterval, boolean dhtPullThrough, MetricsAccess metricsAccess,
-                             RequestLog requestLog) {
+                             RequestLog requestLog, long maxBuildLogBytes) {
     public ServerSettings {
         dhtBootstrap = List.copyOf(dhtBootstrap);
         dhtTrustedKeys = List.copyOf(dhtTrustedKeys);
@@ -39,7 +39,7 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
                 + ", defaultPort=" + defaultPort + ", defaultStorage=" + defaultStorage
                 + ", defaultStorageStrategy=" + defaultStorageStrategy + ", gcInterval=" + gcInterval
                 + ", dhtPullThrough=" + dhtPullThrough + ", metricsAccess=" + metricsAccess
-                + ", requestLog=" + requestLog + "]";
+                + ", requestLog=" + requestLog + ", maxBuildLogBytes=" + maxBuildLogBytes + "]";
     }
 
     public record HostPort(String host, int port) {

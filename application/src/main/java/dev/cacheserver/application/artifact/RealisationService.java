@@ -1,0 +1,39 @@
+package dev.cacheserver.application.artifact;
+
+import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.domain.error.InvalidInputException;
+import dev.cacheserver.domain.model.DrvOutputId;
+import dev.cacheserver.domain.narinfo.Realisation;
+import dev.cacheserver.domain.port.RealisationRepository;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** {@link RealisationUseCase} over the realisation repository. Stateless; thread-safe. */
+public final class RealisationService implements RealisationUseCase {
+    private final CacheProfile cache;
+    private final RealisationRepository repository;
+    private final Clock clock;
+
+    public RealisationService(CacheProfile cache, RealisationRepository repository, Clock clock) {
+        this.cache = cache;
+        this.repository = repository;
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletionStage<Realisation> publish(DrvOutputId urlId, Realisation realisation) {
+        if (!realisation.id().equals(urlId)) {
+            return CompletableFuture.failedFuture(new InvalidInputException("the realisation's id " + realisation.id()
+                    + " does not match its URL " + urlId + ".doi"));
+        }
+        Realisation signed = realisation.signedBy(cache.signingKey());
+        return repository.save(cache.name(), signed, clock.instant()).thenApply(v -> signed);
+    }
+
+    @Override
+    public CompletionStage<Optional<Realisation>> find(DrvOutputId id) {
+        return repository.find(cache.name(), id);
+    }
+}
