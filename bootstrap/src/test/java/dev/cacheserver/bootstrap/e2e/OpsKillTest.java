@@ -60,6 +60,7 @@ class OpsKillTest extends HttpTestSupport {
     private final List<Socket> open = new ArrayList<>();
     private int port;
     private int apiPort;
+    private int spoolFilesLeftByKills;
 
     OpsKillTest() {
         super(SEED);
@@ -91,6 +92,7 @@ class OpsKillTest extends HttpTestSupport {
                 socket.close();
             }
             open.clear();
+            spoolFilesLeftByKills += spoolFiles().size();
             counts.merge(point, 1, Integer::sum);
         }
         try (ServerProcess server = ServerProcess.start(config, port, QUICK_START)) {
@@ -98,7 +100,8 @@ class OpsKillTest extends HttpTestSupport {
         }
         long accepted = attempts.values().stream().filter(Attempt::accepted).count();
         System.out.println("OpsKillTest: " + KILL_POINTS + " kill points " + counts + "; " + attempts.size()
-                + " paths attempted, " + accepted + " accepted; seed " + SEED);
+                + " paths attempted, " + accepted + " accepted; " + spoolFilesLeftByKills
+                + " spool files left by the kills, 0 after each restart; seed " + SEED);
         assertTrue(accepted > 0, "some uploads were accepted, so the check has something to find");
     }
 
