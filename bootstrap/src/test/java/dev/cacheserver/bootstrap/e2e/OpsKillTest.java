@@ -114,9 +114,16 @@ class OpsKillTest extends HttpTestSupport {
         byte[] info = TestNars.narInfo(hash, "killed", nar, file, "zstd", ".nar.zst").getBytes(StandardCharsets.UTF_8);
         switch (point) {
             case NAR_PUT_BEFORE_BODY -> leaveOpen(send(port, "PUT", narUrl, "Basic", file, 0));
-            case NAR_PUT_DURING_BODY -> leaveOpen(send(port, "PUT", narUrl, "Basic", file,
-                    1 + random.nextInt(file.length - 1)));
-            case NAR_PUT_AFTER_BODY -> leaveOpen(send(port, "PUT", narUrl, "Basic", file, file.length));
+            case NAR_PUT_DURING_BODY -> {
+                leaveOpen(send(port, "PUT", narUrl, "Basic", file, 1 + random.nextInt(file.length - 1)));
+                // Killed once the server is writing the body, not before it has even read the request.
+                awaitQuietly(() -> !spoolFiles().isEmpty());
+            }
+            case NAR_PUT_AFTER_BODY -> {
+                leaveOpen(send(port, "PUT", narUrl, "Basic", file, file.length));
+                Path stored = dir.resolve("disk/main/a").resolve(narUrl.substring("/nar/".length()));
+                awaitQuietly(() -> Files.exists(stored) || spoolFiles().stream().anyMatch(f -> size(f) == file.length));
+            }
             case NARINFO_PUT_UNANSWERED, NARINFO_PUT_ANSWERED -> {
                 assertEquals(200, answer(send(port, "PUT", narUrl, "Basic", file, file.length)));
                 attempts.put(hash, new Attempt(hash, nar, false));
@@ -150,7 +157,8 @@ class OpsKillTest extends HttpTestSupport {
             if (point == KillPoint.CACHIX_DURING_PART && n == parts.size()) {
                 URI uri = URI.create(url);
                 leaveOpen(send(uri.getPort(), "PUT", uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?"
-                        + uri.getRawQuery()), "Content-MD5: " + md5, part, random.nextInt(part.length)));
+                        + uri.getRawQuery()), "Content-MD5: " + md5, part, 1 + random.nextInt(part.length)));
+                awaitQuietly(() -> !spoolFiles().isEmpty());
                 return;
             }
             etags.add(new JsonObject().put("partNumber", n).put("eTag", client.putPart(url, part, md5).orElseThrow()));
@@ -229,7 +237,30 @@ class OpsKillTest extends HttpTestSupport {
         return left;
     }
 
-    /** Opens a connection and sends the request head and the first {@code sent} bytes of {@code body}. */
+    /** Waits (bounded) until the server has got as far as {@code reached}; an I/O error while looking counts as not yet. */
+    private static void awaitQuietly(Check reached) {
+        Eventually.await("the server reached the kill point", java.time.Duration.ofSeconds(30), () -> {
+            try {
+                return reached.holds();
+            } catch (IOException | java.io.UncheckedIOException e) {
+                return false;
+            }
+        });
+    }
+
+    interface Check {
+        boolean holds() throws IOException;
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException gone) {
+            return -1;
+        }
+    }
+
+        /** Opens a connection and sends the request head and the first {@code sent} bytes of {@code body}. */
     private static Socket send(int port, String method, String path, String auth, byte[] body, int sent)
             throws IOException {
         Socket socket = new Socket("127.0.0.1", port);
