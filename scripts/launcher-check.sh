@@ -31,6 +31,8 @@ serve() { # extra JAVA_OPTS -> starts, waits for an answer, stops
     sleep 0.1
   done
   curl -sf "http://127.0.0.1:$P/nix-cache-info" | grep -q '^StoreDir: /nix/store$'
+  tr '\0' ' ' < /proc/$PID/cmdline | grep -q -- '-XX:+ExitOnOutOfMemoryError' \
+    || { echo "launcher-check: the JVM was not started with -XX:+ExitOnOutOfMemoryError" >&2; exit 1; }
   kill $PID; wait $PID || true
 }
 serve ""

@@ -21,7 +21,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-# The end-to-end tests drive the real nix client as root without a daemon (see shared/specs/nix-client.md).
+# The end-to-end tests drive the real nix client as root without a daemon (single-user Nix, as scripts/nix-client-check.sh expects).
 unset NIX_REMOTE || true
 
 mvn -B -ntp verify "$@"

@@ -5,16 +5,58 @@ import dev.cacheserver.domain.signing.SecretSigningKey;
 import java.net.URI;
 import java.util.Objects;
 
-/** What the use cases need to know about one cache: its name, visibility, signing key and public URL. */
-public record CacheProfile(CacheName name, boolean isPublic, SecretSigningKey signingKey, URI publicUrl, int priority) {
-    public CacheProfile {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(signingKey, "signingKey");
-        Objects.requireNonNull(publicUrl, "publicUrl");
+/**
+ * What the use cases need to know about one cache: its name, visibility, signing key and public URL. The
+ * visibility is the one setting that changes while running (a configuration reload); everything else is fixed.
+ */
+public final class CacheProfile {
+    private final CacheName name;
+    private volatile boolean isPublic;
+    private final SecretSigningKey signingKey;
+    private final URI publicUrl;
+    private final int priority;
+
+    public CacheProfile(CacheName name, boolean isPublic, SecretSigningKey signingKey, URI publicUrl, int priority) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.isPublic = isPublic;
+        this.signingKey = Objects.requireNonNull(signingKey, "signingKey");
+        this.publicUrl = Objects.requireNonNull(publicUrl, "publicUrl");
+        this.priority = priority;
+    }
+
+    public CacheName name() {
+        return name;
+    }
+
+    /** Whether anyone may read without a token; checked on every request, so a reload applies at once. */
+    public boolean isPublic() {
+        return isPublic;
+    }
+
+    /** Makes the cache public or private from the next request on (a configuration reload changed its access). */
+    public void makePublic(boolean value) {
+        this.isPublic = value;
+    }
+
+    public SecretSigningKey signingKey() {
+        return signingKey;
+    }
+
+    public URI publicUrl() {
+        return publicUrl;
+    }
+
+    public int priority() {
+        return priority;
     }
 
     /** The body of {@code GET /nix-cache-info}. */
     public String nixCacheInfo() {
         return "StoreDir: /nix/store\nWantMassQuery: 1\nPriority: " + priority + "\n";
+    }
+
+    @Override
+    public String toString() {
+        return "CacheProfile[" + name + (isPublic ? ", public" : ", private") + ", " + publicUrl + "]";
     }
 }

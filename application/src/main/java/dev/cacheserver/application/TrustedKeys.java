@@ -12,14 +12,26 @@ import java.util.Optional;
  * this server's own cache keys (nodes sharing a key trust each other without configuration). A key a peer
  * announces about itself is never trusted for that reason alone.
  */
-public record TrustedKeys(List<PublicSigningKey> keys) {
-    public TrustedKeys {
-        keys = List.copyOf(keys);
+public final class TrustedKeys {
+    /** Replaced whole on a configuration reload; a check in flight finishes with the set it started with. */
+    private volatile List<PublicSigningKey> keys;
+
+    public TrustedKeys(List<PublicSigningKey> keys) {
+        this.keys = List.copyOf(keys);
+    }
+
+    public List<PublicSigningKey> keys() {
+        return keys;
+    }
+
+    /** From now on trusts exactly {@code keys} (a configuration reload changed {@code dht-trusted-keys}). */
+    public void replace(List<PublicSigningKey> keys) {
+        this.keys = List.copyOf(keys);
     }
 
     /** The first trusted key with a valid signature on {@code info}, if any. */
     public Optional<PublicSigningKey> signerOf(NarInfo info) {
-        for (PublicSigningKey key : keys) {
+        for (PublicSigningKey key : keys()) {
             if (info.signatureBy(key).isPresent()) {
                 return Optional.of(key);
             }

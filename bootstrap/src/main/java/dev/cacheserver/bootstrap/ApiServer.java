@@ -54,6 +54,7 @@ final class ApiServer {
     private final CacheKeyRepository keys;
     private final CachixCaches caches = new CachixCaches(List.of());
     private final MultipartUploads uploads;
+    private final LocalUploadPartStore parts;
     private final Clock clock = Clock.systemUTC();
 
     private ApiServer(Vertx vertx, AppConfig config, SqliteDatabase database, AccessPolicy access,
@@ -65,8 +66,8 @@ final class ApiServer {
         this.revocations = revocations;
         this.tokenStore = new SqliteTokenRevocations(database);
         this.keys = new SqliteCacheKeyRepository(database, clock);
-        this.uploads = new MultipartUploads(caches, access, new SqliteUploadRepository(database),
-                new LocalUploadPartStore(vertx, config.server().dataDir().resolve("uploads")),
+        this.parts = new LocalUploadPartStore(vertx, config.server().dataDir().resolve("uploads"));
+        this.uploads = new MultipartUploads(caches, access, new SqliteUploadRepository(database), parts,
                 new UploadCapabilities(tokenKey), keys, UploadSettings.defaults(cores), clock);
     }
 
@@ -74,6 +75,10 @@ final class ApiServer {
     static ApiServer create(Vertx vertx, AppConfig config, SqliteDatabase database, AccessPolicy access,
                             RevocationList revocations, byte[] tokenKey, int cores) throws Exception {
         ApiServer api = new ApiServer(vertx, config, database, access, revocations, tokenKey, cores);
+        int leftovers = api.parts.deleteLeftoverSpools();
+        if (leftovers > 0) {
+            LOG.info("deleted {} half-received Cachix part file(s) left by a crash", leftovers);
+        }
         revocations.replace(api.tokenStore.revokedIds().toCompletableFuture().get(1, TimeUnit.MINUTES));
         return api;
     }

@@ -46,6 +46,7 @@ public final class CacheServer {
     /** The DHT verticle's deployments: stopped after the HTTP ports, so draining uploads can still announce. */
     private final java.util.Set<String> clusterDeployments;
     private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+    private final LiveSettings live;
 
     /** A started cache: what it is and how to reach it. */
     public record RunningCache(CacheSettings settings, CacheProfile profile, NarInfoService narInfos, NarService nars,
@@ -53,13 +54,20 @@ public final class CacheServer {
     }
 
     private CacheServer(Vertx vertx, SqliteDatabase database, DecompressingNarContentHasher hasher,
-                        List<RunningCache> caches, Operations ops, java.util.Set<String> clusterDeployments) {
+                        List<RunningCache> caches, Operations ops, java.util.Set<String> clusterDeployments,
+                        LiveSettings live) {
         this.vertx = vertx;
         this.database = database;
         this.hasher = hasher;
         this.caches = List.copyOf(caches);
         this.ops = ops;
         this.clusterDeployments = java.util.Set.copyOf(clusterDeployments);
+        this.live = live;
+    }
+
+    /** What a configuration reload (SIGHUP) changes in this running server. */
+    LiveSettings live() {
+        return live;
     }
 
     /** What the maintenance code reports each finished sweep to. */
@@ -75,7 +83,9 @@ public final class CacheServer {
     public static CacheServer start(AppConfig config) throws Exception {
         KeyRing keys = new KeyRing(config);
         RevocationList revocations = new RevocationList();
-        AccessPolicy access = new AccessPolicy(new Hs256Tokens(keys.tokenKey()), Clock.systemUTC(), revocations);
+        // One instance for the caches, the API and Cachix Deploy, so a reload's new server.key reaches all of them.
+        Hs256Tokens tokens = new Hs256Tokens(keys.tokenKey());
+        AccessPolicy access = new AccessPolicy(tokens, Clock.systemUTC(), revocations);
         int cores = Runtime.getRuntime().availableProcessors();
         // No class-path resolving: every path the server opens is a real file, and the resolver would otherwise
         // stat each NAR again before sendFile (and create a cache directory under /tmp at start).
@@ -104,7 +114,7 @@ public final class CacheServer {
                 running.add(startCache(vertx, config, settings, keys, access, database, hasher, cores, cluster, api,
                         ops, protocolFiles));
             }
-            java.util.Optional<DeployServer> deploy = DeployServer.start(vertx, config, keys, database, running, revocations);
+            java.util.Optional<DeployServer> deploy = DeployServer.start(vertx, config, tokens, database, running, revocations);
             Maintenance maintenance = Maintenance.start(vertx, config, database, running, access);
             maintenance.onReport(report -> {
                 if (!report.dryRun()) {
@@ -120,7 +130,8 @@ public final class CacheServer {
                 deploy.ifPresent(d -> d.routes().mount(router));
                 maintenance.routes().mount(router);
             });
-            return new CacheServer(vertx, database, hasher, running, ops, clusterDeployments);
+            return new CacheServer(vertx, database, hasher, running, ops, clusterDeployments,
+                    new LiveSettings(tokens, running, maintenance.collectors(), cluster));
         } catch (Exception e) {
             vertx.close().await(10, TimeUnit.SECONDS);
             throw e;

@@ -48,29 +48,31 @@ final class ClusterWiring {
     private final PeerAnnouncer announcer;
     private final HttpPeerClient client;
     private final TrustedKeys trusted;
+    private final List<PublicSigningKey> ownKeys;
     private final Set<URI> ownUrls;
 
     private ClusterWiring(AppConfig config, PeerDirectory directory, HttpPeerClient client, TrustedKeys trusted,
-                          Set<URI> ownUrls) {
+                          List<PublicSigningKey> ownKeys, Set<URI> ownUrls) {
         this.config = config;
         this.directory = directory;
         this.announcer = new PeerAnnouncer(directory);
         this.client = client;
         this.trusted = trusted;
+        this.ownKeys = List.copyOf(ownKeys);
         this.ownUrls = ownUrls;
     }
 
     /** Deploys the DHT verticle and prepares the shared pieces. Blocks until the verticle has started. */
     static ClusterWiring start(Vertx vertx, AppConfig config, KeyRing keys) throws Exception {
-        List<PublicSigningKey> trusted = new ArrayList<>();
-        config.server().dhtTrustedKeys().forEach(k -> trusted.add(PublicSigningKey.parse(k)));
+        List<PublicSigningKey> ownKeys = new ArrayList<>();
         Set<URI> ownUrls = new HashSet<>();
         for (CacheSettings cache : config.caches()) {
             if (cache.enabled()) {
-                trusted.add(keys.signingKey(cache).publicKey());
+                ownKeys.add(keys.signingKey(cache).publicKey());
                 ownUrls.add(keys.publicUrl(cache));
             }
         }
+        TrustedKeys trusted = new TrustedKeys(trustedKeys(config.server().dhtTrustedKeys(), ownKeys));
         List<DhtSettings.Peer> bootstrap = new ArrayList<>();
         config.server().dhtBootstrap().forEach(p -> bootstrap.add(new DhtSettings.Peer(p.host(), p.port())));
         DhtSettings settings = DhtSettings.of(config.server().dhtPort(), config.server().dhtNetwork(), bootstrap)
@@ -85,11 +87,22 @@ final class ClusterWiring {
             directory = new EventBusPeerDirectory(vertx, settings.lookupTimeout().plusMillis(400));
             warnAboutLocalUrls(config, keys);
         }
-        TrustedKeys trustedKeys = new TrustedKeys(trusted);
-        warnAboutNamesakeKeys(config, keys, trustedKeys);
+        warnAboutNamesakeKeys(config, keys, trusted);
         HttpPeerClient client = new HttpPeerClient(vertx, PEER_CONNECT_TIMEOUT, PEER_NARINFO_TIMEOUT,
                 PEER_NAR_IDLE_TIMEOUT);
-        return new ClusterWiring(config, directory, client, trustedKeys, ownUrls);
+        return new ClusterWiring(config, directory, client, trusted, ownKeys, ownUrls);
+    }
+
+    /** From now on trusts peer narinfos signed by {@code configured} ({@code dht-trusted-keys}) or our own keys. */
+    void trust(List<String> configured) {
+        trusted.replace(trustedKeys(configured, ownKeys));
+    }
+
+    private static List<PublicSigningKey> trustedKeys(List<String> configured, List<PublicSigningKey> ownKeys) {
+        List<PublicSigningKey> keys = new ArrayList<>();
+        configured.forEach(k -> keys.add(PublicSigningKey.parse(k)));
+        keys.addAll(ownKeys);
+        return keys;
     }
 
     /** The peer directory (the DHT, or a standalone stand-in), e.g. for the Cachix API's DHT routes. */

@@ -45,7 +45,7 @@ public final class DeployServer {
     }
 
     /** Starts the deploy verticle; empty when no workspace or agent is configured. Blocks the calling thread. */
-    static Optional<DeployServer> start(Vertx vertx, AppConfig config, KeyRing keys, SqliteDatabase database,
+    static Optional<DeployServer> start(Vertx vertx, AppConfig config, Hs256Tokens tokens, SqliteDatabase database,
                                         List<CacheServer.RunningCache> caches, RevocationList revocations)
             throws Exception {
         if (config.workspaces().isEmpty() && config.agents().isEmpty()) {
@@ -53,7 +53,7 @@ public final class DeployServer {
         }
         DeployTopology topology = topology(config, caches);
         Clock clock = Clock.systemUTC();
-        DeployAccess access = new DeployAccess(new Hs256Tokens(keys.tokenKey()), clock, topology, revocations);
+        DeployAccess access = new DeployAccess(tokens, clock, topology, revocations);
         DeployService service = new DeployService(new SqliteDeploymentRepository(database),
                 new ClosureSize(new SqliteNarInfoRepository(database)), topology, clock);
         String host = config.server().hostname();

@@ -49,6 +49,14 @@ public final class Main {
               -h, --help               this help; 'COMMAND --help' for a command
             """;
 
+    static final String SERVE_USAGE = """
+            usage: cache-server [--config FILE] serve
+
+            Runs the server until SIGTERM or SIGINT (then stops in order and exits 0). SIGHUP re-reads the
+            configuration file: what can change live is applied, what needs a restart is logged by key, and a
+            broken file keeps the running configuration.
+            """;
+
     private Main() {
     }
 
@@ -64,7 +72,7 @@ public final class Main {
                 configFile = Optional.of(Path.of(args[++i]));
             } else if (args[i].startsWith("--config=")) {
                 configFile = Optional.of(Path.of(args[i].substring(9)));
-            } else if (args[i].equals("-h") || args[i].equals("--help") && rest.isEmpty()) {
+            } else if ((args[i].equals("-h") || args[i].equals("--help")) && rest.isEmpty()) {
                 out.print(USAGE);
                 return 0;
             } else {
@@ -75,6 +83,10 @@ public final class Main {
         try {
             switch (command) {
                 case "serve":
+                    if (rest.contains("--help") || rest.contains("-h")) {
+                        out.print(SERVE_USAGE);
+                        return 0;
+                    }
                     if (!rest.isEmpty()) {
                         return usage(err, "serve takes no arguments, got " + rest);
                     }

@@ -15,7 +15,9 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -33,10 +35,12 @@ final class Maintenance {
 
     private final AdminRoutes routes;
     private final List<Consumer<GcReport>> listeners;
+    private final Map<String, GarbageCollector> collectors;
 
-    private Maintenance(AdminRoutes routes, List<Consumer<GcReport>> listeners) {
+    private Maintenance(AdminRoutes routes, List<Consumer<GcReport>> listeners, Map<String, GarbageCollector> collectors) {
         this.routes = routes;
         this.listeners = listeners;
+        this.collectors = Map.copyOf(collectors);
     }
 
     static Maintenance start(Vertx vertx, AppConfig config, SqliteDatabase database,
@@ -45,11 +49,14 @@ final class Maintenance {
         SqliteNarInfoRepository repository = new SqliteNarInfoRepository(database);
         SqlitePinRepository pins = new SqlitePinRepository(database);
         List<GarbageCollector> collectors = new ArrayList<>();
+        Map<String, GarbageCollector> byCache = new HashMap<>();
         List<NarInfoService> narInfos = new ArrayList<>();
         for (CacheServer.RunningCache cache : caches) {
             RetentionPolicy policy = new RetentionPolicy(cache.settings().retention());
-            collectors.add(new GarbageCollector(cache.profile(), cache.narInfos(), repository, cache.store(), pins,
-                    policy, ORPHAN_AGE, clock));
+            GarbageCollector collector = new GarbageCollector(cache.profile(), cache.narInfos(), repository,
+                    cache.store(), pins, policy, ORPHAN_AGE, clock);
+            collectors.add(collector);
+            byCache.put(cache.settings().name(), collector);
             narInfos.add(cache.narInfos());
         }
         List<Consumer<GcReport>> listeners = new CopyOnWriteArrayList<>();
@@ -57,7 +64,12 @@ final class Maintenance {
         Consumer<GcReport> reports = report -> listeners.forEach(l -> l.accept(report));
         CacheServer.await(vertx.deployVerticle(new MaintenanceVerticle(collectors, narInfos,
                 config.server().gcInterval(), FLUSH_INTERVAL, reports)));
-        return new Maintenance(new AdminRoutes(collectors, access, reports), listeners);
+        return new Maintenance(new AdminRoutes(collectors, access, reports), listeners, byCache);
+    }
+
+    /** Each running cache's collector, by cache name (a reload changes their retention). */
+    Map<String, GarbageCollector> collectors() {
+        return collectors;
     }
 
     AdminRoutes routes() {

@@ -1,6 +1,8 @@
 package dev.cacheserver.bootstrap;
 
 import dev.cacheserver.bootstrap.config.AppConfig;
+import dev.cacheserver.bootstrap.config.ConfigLoader;
+import java.util.Optional;
 import dev.cacheserver.adapters.http.BinaryCacheVerticle;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -9,7 +11,8 @@ import sun.misc.Signal;
 
 /**
  * The {@code serve} command: start, print how to use each cache, run until SIGTERM/SIGINT, stop in order
- * ({@link CacheServer#stop}: in-flight requests get their grace period) and exit 0.
+ * ({@link CacheServer#stop}: in-flight requests get their grace period) and exit 0. SIGHUP re-reads the
+ * configuration file ({@link ConfigReload}).
  */
 final class Serve {
     private static final Logger LOG = LoggerFactory.getLogger(Serve.class);
@@ -40,8 +43,11 @@ final class Serve {
                 LOG.debug("cannot handle SIG{} ({}); the shutdown hook stops the server", name, e.getMessage());
             }
         }
+        java.util.concurrent.atomic.AtomicReference<ConfigReload> reload = new java.util.concurrent.atomic.AtomicReference<>();
+        handleReload(reload);
         CacheServer server = CacheServer.start(config);
-        // Anything else that ends the JVM (SIGHUP, an error) still stops the server; after an orderly stop, a no-op.
+        reload.set(new ConfigReload(config, server.live(), file -> ConfigLoader.load(Optional.of(file), System.getenv())));
+        // Anything else that ends the JVM (an error, another signal) still stops the server; after an orderly stop, a no-op.
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "shutdown"));
         server.caches().forEach(cache -> LOG.info("{}", UsageBanner.forCache(cache, config)));
         LOG.info("ready in {} ms", (System.nanoTime() - started) / 1_000_000);
@@ -50,5 +56,25 @@ final class Serve {
         server.stop();
         LOG.info("stopped in {} ms", (System.nanoTime() - stopping) / 1_000_000);
         return 0;
+    }
+
+    /**
+     * SIGHUP reloads the configuration instead of ending the JVM (its default). Installed before starting: a HUP
+     * during the start is logged and ignored rather than killing a half-started server.
+     */
+    private static void handleReload(java.util.concurrent.atomic.AtomicReference<ConfigReload> reload) {
+        try {
+            Signal.handle(new Signal("HUP"), signal -> {
+                ConfigReload current = reload.get();
+                if (current == null) {
+                    LOG.warn("SIGHUP received while starting: ignored; send it again once the server is ready");
+                    return;
+                }
+                LOG.info("SIGHUP received: re-reading the configuration");
+                current.reload();
+            });
+        } catch (IllegalArgumentException e) {
+            LOG.warn("cannot handle SIGHUP ({}): configuration reload is not available", e.getMessage());
+        }
     }
 }

@@ -99,5 +99,15 @@ class MainTest {
         assertEquals(0, run("token", "--help"));
         assertEquals(0, run("public-key", "--help"));
         assertEquals(0, run("check-config", "--help"));
+        for (String command : new String[] {"serve", "revoke-token", "list-tokens", "gc", "storage-usage"}) {
+            out.reset();
+            err.reset();
+            assertEquals(0, run(command, "--help"), command + " --help: " + stderr());
+            assertTrue(stdout().contains("usage: cache-server"), command + " --help printed: " + stdout());
+            assertEquals("", stderr(), command + " --help is not a usage error");
+        }
+        out.reset();
+        assertEquals(0, run("serve", "-h"));
+        assertTrue(stdout().contains("SIGHUP"), stdout());
     }
 }

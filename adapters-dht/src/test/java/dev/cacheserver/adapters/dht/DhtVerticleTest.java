@@ -74,7 +74,7 @@ class DhtVerticleTest {
             PeerDirectory far = cluster.start();
             StorePathHash hash = PeerDirectoryContract.randomHash();
             seed.announce(PeerDirectoryContract.NODE1, List.of(hash)).toCompletableFuture().join();
-            Thread.sleep(500);
+            awaitFound(far, hash);
             cluster.stop(0);
 
             List<Long> millis = new ArrayList<>();
@@ -93,14 +93,18 @@ class DhtVerticleTest {
     void lookupLatencyAcrossThreeNodes() throws Exception {
         try (DhtCluster cluster = new DhtCluster()) {
             PeerDirectory first = cluster.start();
-            cluster.start();
+            PeerDirectory second = cluster.start();
             PeerDirectory third = cluster.start();
             List<StorePathHash> hashes = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 hashes.add(PeerDirectoryContract.randomHash());
             }
             first.announce(PeerDirectoryContract.NODE1, hashes).toCompletableFuture().join();
-            Thread.sleep(1500);
+            // Announcements are paced: wait until every one is out, seen from the second node so that the third
+            // one's lookups below stay cold.
+            for (StorePathHash hash : hashes) {
+                awaitFound(second, hash);
+            }
             List<Double> millis = new ArrayList<>();
             int found = 0;
             for (StorePathHash hash : hashes) {
@@ -115,7 +119,18 @@ class DhtVerticleTest {
         }
     }
 
-    private static ListAppender<ILoggingEvent> capture() {
+    /** Polls {@code directory} until it finds a provider of {@code hash}; fails after 30 s. */
+    private static void awaitFound(PeerDirectory directory, StorePathHash hash) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (directory.findProviders(hash).toCompletableFuture().join().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(hash + " was announced but never found within 30 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+        private static ListAppender<ILoggingEvent> capture() {
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
         ((Logger) LoggerFactory.getLogger(DhtVerticle.class)).addAppender(appender);

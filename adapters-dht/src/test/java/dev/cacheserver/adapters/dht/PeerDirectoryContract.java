@@ -54,6 +54,17 @@ abstract class PeerDirectoryContract {
         return found;
     }
 
+    /** Until the announcer has put everything it queued: a withdrawal then cannot race a paced announcement. */
+    void awaitNoPendingAnnouncements() throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (announcer().status().toCompletableFuture().join().pendingAnnouncements() > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("announcements still pending after 10 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
     @Test
     void anAnnouncedPathIsFoundWithTheProvidersUrlNameAndKey() throws Exception {
         StorePathHash hash = randomHash();
@@ -83,7 +94,7 @@ abstract class PeerDirectoryContract {
         StorePathHash hash = randomHash();
         announcer().announce(NODE1, List.of(hash)).toCompletableFuture().join();
         assertEquals(1, findEventually(hash, 1).size());
-        Thread.sleep(300);
+        awaitNoPendingAnnouncements();
 
         announcer().withdraw(NODE1, List.of(hash)).toCompletableFuture().join();
 

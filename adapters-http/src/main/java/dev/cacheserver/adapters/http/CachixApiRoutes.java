@@ -186,8 +186,9 @@ final class CachixApiRoutes {
         if (CachixJson.string(body, "key") == null || CachixJson.string(body, "value") == null) {
             throw new InvalidInputException("key and value are required");
         }
-        throw new dev.cacheserver.domain.error.UnavailableException(
-                "this server announces its own store paths; client DHT records are not accepted");
+        // A permanent refusal: 501 without Retry-After, so no client retries what can never succeed.
+        throw new dev.cacheserver.domain.error.NotSupportedException(
+                "this server announces its own store paths; client DHT records are never accepted");
     }
 
     private void failure(RoutingContext ctx) {

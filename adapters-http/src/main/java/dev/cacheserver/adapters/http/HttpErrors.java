@@ -5,6 +5,7 @@ import dev.cacheserver.domain.error.ConflictException;
 import dev.cacheserver.domain.error.HashMismatchException;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.error.NotFoundException;
+import dev.cacheserver.domain.error.NotSupportedException;
 import dev.cacheserver.domain.error.PayloadTooLargeException;
 import dev.cacheserver.domain.error.PermissionDeniedException;
 import dev.cacheserver.domain.error.StorageFullException;
@@ -46,6 +47,8 @@ public final class HttpErrors {
             return new Answer(413, e.getMessage(), false);
         } else if (e instanceof StorageFullException) {
             return new Answer(507, "no storage can take this NAR: " + e.getMessage(), false);
+        } else if (e instanceof NotSupportedException) {
+            return new Answer(501, e.getMessage(), false);
         } else if (e instanceof UnavailableException) {
             return new Answer(503, e.getMessage(), true);
         }

@@ -44,6 +44,24 @@ public final class LocalUploadPartStore implements UploadPartStore {
         return root;
     }
 
+    /**
+     * Deletes the half-received parts a crash left behind ({@code <id>/.spool-*}; kept parts stay, so uploads in
+     * progress resume). For the start, before any upload can write; blocks the caller. Returns how many went.
+     */
+    public int deleteLeftoverSpools() throws IOException {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        List<Path> spools;
+        try (Stream<Path> files = Files.walk(root, 2)) {
+            spools = files.filter(f -> f.getFileName().toString().startsWith(SPOOL_PREFIX)).toList();
+        }
+        for (Path spool : spools) {
+            Files.deleteIfExists(spool);
+        }
+        return spools.size();
+    }
+
     @Override
     public CompletionStage<Path> createPartSpool(UUID narId) {
         Path dir = directory(narId);

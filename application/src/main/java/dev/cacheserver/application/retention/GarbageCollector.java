@@ -43,7 +43,8 @@ public final class GarbageCollector {
     private final NarInfoRepository repository;
     private final NarStore store;
     private final PinRepository pins;
-    private final RetentionPolicy policy;
+    /** Replaced whole on a configuration reload; a sweep uses the policy it read when planning. */
+    private volatile RetentionPolicy policy;
     private final Duration orphanAge;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
@@ -66,6 +67,11 @@ public final class GarbageCollector {
 
     public RetentionPolicy policy() {
         return policy;
+    }
+
+    /** Sweeps with {@code policy} from the next sweep on (a configuration reload changed the retention). */
+    public void retain(RetentionPolicy policy) {
+        this.policy = java.util.Objects.requireNonNull(policy, "policy");
     }
 
     public CompletionStage<GcReport> collect(boolean dryRun) {

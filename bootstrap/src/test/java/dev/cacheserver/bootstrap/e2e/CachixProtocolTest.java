@@ -369,6 +369,13 @@ class CachixProtocolTest {
         assertEquals(403, status(() -> client("main").noContentCall("POST", "/api/v1/dht/put",
                 new JsonObject().put("key", "k").put("value", "v").put("permanent", false).encode())),
                 "the DHT put needs an admin token");
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(server.api() + "/api/v1/dht/put"))
+                .header("Authorization", "Bearer " + Tokens.admin())
+                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("key", "k").put("value", "v")
+                        .put("permanent", false).encode())).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(501, refused.statusCode(), "an admin's DHT put is refused for good, not 'retry later'");
+        assertTrue(refused.headers().firstValue("Retry-After").isEmpty(), refused.headers().toString());
+        assertTrue(refused.body().contains("never accepted"), refused.body());
     }
 
     @Test

@@ -39,12 +39,16 @@ class GcCommandTest {
             String narUrl = url + "/nar/" + TestNars.sha256(file).nix32() + ".nar.zst";
             assertEquals(200, put(narUrl, file));
             assertEquals(200, put(url + "/" + hash + ".narinfo", info.getBytes(StandardCharsets.UTF_8)));
-            Thread.sleep(1500);
             Path config = dir.resolve("config.yaml");
 
-            MainAccess.Result dry = MainAccess.run("--config", config.toString(), "gc", "--dry-run");
-            assertEquals(0, dry.exit(), dry.err());
-            assertTrue(dry.out().contains(hash) && dry.out().contains("\"dryRun\" : true"), dry.out());
+            // The path expires one second after its upload: dry runs until it is listed (none deletes anything).
+            MainAccess.Result[] dry = new MainAccess.Result[1];
+            Eventually.await("a dry run lists the expired path", java.time.Duration.ofSeconds(30), () -> {
+                dry[0] = MainAccess.run("--config", config.toString(), "gc", "--dry-run");
+                return dry[0].exit() != 0 || dry[0].out().contains(hash);
+            });
+            assertEquals(0, dry[0].exit(), dry[0].err());
+            assertTrue(dry[0].out().contains(hash) && dry[0].out().contains("\"dryRun\" : true"), dry[0].out());
             // Looked up inside the server: an HTTP read would count as an access and keep the path.
             assertTrue(server.cache("main").narInfos().find(new StorePathHash(hash)).isPresent(), "a dry run deletes nothing");
 

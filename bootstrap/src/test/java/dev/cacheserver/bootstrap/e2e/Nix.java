@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real {@code nix} (Debian nix-bin 2.8, root, no daemon) for the Cachix tests: builds fresh store paths
- * like shared/scripts/nix-client-check.sh does, and fetches them back from a cache with an isolated nix.conf
+ * like scripts/nix-client-check.sh does, and fetches them back from a cache with an isolated nix.conf
  * ({@code require-sigs = true}, only the given key trusted, optionally a netrc) and a fresh narinfo cache.
  */
 final class Nix {

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@code shared/scripts/nix-client-check.sh} (the real {@code nix} round trip) against a cache URL.
- * The script lives in the shared folder beside the checkout (or beside the checkout a local clone was made from);
- * override with -Dnix.client.check=PATH.
+ * Runs the project's real-{@code nix} round trip, {@code scripts/nix-client-check.sh} in this repository, against a
+ * cache URL. Surefire runs in the module directory, so the script is one level up; -Dnix.client.check=PATH runs
+ * another copy.
  */
 final class NixClientCheck {
     private NixClientCheck() {
@@ -24,36 +24,15 @@ final class NixClientCheck {
         if (configured != null) {
             return Path.of(configured);
         }
-        Path here = Path.of("").toAbsolutePath();
-        // A clone of a local checkout (e.g. CI's fresh clone in /tmp) finds the shared folder beside its origin.
-        for (Path start : new Path[] {here, localOrigin(here)}) {
-            for (Path dir = start; dir != null; dir = dir.getParent()) {
-                Path candidate = dir.resolve("shared/scripts/nix-client-check.sh");
-                if (Files.isRegularFile(candidate)) {
-                    return candidate;
-                }
+        Path module = Path.of("").toAbsolutePath();
+        for (Path dir : new Path[] {module, module.getParent()}) {
+            Path candidate = dir == null ? null : dir.resolve("scripts/nix-client-check.sh");
+            if (candidate != null && Files.isRegularFile(candidate)) {
+                return candidate;
             }
         }
-        throw new IllegalStateException("shared/scripts/nix-client-check.sh not found above " + here
-                + " nor above the clone's origin; set -Dnix.client.check=PATH");
-    }
-
-    /** The directory this checkout was cloned from, when that is a local path; null otherwise. */
-    private static Path localOrigin(Path dir) {
-        try {
-            Process git = new ProcessBuilder("git", "-C", dir.toString(), "config", "--get", "remote.origin.url")
-                    .redirectErrorStream(true).start();
-            String url = new String(git.getInputStream().readAllBytes()).strip();
-            if (git.waitFor(10, TimeUnit.SECONDS) && git.exitValue() == 0 && !url.isEmpty()) {
-                Path origin = Path.of(url.startsWith("file://") ? url.substring("file://".length()) : url);
-                return Files.isDirectory(origin) ? origin.toAbsolutePath() : null;
-            }
-        } catch (IOException | RuntimeException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return null;
+        throw new IllegalStateException("scripts/nix-client-check.sh not found in " + module + " nor its parent;"
+                + " set -Dnix.client.check=PATH");
     }
 
     /** Runs the check and asserts it passed; its whole output goes to the test log. */

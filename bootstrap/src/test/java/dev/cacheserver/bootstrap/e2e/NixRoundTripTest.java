@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real {@code nix} (Debian nix-bin 2.8) pushes to cache-server with a netrc token, then fetches the
  * closure back with {@code require-sigs} and only the cache's key trusted, byte-identical
- * (shared/scripts/nix-client-check.sh). Needs root and nix, as the test command installs them.
+ * (scripts/nix-client-check.sh). Needs root and nix, as the test command installs them.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NixRoundTripTest {

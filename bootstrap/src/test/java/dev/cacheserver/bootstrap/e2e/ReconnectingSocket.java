@@ -87,19 +87,16 @@ final class ReconnectingSocket {
         flush();
     }
 
+    /**
+     * Writes what waits, in order. Both the sending thread and the event loop (when a connection opens) flush: the
+     * writes happen under the lock, or two flushes could each take a frame and write them swapped (a
+     * DeploymentFinished before its DeploymentStarted, a final log line before the lines it ends).
+     */
     private void flush() {
-        while (true) {
-            WebSocket ws;
-            String frame;
-            synchronized (this) {
-                ws = current;
-                frame = outbox.peek();
-                if (ws == null || frame == null) {
-                    return;
-                }
-                outbox.poll();
+        synchronized (this) {
+            while (current != null && !outbox.isEmpty()) {
+                current.writeTextMessage(outbox.poll());
             }
-            ws.writeTextMessage(frame);
         }
     }
 

@@ -9,6 +9,8 @@ import java.util.List;
 
 /** cache-server in its own JVM (this test classpath), for memory limits and restarts as an operator sees them. */
 final class ServerProcess implements AutoCloseable {
+    /** JVM option: log at INFO with the server's own logback.xml (the test one keeps only warnings). */
+    static final String INFO_LOG = "-Dlogback.configurationFile=logback.xml";
     final Process process;
     final Path log;
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real {@code nix} against caches whose NARs live in S3 (s3proxy on loopback): {@code nix copy --to}, then
- * {@code --from} and substitution, byte-identical (shared/scripts/nix-client-check.sh). One cache mixes a local
+ * {@code --from} and substitution, byte-identical (scripts/nix-client-check.sh). One cache mixes a local
  * and an S3 storage (round-robin, so both hold NARs), one redirects downloads to presigned S3 URLs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -21,6 +21,10 @@ final class Tokens {
         return TOKENS.issue(new TokenClaims(cache, Permission.READ, null, "r1"));
     }
 
+    static String admin() {
+        return TOKENS.issue(new TokenClaims("*", Permission.ADMIN, null, "a1"));
+    }
+
     static String expired(String cache) {
         return TOKENS.issue(new TokenClaims(cache, Permission.WRITE, Instant.now().minusSeconds(10), "x1"));
     }

@@ -20,13 +20,26 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Hs256Tokens {
     private static final String HEADER = b64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
     private static final int MAX_TOKEN_LENGTH = 4096;
-    private final byte[] key;
+    /** Replaced whole by {@link #rekey}, never mutated: a token is checked against one key, old or new. */
+    private volatile byte[] key;
 
     public Hs256Tokens(byte[] key) {
+        this.key = checked(key);
+    }
+
+    /**
+     * From now on issues and accepts tokens of {@code key} only (a configuration reload changed the server key):
+     * every token of the old key stops working at once.
+     */
+    public void rekey(byte[] key) {
+        this.key = checked(key);
+    }
+
+    private static byte[] checked(byte[] key) {
         if (key == null || key.length == 0) {
             throw new IllegalArgumentException("the token key must not be empty");
         }
-        this.key = key.clone();
+        return key.clone();
     }
 
     public String issue(TokenClaims claims) {

@@ -1,0 +1,113 @@
+package dev.cacheserver.bootstrap;
+
+import dev.cacheserver.bootstrap.config.AppConfig;
+import dev.cacheserver.bootstrap.config.CacheSettings;
+import dev.cacheserver.bootstrap.config.ServerSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * What differs between the running configuration and a re-read one, key by key, and whether each change
+ * applies while running ({@link LiveSettings}) or needs a restart. Secrets and storage details are named,
+ * never printed.
+ */
+final class ConfigChanges {
+    /** One changed key: its path in the file, a printable description, and whether a reload applies it. */
+    record Change(String key, String description, boolean live) {
+        @Override
+        public String toString() {
+            return key + ": " + description;
+        }
+    }
+
+    private final List<Change> changes = new ArrayList<>();
+
+    private ConfigChanges() {
+    }
+
+    static List<Change> between(AppConfig running, AppConfig next) {
+        ConfigChanges diff = new ConfigChanges();
+        diff.server(running.server(), next.server());
+        diff.caches(running.caches(), next.caches());
+        diff.hidden("workspaces", running.workspaces(), next.workspaces(), false);
+        diff.hidden("agents", running.agents(), next.agents(), false);
+        return List.copyOf(diff.changes);
+    }
+
+    private void server(ServerSettings a, ServerSettings b) {
+        shown("server.data-dir", a.dataDir(), b.dataDir(), false);
+        shown("server.database", a.database(), b.database(), false);
+        shown("server.hostname", a.hostname(), b.hostname(), false);
+        shown("server.standalone", a.standalone(), b.standalone(), false);
+        shown("server.dht-port", a.dhtPort(), b.dhtPort(), false);
+        shown("server.dht-bootstrap", a.dhtBootstrap(), b.dhtBootstrap(), false);
+        shown("server.dht-network", a.dhtNetwork(), b.dhtNetwork(), false);
+        shown("server.dht-trusted-keys", a.dhtTrustedKeys(), b.dhtTrustedKeys(), true);
+        shown("server.dht-pull-through", a.dhtPullThrough(), b.dhtPullThrough(), false);
+        shown("server.server-port", a.serverPort(), b.serverPort(), false);
+        shown("server.deploy-port", a.deployPort(), b.deployPort(), false);
+        hidden("server.key", a.key(), b.key(), true);
+        shown("server.default-retention", retention(a.defaultRetention()), retention(b.defaultRetention()), true);
+        shown("server.default-port", a.defaultPort(), b.defaultPort(), false);
+        shown("server.default-storage", a.defaultStorage(), b.defaultStorage(), false);
+        shown("server.default-storage-strategy", a.defaultStorageStrategy(), b.defaultStorageStrategy(), false);
+        shown("server.gc-interval", a.gcInterval(), b.gcInterval(), false);
+        shown("server.metrics-access", a.metricsAccess(), b.metricsAccess(), false);
+        shown("server.request-log", a.requestLog(), b.requestLog(), false);
+    }
+
+    private void caches(List<CacheSettings> running, List<CacheSettings> next) {
+        Map<String, CacheSettings> before = byName(running);
+        Map<String, CacheSettings> after = byName(next);
+        for (CacheSettings a : running) {
+            CacheSettings b = after.get(a.name());
+            if (b == null) {
+                changes.add(new Change("caches[" + a.name() + "]", "removed", false));
+                continue;
+            }
+            String at = "caches[" + a.name() + "].";
+            shown(at + "port", a.port(), b.port(), false);
+            shown(at + "access", a.access().name().toLowerCase(), b.access().name().toLowerCase(), true);
+            shown(at + "retention", retention(a.retention()), retention(b.retention()), true);
+            shown(at + "enabled", a.enabled(), b.enabled(), false);
+            shown(at + "url", a.url().map(Object::toString).orElse("(default)"),
+                    b.url().map(Object::toString).orElse("(default)"), false);
+            shown(at + "priority", a.priority(), b.priority(), false);
+            shown(at + "compression", a.compression(), b.compression(), false);
+            shown(at + "storage-strategy", a.storageStrategy(), b.storageStrategy(), false);
+            hidden(at + "storages", a.storages(), b.storages(), false);
+            shown(at + "signing-key-file", a.signingKeyFile().map(Object::toString).orElse("(generated)"),
+                    b.signingKeyFile().map(Object::toString).orElse("(generated)"), false);
+        }
+        for (CacheSettings b : next) {
+            if (!before.containsKey(b.name())) {
+                changes.add(new Change("caches[" + b.name() + "]", "added", false));
+            }
+        }
+    }
+
+    private void shown(String key, Object a, Object b, boolean live) {
+        if (!Objects.equals(a, b)) {
+            changes.add(new Change(key, a + " -> " + b, live));
+        }
+    }
+
+    private void hidden(String key, Object a, Object b, boolean live) {
+        if (!Objects.equals(a, b)) {
+            changes.add(new Change(key, "changed", live));
+        }
+    }
+
+    private static String retention(Optional<java.time.Duration> window) {
+        return window.map(Object::toString).orElse("forever");
+    }
+
+    private static Map<String, CacheSettings> byName(List<CacheSettings> caches) {
+        return caches.stream().collect(Collectors.toMap(CacheSettings::name, Function.identity(), (x, y) -> x));
+    }
+}
