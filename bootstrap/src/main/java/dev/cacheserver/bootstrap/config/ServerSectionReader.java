@@ -16,7 +16,8 @@ final class ServerSectionReader {
     static final List<String> KEYS = List.of("data-dir", "database", "hostname", "standalone", "dht-port",
             "dht-bootstrap-host", "dht-bootstrap-port", "dht-bootstrap", "dht-network", "dht-trusted-keys",
             "server-port", "deploy-port", "key", "default-retention", "default-port", "default-storage",
-            "default-storage-strategy", "gc-interval", "dht-pull-through", "metrics-access", "request-log");
+            "default-storage-strategy", "gc-interval", "dht-pull-through", "metrics-access", "request-log",
+            "upstreams", "upstream-timeout", "upstream-negative-ttl", "upstream-backoff");
 
     static final String DEFAULT_HOSTNAME = "0.0.0.0";
     static final int DEFAULT_DHT_PORT = 4222;
