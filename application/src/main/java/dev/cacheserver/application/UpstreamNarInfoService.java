@@ -120,7 +120,7 @@ public final class UpstreamNarInfoService implements UpstreamFallbackUseCase {
         }
         return first.thenApply(found -> {
             if (found.isPresent()) {
-                return Optional.of(found.get().rendered());
+                return Optional.of(chosen(hash, found.get()));
             }
             List<Answer> all = answers.stream().map(CompletableFuture::join).toList();
             if (all.stream().allMatch(a -> a instanceof Answer.Failed)) {
@@ -172,13 +172,18 @@ public final class UpstreamNarInfoService implements UpstreamFallbackUseCase {
             return reject(upstream, hash, info.signatures().isEmpty() ? "it is not signed"
                     : "no signature verifies against the keys configured for this upstream");
         }
-        NarInfo ours = info.signedBy(cache.signingKey());
-        byte[] rendered = NarInfoText.render(ours).getBytes(StandardCharsets.UTF_8);
         URI narUrl = URI.create(upstream.upstream.url() + "/" + info.narFile().url());
-        nars.put(info.narFile(), new UpstreamNar(upstream.upstream.url(), narUrl, ours));
+        return new Answer.Found(upstream, new UpstreamNar(upstream.upstream.url(), narUrl, info));
+    }
+
+    /** The answer served: signed by this cache, remembered with where its NAR is until the copy is kept. */
+    private byte[] chosen(StorePathHash hash, Answer.Found found) {
+        NarInfo ours = found.nar().info().signedBy(cache.signingKey());
+        byte[] rendered = NarInfoText.render(ours).getBytes(StandardCharsets.UTF_8);
+        nars.put(ours.narFile(), new UpstreamNar(found.nar().upstream(), found.nar().narUrl(), ours));
         served.put(hash, rendered);
-        upstream.hits.incrementAndGet();
-        return new Answer.Found(rendered);
+        found.upstream().hits.incrementAndGet();
+        return rendered;
     }
 
     private static boolean signedByOneOf(NarInfo info, List<PublicSigningKey> keys) {
@@ -245,7 +250,7 @@ public final class UpstreamNarInfoService implements UpstreamFallbackUseCase {
     private sealed interface Answer {
         Answer MISSING = new Missing();
 
-        record Found(byte[] rendered) implements Answer {
+        record Found(UpstreamState upstream, UpstreamNar nar) implements Answer {
         }
 
         record Missing() implements Answer {
