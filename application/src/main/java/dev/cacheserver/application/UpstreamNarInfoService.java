@@ -32,6 +32,8 @@ import java.util.function.Predicate;
 public final class UpstreamNarInfoService implements UpstreamFallbackUseCase {
     /** How long a verified upstream narinfo (and where its NAR is) is remembered until its NAR is pulled. */
     private static final Duration SERVED_TTL = Duration.ofMinutes(30);
+    /** Up to about 1 KiB each: 10 MiB at most, whatever the negative cache's size. */
+    private static final int MAX_SERVED = 10_000;
 
     private final CacheProfile cache;
     private final UpstreamClient client;
@@ -65,8 +67,8 @@ public final class UpstreamNarInfoService implements UpstreamFallbackUseCase {
         settings.upstreams().forEach(u -> states.add(new UpstreamState(u, clock, settings.backoff())));
         this.upstreams = List.copyOf(states);
         this.absent = new ExpiringMap<>(clock, settings.negativeTtl(), settings.maxRemembered());
-        this.served = new ExpiringMap<>(clock, SERVED_TTL, settings.maxRemembered());
-        this.nars = new ExpiringMap<>(clock, SERVED_TTL, settings.maxRemembered());
+        this.served = new ExpiringMap<>(clock, SERVED_TTL, Math.min(MAX_SERVED, settings.maxRemembered()));
+        this.nars = new ExpiringMap<>(clock, SERVED_TTL, Math.min(MAX_SERVED, settings.maxRemembered()));
     }
 
     @Override

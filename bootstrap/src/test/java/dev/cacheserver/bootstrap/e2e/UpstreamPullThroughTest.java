@@ -154,6 +154,24 @@ class UpstreamPullThroughTest {
         assertEquals(0, again.exit(), again.output());
         assertTrue(closure.stream().allMatch(UpstreamPullThroughTest::valid));
         assertEquals(upstreamRequests, nginx.requests("HTTP/1.1").size(), "the second fetch never reached nginx");
+        OpsScrape metrics = new OpsScrape(http.send(HttpRequest.newBuilder(URI.create(server.apiUrl() + "/metrics"))
+                .header("Authorization", "Bearer " + OpsMetricsTest.ADMIN).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        assertTrue(metrics.value("cache_server_upstream_hits_total", "cache", "main", "upstream", nginx.url())
+                >= closure.size(), metrics.text);
+        assertTrue(metrics.value("cache_server_upstream_bytes_total", "cache", "main", "upstream", nginx.url()) > 300_000,
+                metrics.text);
+    }
+
+    @Test
+    void cachixUseOffersOnlyThisCachesKey() throws Exception {
+        HttpResponse<String> cache = http.send(HttpRequest.newBuilder(URI.create(server.apiUrl() + "/api/v1/cache/main"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, cache.statusCode(), cache.body());
+        assertTrue(cache.body().contains(server.publicKey("main")), cache.body());
+        assertTrue(!cache.body().contains(publicKey) && !cache.body().contains(second.publicKey("second")),
+                "no upstream key: " + cache.body());
     }
 
     @Test
