@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * client and into a spool file at once, hashed on the way (the peer relay's tee and digest); once every byte
  * arrived, FileSize and FileHash are checked, the NAR is stored and its narinfo published (NarHash checked
  * there), or everything is deleted. Requests for the same NAR meanwhile, and Range requests, wait for that one
- * download and are then served from this cache's storage, so the upstream sees one request. Never buffers a NAR.
+ * download and are then served from this cache's storage, so the upstream sees one request. A first client that
+ * goes away does not stop the download. Never buffers a NAR.
  */
 final class UpstreamNarRelay {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamNarRelay.class);
@@ -106,7 +107,8 @@ final class UpstreamNarRelay {
                         client.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, NAR_TYPE)
                                 .putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(size));
                     }
-                    WriteStream<Buffer> target = client == null ? copy : new TeeWriteStream(client, copy);
+                    WriteStream<Buffer> target = client == null ? copy
+                            : new TeeWriteStream(new DetachableResponse(client), copy);
                     DigestingWriteStream hashing = DigestingWriteStream.sha256(target, size);
                     return upstream.pipeTo(hashing)
                             .compose(v -> checkedAndKept(spool, file, nar, hashing), e -> closeQuietly(copy)

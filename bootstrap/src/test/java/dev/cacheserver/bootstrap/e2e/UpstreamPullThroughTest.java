@@ -263,6 +263,24 @@ class UpstreamPullThroughTest {
     }
 
     @Test
+    void aFirstClientThatGoesAwayMidwayDoesNotStopTheDownload() throws Exception {
+        List<String> closure = pushedToNginx("abort", "none", 32L * 1024 * 1024);
+        String blob = closure.stream().filter(p -> p.contains("blob")).findFirst().orElseThrow();
+        String narUrl = narInfo(get("main", "/" + hashOf(blob) + ".narinfo")).get("URL");
+        URI cache = URI.create(server.url("main"));
+        try (Socket socket = new Socket(cache.getHost(), cache.getPort())) {
+            socket.getOutputStream().write(("GET /" + narUrl + " HTTP/1.1\r\nHost: " + cache.getHost()
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertEquals(65536, socket.getInputStream().readNBytes(65536).length, "the download had started");
+        }
+
+        Eventually.await("the path is kept although its first client left", () -> server.cache("main").narInfos()
+                .find(new StorePathHash(hashOf(blob))).isPresent());
+        assertEquals(sha256(Files.newInputStream(www.resolve(narUrl))), download("main", "/" + narUrl));
+        assertEquals(1, nginx.requests("GET /" + narUrl).size(), "one upstream download");
+    }
+
+    @Test
     void twentyConcurrentClientsOfOneLargeNarCauseOneUpstreamDownload() throws Exception {
         String top = Nix.buildClosure(dir.resolve("work-big"), "big-" + System.nanoTime(), BIG);
         String blob = Nix.closure(top).stream().filter(p -> p.contains("blob")).findFirst().orElseThrow();
