@@ -26,9 +26,12 @@ import java.util.concurrent.TimeoutException;
  * Talks to upstream binary caches over HTTP(S): narinfos and nix-cache-info (small, bounded, read whole) for
  * {@link UpstreamClient}, and NAR responses handed over paused so the caller streams them with back-pressure.
  * Every request has a connect timeout and an idle timeout ({@code timeout}): an upstream that accepts and never
- * answers costs at most that, never a hung client.
+ * answers costs at most that, never a hung client. A NAR stream is cut only after {@link #NAR_IDLE_TIMEOUT} without
+ * progress, since a slow client legitimately pauses it (back-pressure stops reading from the upstream).
  */
 public final class HttpUpstreamClient implements UpstreamClient {
+    static final Duration NAR_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
     private final HttpClient client;
     private final Duration timeout;
 
@@ -53,7 +56,8 @@ public final class HttpUpstreamClient implements UpstreamClient {
 
     /** Opens a GET of a NAR; the response is paused: the caller pipes it (which resumes it) or ends it. */
     Future<HttpClientResponse> open(URI url) {
-        return send(url).compose(response -> {
+        Duration idle = timeout.compareTo(NAR_IDLE_TIMEOUT) > 0 ? timeout : NAR_IDLE_TIMEOUT;
+        return send(url, idle).compose(response -> {
             if (response.statusCode() != 200) {
                 return response.end().transform(v -> Future.failedFuture(new UpstreamFailedException(
                         "upstream answered " + response.statusCode() + " for " + url.getPath(), false)));
@@ -64,7 +68,7 @@ public final class HttpUpstreamClient implements UpstreamClient {
     }
 
     private Future<Optional<String>> small(URI url, boolean missingIsEmpty) {
-        return send(url).compose(response -> {
+        return send(url, timeout).compose(response -> {
             int status = response.statusCode();
             // S3 answers 403 for a missing key when listing is not allowed; Nix treats both as "not there".
             if (status == 404 || status == 403) {
@@ -78,9 +82,9 @@ public final class HttpUpstreamClient implements UpstreamClient {
         }).recover(HttpUpstreamClient::asUpstreamFailure);
     }
 
-    private Future<HttpClientResponse> send(URI url) {
+    private Future<HttpClientResponse> send(URI url, Duration idleTimeout) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url.toString())
-                .setFollowRedirects(true).setConnectTimeout(timeout.toMillis()).setIdleTimeout(timeout.toMillis());
+                .setFollowRedirects(true).setConnectTimeout(timeout.toMillis()).setIdleTimeout(idleTimeout.toMillis());
         return client.request(options).compose(request -> request.send());
     }
 
