@@ -308,6 +308,7 @@ class UpstreamPullThroughTest {
         assertEquals(1, nginx.requests("GET /" + narUrl).size(), "one upstream download");
         Eventually.await("the large path is kept", () -> server.cache("main").narInfos()
                 .find(new StorePathHash(hashOf(blob))).isPresent());
+        Nix.delete(Nix.closure(top));
     }
 
     private List<String> pushedToNginx(String name, String compression, long... sizes) throws Exception {
