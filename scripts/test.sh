@@ -11,6 +11,8 @@ command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 # OpenDHT's C library, for the cluster tests (dhtnode is not needed: the tests start their own nodes).
 ldconfig -p 2>/dev/null | grep -q 'libopendht-c.so.2' || need+=(libopendht-c2)
+# nginx serves a file:// Nix cache as an upstream for the pull-through tests.
+[ -x /usr/sbin/nginx ] || need+=(nginx-light)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "test.sh: missing ${need[*]}; run as root or install them (apt-get install ${need[*]})" >&2

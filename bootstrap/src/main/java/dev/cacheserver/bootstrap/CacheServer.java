@@ -103,6 +103,7 @@ public final class CacheServer {
             ClusterWiring cluster = ClusterWiring.start(vertx, config, keys);
             java.util.Set<String> clusterDeployments = new java.util.HashSet<>(vertx.deploymentIDs());
             clusterDeployments.removeAll(beforeCluster);
+            UpstreamWiring upstreams = new UpstreamWiring(vertx, config.upstreams());
             ApiServer api = ApiServer.create(vertx, config, database, access, revocations, keys.tokenKey(), cores);
             List<RunningCache> running = new ArrayList<>();
             ProtocolFilesWiring protocolFiles = new ProtocolFilesWiring();
@@ -112,7 +113,7 @@ public final class CacheServer {
                     continue;
                 }
                 running.add(startCache(vertx, config, settings, keys, access, database, hasher, cores, cluster, api,
-                        ops, protocolFiles));
+                        ops, protocolFiles, upstreams));
             }
             java.util.Optional<DeployServer> deploy = DeployServer.start(vertx, config, tokens, database, running, revocations);
             Maintenance maintenance = Maintenance.start(vertx, config, database, running, access);
@@ -142,7 +143,7 @@ public final class CacheServer {
                                            AccessPolicy access, SqliteDatabase database,
                                            DecompressingNarContentHasher hasher, int cores,
                                            ClusterWiring cluster, ApiServer api, Operations ops,
-                                           ProtocolFilesWiring protocolFiles) throws Exception {
+                                           ProtocolFilesWiring protocolFiles, UpstreamWiring upstreams) throws Exception {
         CacheProfile profile = new CacheProfile(new CacheName(settings.name()),
                 settings.access() == CacheSettings.Access.PUBLIC, keys.signingKey(settings), keys.publicUrl(settings),
                 settings.priority());
@@ -154,7 +155,8 @@ public final class CacheServer {
         NarService nars = new NarService(store, narInfos);
         BinaryCacheEndpoint endpoint = new BinaryCacheEndpoint(profile, narInfos, narInfos, nars, nars, access,
                 config.server().hostname(), settings.port(), MAX_NAR_BYTES);
-        BinaryCacheEndpoint clustered = cluster.attach(endpoint, profile, narInfos);
+        BinaryCacheEndpoint clustered = upstreams.attach(cluster.attach(endpoint, profile, narInfos), profile,
+                narInfos, store, ops);
         ProtocolFiles files = protocolFiles.open(vertx, config, database, profile);
         try {
             BinaryCacheEndpoint served = clustered.withPartUploads(api.uploads()).withOperations(ops.http())

@@ -89,6 +89,13 @@ final class Operations implements AutoCloseable {
         }
     }
 
+    /** Counters of {@code cache}'s upstream caches. */
+    void upstreams(String cache, dev.cacheserver.application.UpstreamFallbackUseCase upstreams) {
+        if (metrics != null) {
+            UpstreamMetrics.register(metrics.registry(), cache, upstreams);
+        }
+    }
+
     /** The {@code /health}, {@code /ready} and {@code /metrics} routes of server-port. */
     OperationsRoutes routes(AccessPolicy policy, List<CacheServer.RunningCache> caches) {
         Set<String> names = caches.stream().map(c -> c.settings().name()).collect(Collectors.toSet());

@@ -15,41 +15,48 @@ import dev.cacheserver.application.cachix.MultipartUploads;
  * {@code partUploads} (null: none) receives the Cachix upload URLs' part PUTs on this port.
  * {@code operations}: request metrics, the access log and the readiness probe ({@link HttpOperations#NONE}: none).
  * {@code protocolFiles} (null: none) serves build logs, NAR listings and realisations.
+ * {@code upstreams} (null: none) serves misses from upstream caches, before {@code peers}.
  */
 public record BinaryCacheEndpoint(CacheProfile cache, GetNarInfoUseCase narInfos, PublishNarInfoUseCase publisher,
                                   UploadNarUseCase uploads, LocateNarUseCase nars, AccessPolicy access,
                                   String host, int port, long maxNarBytes, PeerFallback peers,
                                   MultipartUploads partUploads, HttpOperations operations,
-                                  ProtocolFiles protocolFiles) {
+                                  ProtocolFiles protocolFiles, UpstreamFallback upstreams) {
 
     public BinaryCacheEndpoint(CacheProfile cache, GetNarInfoUseCase narInfos, PublishNarInfoUseCase publisher,
                                UploadNarUseCase uploads, LocateNarUseCase nars, AccessPolicy access,
                                String host, int port, long maxNarBytes) {
         this(cache, narInfos, publisher, uploads, nars, access, host, port, maxNarBytes, null, null,
-                HttpOperations.NONE, null);
+                HttpOperations.NONE, null, null);
     }
 
     /** The same endpoint with misses served from cluster peers. */
     public BinaryCacheEndpoint withPeers(PeerFallback fallback) {
         return new BinaryCacheEndpoint(cache, narInfos, publisher, uploads, nars, access, host, port, maxNarBytes,
-                fallback, partUploads, operations, protocolFiles);
+                fallback, partUploads, operations, protocolFiles, upstreams);
     }
 
     /** The same endpoint also receiving Cachix multipart part uploads. */
     public BinaryCacheEndpoint withPartUploads(MultipartUploads multipart) {
         return new BinaryCacheEndpoint(cache, narInfos, publisher, uploads, nars, access, host, port, maxNarBytes,
-                peers, multipart, operations, protocolFiles);
+                peers, multipart, operations, protocolFiles, upstreams);
     }
 
     /** The same endpoint with metrics, access log and readiness. */
     public BinaryCacheEndpoint withOperations(HttpOperations ops) {
         return new BinaryCacheEndpoint(cache, narInfos, publisher, uploads, nars, access, host, port, maxNarBytes,
-                peers, partUploads, ops, protocolFiles);
+                peers, partUploads, ops, protocolFiles, upstreams);
     }
 
     /** The same endpoint also serving build logs, NAR listings and realisations. */
     public BinaryCacheEndpoint withProtocolFiles(ProtocolFiles files) {
         return new BinaryCacheEndpoint(cache, narInfos, publisher, uploads, nars, access, host, port, maxNarBytes,
-                peers, partUploads, operations, files);
+                peers, partUploads, operations, files, upstreams);
+    }
+
+    /** The same endpoint with misses served from upstream caches (before cluster peers). */
+    public BinaryCacheEndpoint withUpstreams(UpstreamFallback fallback) {
+        return new BinaryCacheEndpoint(cache, narInfos, publisher, uploads, nars, access, host, port, maxNarBytes,
+                peers, partUploads, operations, protocolFiles, fallback);
     }
 }

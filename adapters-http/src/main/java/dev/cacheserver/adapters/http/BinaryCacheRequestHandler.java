@@ -52,6 +52,7 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
     private final Context context;
     private final Buffer cacheInfo;
     private final PeerNarRelay peerNars;
+    private final UpstreamNarRelay upstreamNars;
     private final UploadPartRequestHandler partUploads;
     /** Null when the cache serves no build logs, listings or realisations. */
     private final ProtocolFileRoutes protocolFiles;
@@ -64,6 +65,8 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
         this.context = context;
         this.cacheInfo = Buffer.buffer(cache.nixCacheInfo());
         this.peerNars = endpoint.peers() == null ? null : new PeerNarRelay(endpoint.peers(), endpoint.uploads(), context);
+        this.upstreamNars = endpoint.upstreams() == null ? null
+                : new UpstreamNarRelay(endpoint.upstreams(), endpoint.uploads(), context);
         this.partUploads = endpoint.partUploads() == null ? null
                 : new UploadPartRequestHandler(endpoint.partUploads(), cache.name(), context);
         this.protocolFiles = endpoint.protocolFiles() == null ? null
@@ -140,28 +143,52 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
                 observer.narInfoLocalHit();
             }
             send(request, 200, NARINFO_TYPE, Buffer.buffer(info.get()));
-        } else if (endpoint.peers() != null) {
-            if (observer != null) {
-                observer.narInfoLocalMiss();
+            return;
+        }
+        if (observer != null) {
+            observer.narInfoLocalMiss();
+        }
+        // A local miss asks the upstreams (verified, bounded), then the cluster; 502/504 only if nobody could answer.
+        fromUpstreams(hash).onComplete(upstream -> {
+            if (upstream.succeeded() && upstream.result().isPresent()) {
+                send(request, 200, NARINFO_TYPE, Buffer.buffer(upstream.result().get()));
+            } else {
+                fromPeers(request, hash, upstream.failed() ? upstream.cause() : null);
             }
-            // A local miss asks the cluster: bounded, verified, answered 404 when no trusted peer has it.
-            future(endpoint.peers().useCase().lookup(hash)).onComplete(peer -> {
-                if (peer.succeeded() && peer.result().isPresent()) {
-                    if (observer != null) {
-                        observer.narInfoPeerHit();
-                    }
-                    send(request, 200, NARINFO_TYPE, Buffer.buffer(peer.result().get()));
-                } else {
-                    if (observer != null) {
-                        observer.narInfoPeerMiss();
-                    }
-                    send(request, 404, TEXT_TYPE, Buffer.buffer("no such path in cache " + cache.name() + "\n"));
+        });
+    }
+
+    private Future<Optional<byte[]>> fromUpstreams(StorePathHash hash) {
+        return endpoint.upstreams() == null ? Future.succeededFuture(Optional.empty())
+                : future(endpoint.upstreams().useCase().lookup(hash));
+    }
+
+    /** The cluster's answer; without one, the upstreams' failure ({@code upstreamFailure}, may be null) or 404. */
+    private void fromPeers(HttpServerRequest request, StorePathHash hash, Throwable upstreamFailure) {
+        if (endpoint.peers() == null) {
+            missing(request, upstreamFailure);
+            return;
+        }
+        // A local miss asks the cluster: bounded, verified, answered 404 when no trusted peer has it.
+        future(endpoint.peers().useCase().lookup(hash)).onComplete(peer -> {
+            if (peer.succeeded() && peer.result().isPresent()) {
+                if (observer != null) {
+                    observer.narInfoPeerHit();
                 }
-            });
-        } else {
-            if (observer != null) {
-                observer.narInfoLocalMiss();
+                send(request, 200, NARINFO_TYPE, Buffer.buffer(peer.result().get()));
+            } else {
+                if (observer != null) {
+                    observer.narInfoPeerMiss();
+                }
+                missing(request, upstreamFailure);
             }
+        });
+    }
+
+    private void missing(HttpServerRequest request, Throwable upstreamFailure) {
+        if (upstreamFailure != null) {
+            fail(request, upstreamFailure);
+        } else {
             send(request, 404, TEXT_TYPE, Buffer.buffer("no such path in cache " + cache.name() + "\n"));
         }
     }
@@ -196,10 +223,33 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
             request.resume();
             if (result.failed()) {
                 fail(request, result.cause());
+            } else if (result.result().isEmpty() && upstreamNars != null
+                    && endpoint.upstreams().useCase().locateNar(file).isPresent()) {
+                upstreamNars.serve(request, file, endpoint.upstreams().useCase().locateNar(file).get())
+                        .onSuccess(answered -> {
+                            if (!answered) {
+                                serveStored(request, file);
+                            }
+                        })
+                        .onFailure(e -> fail(request, e));
             } else if (result.result().isEmpty() && endpoint.peers() != null
                     && endpoint.peers().useCase().locateNar(file).isPresent()) {
                 peerNars.serve(request, file, endpoint.peers().useCase().locateNar(file).get())
                         .onFailure(e -> fail(request, e));
+            } else if (result.result().isEmpty()) {
+                send(request, 404, TEXT_TYPE, Buffer.buffer("no such NAR in cache " + cache.name() + "\n"));
+            } else {
+                endpoint.narInfos().recordNarRead(file);
+                serveNar(request, result.result().get());
+            }
+        });
+    }
+
+    /** Serves a NAR that was just pulled into storage. */
+    private void serveStored(HttpServerRequest request, NarFile file) {
+        future(endpoint.nars().locate(file)).onComplete(result -> {
+            if (result.failed()) {
+                fail(request, result.cause());
             } else if (result.result().isEmpty()) {
                 send(request, 404, TEXT_TYPE, Buffer.buffer("no such NAR in cache " + cache.name() + "\n"));
             } else {

@@ -10,6 +10,7 @@ import dev.cacheserver.domain.error.PayloadTooLargeException;
 import dev.cacheserver.domain.error.PermissionDeniedException;
 import dev.cacheserver.domain.error.StorageFullException;
 import dev.cacheserver.domain.error.UnavailableException;
+import dev.cacheserver.domain.error.UpstreamFailedException;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -51,6 +52,8 @@ public final class HttpErrors {
             return new Answer(501, e.getMessage(), false);
         } else if (e instanceof UnavailableException) {
             return new Answer(503, e.getMessage(), true);
+        } else if (e instanceof UpstreamFailedException upstream) {
+            return new Answer(upstream.timedOut() ? 504 : 502, e.getMessage(), true);
         }
         if (isDiskFull(e)) {
             // A write no storage adapter translated (e.g. a Cachix part spooled under the data directory).

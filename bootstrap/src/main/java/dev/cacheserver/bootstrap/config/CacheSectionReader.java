@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  */
 final class CacheSectionReader {
     static final List<String> KEYS = List.of("name", "port", "access", "retention", "storage-strategy", "storages",
-            "enabled", "url", "priority", "compression", "signing-key-file");
+            "enabled", "url", "priority", "compression", "signing-key-file", "upstreams");
 
     static final String DEFAULT_CACHE_NAME = "main";
     static final String DEFAULT_STORAGE_NAME = "default";

@@ -55,7 +55,8 @@ public final class ConfigLoader {
         List<CacheSettings> caches = CacheSectionReader.read(top.get("caches"), server, serverPorts(ctx, server));
         List<WorkspaceSettings> workspaces = DeploySectionReader.workspaces(top.get("workspaces"), caches);
         List<AgentSettings> agents = DeploySectionReader.agents(top.get("agents"), workspaces);
-        return new AppConfig(server, caches, workspaces, agents, source);
+        UpstreamConfig upstreams = UpstreamSectionReader.read(top.get("server"), top.get("caches"));
+        return new AppConfig(server, caches, workspaces, agents, source, upstreams);
     }
 
     /**

@@ -17,7 +17,7 @@ final class ServerSectionReader {
             "dht-bootstrap-host", "dht-bootstrap-port", "dht-bootstrap", "dht-network", "dht-trusted-keys",
             "server-port", "deploy-port", "key", "default-retention", "default-port", "default-storage",
             "default-storage-strategy", "gc-interval", "dht-pull-through", "metrics-access", "request-log",
-            "max-build-log-size");
+            "max-build-log-size", "upstreams", "upstream-timeout", "upstream-negative-ttl", "upstream-backoff");
 
     static final String DEFAULT_HOSTNAME = "0.0.0.0";
     static final int DEFAULT_DHT_PORT = 4222;

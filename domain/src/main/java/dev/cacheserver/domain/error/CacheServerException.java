@@ -7,7 +7,7 @@ package dev.cacheserver.domain.error;
 public abstract sealed class CacheServerException extends RuntimeException
         permits InvalidInputException, HashMismatchException, NotFoundException, AuthenticationException,
         PermissionDeniedException, ConflictException, PayloadTooLargeException, StorageFullException,
-        UnavailableException, StorageException, NotSupportedException {
+        UnavailableException, StorageException, NotSupportedException, UpstreamFailedException {
 
     protected CacheServerException(String message) {
         super(message);

@@ -1,0 +1,122 @@
+package dev.cacheserver.adapters.http;
+
+import dev.cacheserver.domain.error.UpstreamFailedException;
+import dev.cacheserver.domain.model.StorePathHash;
+import dev.cacheserver.domain.narinfo.NarInfoText;
+import dev.cacheserver.domain.port.UpstreamClient;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Talks to upstream binary caches over HTTP(S): narinfos and nix-cache-info (small, bounded, read whole) for
+ * {@link UpstreamClient}, and NAR responses handed over paused so the caller streams them with back-pressure.
+ * Every request has a connect timeout and an idle timeout ({@code timeout}): an upstream that accepts and never
+ * answers costs at most that, never a hung client. A NAR stream is cut only after {@link #NAR_IDLE_TIMEOUT} without
+ * progress, since a slow client legitimately pauses it (back-pressure stops reading from the upstream).
+ */
+public final class HttpUpstreamClient implements UpstreamClient {
+    static final Duration NAR_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+    private final HttpClient client;
+    private final Duration timeout;
+
+    public HttpUpstreamClient(Vertx vertx, Duration timeout) {
+        this.timeout = timeout;
+        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                .setConnectTimeout((int) timeout.toMillis()), new PoolOptions().setHttp1MaxSize(32));
+    }
+
+    @Override
+    public CompletionStage<Optional<String>> fetchNarInfo(URI upstream, StorePathHash hash) {
+        return small(URI.create(upstream + "/" + hash.value() + ".narinfo"), true).toCompletionStage();
+    }
+
+    @Override
+    public CompletionStage<String> fetchCacheInfo(URI upstream) {
+        URI url = URI.create(upstream + "/nix-cache-info");
+        return small(url, false).compose(text -> text.isPresent() ? Future.succeededFuture(text.get())
+                : Future.<String>failedFuture(new UpstreamFailedException("upstream " + upstream
+                        + " has no nix-cache-info: it is not a Nix binary cache", false))).toCompletionStage();
+    }
+
+    /** Opens a GET of a NAR; the response is paused: the caller pipes it (which resumes it) or ends it. */
+    Future<HttpClientResponse> open(URI url) {
+        Duration idle = timeout.compareTo(NAR_IDLE_TIMEOUT) > 0 ? timeout : NAR_IDLE_TIMEOUT;
+        return send(url, idle).compose(response -> {
+            if (response.statusCode() != 200) {
+                return response.end().transform(v -> Future.failedFuture(new UpstreamFailedException(
+                        "upstream answered " + response.statusCode() + " for " + url.getPath(), false)));
+            }
+            response.pause();
+            return Future.succeededFuture(response);
+        }).recover(HttpUpstreamClient::asUpstreamFailure);
+    }
+
+    private Future<Optional<String>> small(URI url, boolean missingIsEmpty) {
+        return send(url, timeout).compose(response -> {
+            int status = response.statusCode();
+            // S3 answers 403 for a missing key when listing is not allowed; Nix treats both as "not there".
+            if (status == 404 || status == 403) {
+                return response.end().map(v -> Optional.<String>empty());
+            }
+            if (status != 200) {
+                return response.end().transform(v -> Future.failedFuture(new UpstreamFailedException(
+                        "upstream " + url.getHost() + " answered " + status + " for " + url.getPath(), false)));
+            }
+            return boundedBody(response).map(body -> Optional.of(body.toString(StandardCharsets.UTF_8)));
+        }).recover(HttpUpstreamClient::asUpstreamFailure);
+    }
+
+    private Future<HttpClientResponse> send(URI url, Duration idleTimeout) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url.toString())
+                .setFollowRedirects(true).setConnectTimeout(timeout.toMillis()).setIdleTimeout(idleTimeout.toMillis());
+        return client.request(options).compose(request -> request.send());
+    }
+
+    private static <T> Future<T> asUpstreamFailure(Throwable e) {
+        if (e instanceof UpstreamFailedException) {
+            return Future.failedFuture(e);
+        }
+        boolean timedOut = e instanceof TimeoutException
+                || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("timeout")
+                || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("timed out");
+        return Future.failedFuture(new UpstreamFailedException((timedOut ? "upstream timed out: " : "upstream unreachable: ")
+                + e.getMessage(), timedOut));
+    }
+
+    private static Future<Buffer> boundedBody(HttpClientResponse response) {
+        Promise<Buffer> promise = Promise.promise();
+        Buffer body = Buffer.buffer();
+        response.handler(chunk -> {
+            if (body.length() + chunk.length() > NarInfoText.MAX_BYTES) {
+                response.handler(null);
+                promise.tryFail(new UpstreamFailedException("upstream narinfo exceeds " + NarInfoText.MAX_BYTES
+                        + " bytes", false));
+            } else {
+                body.appendBuffer(chunk);
+            }
+        });
+        response.exceptionHandler(promise::tryFail);
+        response.endHandler(v -> promise.tryComplete(body));
+        return promise.future();
+    }
+
+    public Future<Void> close() {
+        return client.close();
+    }
+}

@@ -1,0 +1,139 @@
+package dev.cacheserver.adapters.http;
+
+import dev.cacheserver.application.UpstreamFallbackUseCase.UpstreamNar;
+import dev.cacheserver.application.UploadNarUseCase;
+import dev.cacheserver.domain.error.HashMismatchException;
+import dev.cacheserver.domain.error.UpstreamFailedException;
+import dev.cacheserver.domain.model.NarFile;
+import dev.cacheserver.domain.model.NixHash;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.streams.WriteStream;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves a NAR that only an upstream holds. The first request downloads it: the upstream's bytes go to that
+ * client and into a spool file at once, hashed on the way (the peer relay's tee and digest); once every byte
+ * arrived, FileSize and FileHash are checked, the NAR is stored and its narinfo published (NarHash checked
+ * there), or everything is deleted. Requests for the same NAR meanwhile, and Range requests, wait for that one
+ * download and are then served from this cache's storage, so the upstream sees one request. A first client that
+ * goes away does not stop the download. Never buffers a NAR.
+ */
+final class UpstreamNarRelay {
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamNarRelay.class);
+    private static final CharSequence NAR_TYPE = HttpHeaders.createOptimized("application/x-nix-nar");
+    private static final int WRITE_QUEUE = 4 * 1024 * 1024;
+
+    private final UpstreamFallback upstreams;
+    private final UploadNarUseCase uploads;
+    private final Context context;
+
+    UpstreamNarRelay(UpstreamFallback upstreams, UploadNarUseCase uploads, Context context) {
+        this.upstreams = upstreams;
+        this.uploads = uploads;
+        this.context = context;
+    }
+
+    /**
+     * Answers {@code request} while downloading (true), or completes false once the NAR is stored here and the
+     * caller should serve it from storage; fails with UpstreamFailedException when the download failed.
+     */
+    Future<Boolean> serve(HttpServerRequest request, NarFile file, UpstreamNar nar) {
+        HttpServerResponse response = request.response();
+        if (request.method() == HttpMethod.HEAD) {
+            response.putHeader(HttpHeaders.CONTENT_TYPE, NAR_TYPE).putHeader(HttpHeaders.ACCEPT_RANGES, "bytes")
+                    .putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(nar.info().fileSize()));
+            return response.end().map(true);
+        }
+        CompletableFuture<Void> lead = new CompletableFuture<>();
+        CompletableFuture<Void> running = upstreams.downloads().putIfAbsent(file, lead);
+        if (running != null) {
+            return stored(running);
+        }
+        boolean streamToClient = request.getHeader("Range") == null;
+        Future<Void> download = download(file, nar, streamToClient ? response : null);
+        download.onComplete(done -> {
+            upstreams.downloads().remove(file, lead);
+            if (done.succeeded()) {
+                lead.complete(null);
+            } else {
+                lead.completeExceptionally(done.cause());
+            }
+        });
+        return streamToClient ? download.map(true) : stored(lead);
+    }
+
+    private Future<Boolean> stored(CompletableFuture<Void> download) {
+        return Future.fromCompletionStage(download, context).transform(done -> done.succeeded()
+                ? Future.succeededFuture(false)
+                : Future.failedFuture(new UpstreamFailedException("downloading this NAR from the upstream failed ("
+                        + HttpErrors.answer(done.cause()).message() + "); retry", false)));
+    }
+
+    /** Downloads into storage, and to {@code client} when not null; completes once stored and published here. */
+    private Future<Void> download(NarFile file, UpstreamNar nar, HttpServerResponse client) {
+        return upstreams.client().open(nar.narUrl())
+                .compose(upstream -> Future.fromCompletionStage(uploads.begin(), context)
+                        .compose(spool -> copy(upstream, spool, file, nar, client), e -> {
+                            upstream.end();
+                            return Future.failedFuture(e);
+                        }))
+                .onFailure(e -> {
+                    upstreams.useCase().recordNarFailure(nar.upstream());
+                    LOG.warn("could not pull {} from {}: {}", file.fileName(), nar.upstream(),
+                            HttpErrors.answer(e).message());
+                });
+    }
+
+    private Future<Void> copy(HttpClientResponse upstream, Path spool, NarFile file, UpstreamNar nar,
+                              HttpServerResponse client) {
+        long size = nar.info().fileSize();
+        return context.owner().fileSystem()
+                .open(spool.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
+                .compose(copy -> {
+                    copy.setWriteQueueMaxSize(WRITE_QUEUE);
+                    if (client != null) {
+                        client.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, NAR_TYPE)
+                                .putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(size));
+                    }
+                    WriteStream<Buffer> target = client == null ? copy
+                            : new TeeWriteStream(new DetachableResponse(client), copy);
+                    DigestingWriteStream hashing = DigestingWriteStream.sha256(target, size);
+                    return upstream.pipeTo(hashing)
+                            .compose(v -> checkedAndKept(spool, file, nar, hashing), e -> closeQuietly(copy)
+                                    .transform(ignored -> Future.failedFuture(e)));
+                })
+                .recover(e -> Future.fromCompletionStage(uploads.abort(spool), context)
+                        .transform(ignored -> Future.failedFuture(e)));
+    }
+
+    private Future<Void> checkedAndKept(Path spool, NarFile file, UpstreamNar nar, DigestingWriteStream hashing) {
+        upstreams.useCase().recordNarBytes(nar.upstream(), hashing.count());
+        if (hashing.count() != nar.info().fileSize()) {
+            return Future.failedFuture(new HashMismatchException("FileSize mismatch: the upstream narinfo says "
+                    + nar.info().fileSize() + " bytes but the upstream sent " + hashing.count()));
+        }
+        return Future.fromCompletionStage(uploads.complete(spool, file, new NixHash(hashing.digest()),
+                        hashing.count()), context)
+                .compose(v -> Future.fromCompletionStage(upstreams.useCase().keepCopy(nar), context))
+                .map(info -> {
+                    LOG.info("kept {} pulled from {}", info.storePath(), nar.upstream());
+                    return null;
+                });
+    }
+
+    private static Future<Void> closeQuietly(AsyncFile file) {
+        return file.close().recover(e -> Future.succeededFuture());
+    }
+}

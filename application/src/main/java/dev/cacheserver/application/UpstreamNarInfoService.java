@@ -1,0 +1,264 @@
+package dev.cacheserver.application;
+
+import dev.cacheserver.domain.error.UnavailableException;
+import dev.cacheserver.domain.error.UpstreamFailedException;
+import dev.cacheserver.domain.model.NarFile;
+import dev.cacheserver.domain.model.StorePathHash;
+import dev.cacheserver.domain.narinfo.NarInfo;
+import dev.cacheserver.domain.narinfo.NarInfoText;
+import dev.cacheserver.domain.port.NarStore;
+import dev.cacheserver.domain.port.UpstreamClient;
+import dev.cacheserver.domain.signing.PublicSigningKey;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * The upstream pull-through of one cache (see {@link UpstreamFallbackUseCase}). The verification is the peer
+ * fallback's (parse, same path, a signature by a trusted key, then signed by this cache) with one set of keys
+ * per upstream; the copy is kept through the same publish as an upload, so a pulled path is verified, stored,
+ * announced and expired like a pushed one. Concurrent misses of one path share one lookup.
+ */
+public final class UpstreamNarInfoService implements UpstreamFallbackUseCase {
+    /** How long a verified upstream narinfo (and where its NAR is) is remembered until its NAR is pulled. */
+    private static final Duration SERVED_TTL = Duration.ofMinutes(30);
+    /** Up to about 1 KiB each: 10 MiB at most, whatever the negative cache's size. */
+    private static final int MAX_SERVED = 10_000;
+
+    private final CacheProfile cache;
+    private final UpstreamClient client;
+    private final List<UpstreamState> upstreams;
+    private final UpstreamSettings settings;
+    private final PublishNarInfoUseCase publisher;
+    private final NarStore store;
+    private final Predicate<NarFile> narInUse;
+    private final UpstreamEvents events;
+    private final Clock clock;
+    private final ExpiringMap<StorePathHash, Boolean> absent;
+    private final ExpiringMap<StorePathHash, byte[]> served;
+    private final ExpiringMap<NarFile, UpstreamNar> nars;
+    private final ConcurrentHashMap<StorePathHash, CompletableFuture<Optional<byte[]>>> inFlight =
+            new ConcurrentHashMap<>();
+    private final AtomicInteger running = new AtomicInteger();
+
+    /** {@code narInUse}: true while a served narinfo points at the NAR (it is then never deleted here). */
+    public UpstreamNarInfoService(CacheProfile cache, UpstreamClient client, UpstreamSettings settings,
+                                  PublishNarInfoUseCase publisher, NarStore store, Predicate<NarFile> narInUse,
+                                  UpstreamEvents events, Clock clock) {
+        this.cache = cache;
+        this.client = client;
+        this.settings = settings;
+        this.publisher = publisher;
+        this.store = store;
+        this.narInUse = narInUse;
+        this.events = events;
+        this.clock = clock;
+        List<UpstreamState> states = new ArrayList<>();
+        settings.upstreams().forEach(u -> states.add(new UpstreamState(u, clock, settings.backoff())));
+        this.upstreams = List.copyOf(states);
+        this.absent = new ExpiringMap<>(clock, settings.negativeTtl(), settings.maxRemembered());
+        this.served = new ExpiringMap<>(clock, SERVED_TTL, Math.min(MAX_SERVED, settings.maxRemembered()));
+        this.nars = new ExpiringMap<>(clock, SERVED_TTL, Math.min(MAX_SERVED, settings.maxRemembered()));
+    }
+
+    @Override
+    public CompletionStage<Optional<byte[]>> lookup(StorePathHash hash) {
+        Optional<byte[]> known = served.get(hash);
+        if (known.isPresent()) {
+            return CompletableFuture.completedFuture(known);
+        }
+        if (absent.get(hash).isPresent()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        CompletableFuture<Optional<byte[]>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<byte[]>> shared = inFlight.putIfAbsent(hash, mine);
+        if (shared != null) {
+            return shared;
+        }
+        if (running.incrementAndGet() > settings.maxLookups()) {
+            running.decrementAndGet();
+            inFlight.remove(hash, mine);
+            return CompletableFuture.failedFuture(new UnavailableException(
+                    "too many upstream lookups in progress; retry later"));
+        }
+        askAll(hash).whenComplete((answer, failure) -> {
+            running.decrementAndGet();
+            inFlight.remove(hash, mine);
+            if (failure != null) {
+                mine.completeExceptionally(failure);
+            } else {
+                mine.complete(answer);
+            }
+        });
+        return mine;
+    }
+
+    /**
+     * Every upstream not backing off is asked at once; answers are taken in priority order, so a lower priority
+     * upstream wins only when every higher one has said no (or failed) within its timeout.
+     */
+    private CompletionStage<Optional<byte[]>> askAll(StorePathHash hash) {
+        List<UpstreamState> usable = upstreams.stream().filter(u -> !u.backingOff()).toList();
+        if (usable.isEmpty()) {
+            return CompletableFuture.failedFuture(new UpstreamFailedException(
+                    "no upstream cache can answer: every upstream failed recently and is skipped for a while", false));
+        }
+        List<CompletableFuture<Answer>> answers = new ArrayList<>();
+        usable.forEach(u -> answers.add(ask(u, hash).toCompletableFuture()));
+        CompletionStage<Optional<Answer.Found>> first = CompletableFuture.completedFuture(Optional.empty());
+        for (CompletableFuture<Answer> answer : answers) {
+            first = first.thenCompose(found -> found.isPresent() ? CompletableFuture.completedFuture(found)
+                    : answer.thenApply(a -> a instanceof Answer.Found f ? Optional.of(f) : Optional.empty()));
+        }
+        return first.thenApply(found -> {
+            if (found.isPresent()) {
+                return Optional.of(chosen(hash, found.get()));
+            }
+            List<Answer> all = answers.stream().map(CompletableFuture::join).toList();
+            if (all.stream().allMatch(a -> a instanceof Answer.Failed)) {
+                boolean timedOut = all.stream().anyMatch(a -> ((Answer.Failed) a).timedOut());
+                throw new CompletionException(new UpstreamFailedException("no upstream cache could answer for "
+                        + hash + (timedOut ? ": timed out" : ": upstreams failed"), timedOut));
+            }
+            if (all.stream().noneMatch(a -> a instanceof Answer.Failed)) {
+                absent.put(hash, Boolean.TRUE);
+            }
+            return Optional.empty();
+        });
+    }
+
+    private CompletionStage<Answer> ask(UpstreamState upstream, StorePathHash hash) {
+        URI url = upstream.upstream.url();
+        long started = clock.millis();
+        return upstream.checkedCacheInfo(client)
+                .thenCompose(ok -> client.fetchNarInfo(url, hash))
+                .handle((text, failure) -> {
+                    if (failure != null) {
+                        Throwable cause = unwrap(failure);
+                        upstream.failed();
+                        events.failed(url, String.valueOf(cause.getMessage()));
+                        return new Answer.Failed(cause instanceof UpstreamFailedException f && f.timedOut());
+                    }
+                    upstream.requests.incrementAndGet();
+                    upstream.latencyMillis.addAndGet(clock.millis() - started);
+                    if (text.isEmpty()) {
+                        upstream.misses.incrementAndGet();
+                        return Answer.MISSING;
+                    }
+                    return accept(upstream, hash, text.get());
+                });
+    }
+
+    /** Parses and verifies an upstream's narinfo; a missing (and reported) answer when it must not be served. */
+    private Answer accept(UpstreamState upstream, StorePathHash hash, String text) {
+        NarInfo info;
+        try {
+            info = NarInfoText.parse(text);
+        } catch (RuntimeException e) {
+            return reject(upstream, hash, "malformed narinfo: " + e.getMessage());
+        }
+        if (!info.storePath().hash().equals(hash)) {
+            return reject(upstream, hash, "it describes " + info.storePath() + " instead");
+        }
+        if (!signedByOneOf(info, upstream.upstream.publicKeys())) {
+            return reject(upstream, hash, info.signatures().isEmpty() ? "it is not signed"
+                    : "no signature verifies against the keys configured for this upstream");
+        }
+        URI narUrl = URI.create(upstream.upstream.url() + "/" + info.narFile().url());
+        return new Answer.Found(upstream, new UpstreamNar(upstream.upstream.url(), narUrl, info));
+    }
+
+    /** The answer served: signed by this cache, remembered with where its NAR is until the copy is kept. */
+    private byte[] chosen(StorePathHash hash, Answer.Found found) {
+        NarInfo ours = found.nar().info().signedBy(cache.signingKey());
+        byte[] rendered = NarInfoText.render(ours).getBytes(StandardCharsets.UTF_8);
+        nars.put(ours.narFile(), new UpstreamNar(found.nar().upstream(), found.nar().narUrl(), ours));
+        served.put(hash, rendered);
+        found.upstream().hits.incrementAndGet();
+        return rendered;
+    }
+
+    private static boolean signedByOneOf(NarInfo info, List<PublicSigningKey> keys) {
+        return keys.stream().anyMatch(key -> info.signatureBy(key).isPresent());
+    }
+
+    private Answer reject(UpstreamState upstream, StorePathHash hash, String reason) {
+        upstream.rejected.incrementAndGet();
+        events.rejected(upstream.upstream.url(), hash, reason);
+        return Answer.MISSING;
+    }
+
+    @Override
+    public Optional<UpstreamNar> locateNar(NarFile file) {
+        return nars.get(file);
+    }
+
+    @Override
+    public CompletionStage<NarInfo> keepCopy(UpstreamNar nar) {
+        StorePathHash hash = nar.info().storePath().hash();
+        NarFile file = nar.info().narFile();
+        return publisher.publish(hash, NarInfoText.render(nar.info())).handle((published, failure) -> {
+            if (failure == null) {
+                served.remove(hash);
+                nars.remove(file);
+                events.kept(nar.upstream(), hash);
+                return CompletableFuture.completedFuture(published);
+            }
+            // The NAR was stored before its content was checked: it must not stay behind unpublished.
+            CompletionStage<Boolean> cleanup = narInUse.test(file) ? CompletableFuture.completedFuture(false)
+                    : store.delete(file);
+            return cleanup.handle((deleted, ignored) -> CompletableFuture.<NarInfo>failedFuture(unwrap(failure)))
+                    .thenCompose(stage -> stage);
+        }).thenCompose(stage -> stage);
+    }
+
+    @Override
+    public void recordNarBytes(URI upstream, long bytes) {
+        state(upstream).ifPresent(s -> s.bytes.addAndGet(bytes));
+    }
+
+    @Override
+    public void recordNarFailure(URI upstream) {
+        state(upstream).ifPresent(UpstreamState::failed);
+    }
+
+    @Override
+    public List<UpstreamStats> stats() {
+        return upstreams.stream().map(UpstreamState::stats).toList();
+    }
+
+    private Optional<UpstreamState> state(URI upstream) {
+        return upstreams.stream().filter(s -> s.upstream.url().equals(upstream)).findFirst();
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private sealed interface Answer {
+        Answer MISSING = new Missing();
+
+        record Found(UpstreamState upstream, UpstreamNar nar) implements Answer {
+        }
+
+        record Missing() implements Answer {
+        }
+
+        record Failed(boolean timedOut) implements Answer {
+        }
+    }
+}
