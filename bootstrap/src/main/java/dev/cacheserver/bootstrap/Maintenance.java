@@ -6,7 +6,7 @@ import dev.cacheserver.adapters.persistence.SqliteDatabase;
 import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
 import dev.cacheserver.adapters.persistence.SqlitePinRepository;
 import dev.cacheserver.application.AccessPolicy;
-import dev.cacheserver.application.NarInfoService;
+import dev.cacheserver.application.AccessLog;
 import dev.cacheserver.application.retention.GarbageCollector;
 import dev.cacheserver.application.retention.GcReport;
 import dev.cacheserver.bootstrap.config.AppConfig;
@@ -45,12 +45,12 @@ final class Maintenance {
         SqliteNarInfoRepository repository = new SqliteNarInfoRepository(database);
         SqlitePinRepository pins = new SqlitePinRepository(database);
         List<GarbageCollector> collectors = new ArrayList<>();
-        List<NarInfoService> narInfos = new ArrayList<>();
+        List<AccessLog> narInfos = new ArrayList<>();
         for (CacheServer.RunningCache cache : caches) {
             RetentionPolicy policy = new RetentionPolicy(cache.settings().retention());
-            collectors.add(new GarbageCollector(cache.profile(), cache.narInfos(), repository, cache.store(), pins,
-                    policy, ORPHAN_AGE, clock));
-            narInfos.add(cache.narInfos());
+            collectors.add(new GarbageCollector(cache.profile(), cache.narInfos().accessLog(),
+                    cache.narInfos().removal(), repository, cache.store(), pins, policy, ORPHAN_AGE, clock));
+            narInfos.add(cache.narInfos().accessLog());
         }
         List<Consumer<GcReport>> listeners = new CopyOnWriteArrayList<>();
         listeners.add(Maintenance::log);
@@ -71,7 +71,7 @@ final class Maintenance {
 
     private static void log(GcReport report) {
         LOG.info("gc {}: {} of {} paths expired, {} NARs ({} bytes) and {} orphan NARs ({} bytes) deleted in {} ms",
-                report.cache(), report.removedPaths().size(), report.pathsBefore(), report.removedNars(),
+                report.cache(), report.removedPathCount(), report.pathsBefore(), report.removedNars(),
                 report.removedNarBytes(), report.orphanNars(), report.orphanBytes(), report.durationMillis());
     }
 }

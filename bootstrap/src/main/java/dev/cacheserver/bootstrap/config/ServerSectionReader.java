@@ -10,13 +10,13 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the {@code server:} section into {@link ServerSettings}: every key of the original plus data-dir,
- * dht-bootstrap, dht-network, dht-trusted-keys, gc-interval, metrics-access and request-log. Every key is optional; see the defaults below.
+ * dht-bootstrap, dht-network, dht-trusted-keys, gc-interval, metrics-access, request-log and narinfo-cache-size. Every key is optional; see the defaults below.
  */
 final class ServerSectionReader {
     static final List<String> KEYS = List.of("data-dir", "database", "hostname", "standalone", "dht-port",
             "dht-bootstrap-host", "dht-bootstrap-port", "dht-bootstrap", "dht-network", "dht-trusted-keys",
             "server-port", "deploy-port", "key", "default-retention", "default-port", "default-storage",
-            "default-storage-strategy", "gc-interval", "dht-pull-through", "metrics-access", "request-log");
+            "default-storage-strategy", "gc-interval", "dht-pull-through", "metrics-access", "request-log", "narinfo-cache-size");
 
     static final String DEFAULT_HOSTNAME = "0.0.0.0";
     static final int DEFAULT_DHT_PORT = 4222;
@@ -36,6 +36,9 @@ final class ServerSectionReader {
 
     private ServerSectionReader() {
     }
+
+    /** Rendered narinfos kept in memory per cache (64 MiB). */
+    static final long DEFAULT_NARINFO_CACHE_BYTES = 64L << 20;
 
     static ServerSettings read(YamlNode section, boolean standaloneDefault) {
         YamlMap map = section.map(KEYS);
@@ -75,7 +78,8 @@ final class ServerSectionReader {
                 map.has("metrics-access") ? choiceOrOff(map.get("metrics-access"), Choices.METRICS_ACCESS,
                         ServerSettings.MetricsAccess.OFF) : ServerSettings.MetricsAccess.ADMIN,
                 map.has("request-log") ? choiceOrOff(map.get("request-log"), Choices.REQUEST_LOG,
-                        ServerSettings.RequestLog.OFF) : ServerSettings.RequestLog.OFF);
+                        ServerSettings.RequestLog.OFF) : ServerSettings.RequestLog.OFF,
+                ConfigValues.size(map.get("narinfo-cache-size"), 0).orElse(DEFAULT_NARINFO_CACHE_BYTES));
     }
 
     /** One of {@code choices}; an unquoted {@code off} (a YAML 1.1 boolean, like {@code false}) means {@code off}. */

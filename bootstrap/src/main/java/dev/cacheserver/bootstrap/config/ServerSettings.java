@@ -22,7 +22,7 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
                              Optional<String> key, Optional<Duration> defaultRetention, int defaultPort,
                              StorageType defaultStorage, StorageStrategyName defaultStorageStrategy,
                              Duration gcInterval, boolean dhtPullThrough, MetricsAccess metricsAccess,
-                             RequestLog requestLog) {
+                             RequestLog requestLog, long narInfoCacheBytes) {
     public ServerSettings {
         dhtBootstrap = List.copyOf(dhtBootstrap);
         dhtTrustedKeys = List.copyOf(dhtTrustedKeys);
