@@ -54,7 +54,7 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
     /* UNION (not UNION ALL) makes SQLite remember visited paths, so shared and cyclic references end the walk. */
     private static final String CLOSURE = """
             WITH RECURSIVE walk(hash) AS (
-                SELECT n.hash FROM json_each(?) AS j JOIN narinfo AS n ON n.cache = ? AND n.hash = j.value
+                SELECT hash FROM narinfo WHERE hash IN (SELECT value FROM json_each(?)) AND cache = ?
                 UNION
                 SELECT r.ref FROM walk JOIN narinfo_ref AS r ON r.cache = ? AND r.hash = walk.hash
                 WHERE EXISTS (SELECT 1 FROM narinfo AS n WHERE n.cache = r.cache AND n.hash = r.ref)
@@ -80,18 +80,23 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
                 SELECT hash FROM narinfo WHERE cache = ?1 AND last_accessed_at >= ?2
                     AND hash NOT IN (SELECT hash FROM gc_keep WHERE cache = ?1)
                 UNION
-                SELECT n.hash FROM json_each(?3) AS j JOIN narinfo AS n ON n.cache = ?1 AND n.hash = j.value
+                SELECT hash FROM narinfo WHERE cache = ?1 AND hash IN (SELECT value FROM json_each(?3))
                 UNION
                 SELECT r.ref FROM walk JOIN narinfo_ref AS r ON r.cache = ?1 AND r.hash = walk.hash
                 WHERE r.ref NOT IN (SELECT hash FROM gc_keep WHERE cache = ?1)
             )
             SELECT ?1, walk.hash FROM walk WHERE EXISTS (SELECT 1 FROM narinfo AS n WHERE n.cache = ?1 AND n.hash = walk.hash)""";
+    /*
+     * "+n.last_accessed_at" keeps SQLite from using the access-time index here: walking the primary key in order
+     * and stopping at the LIMIT reads each row once over a whole scan, where the index would read every old row
+     * and sort them for each page.
+     */
     private static final String UNMARKED_FROM_START = "SELECT " + prefixed("n.") + """
-             FROM narinfo AS n WHERE n.cache = ?1 AND n.last_accessed_at < ?2
+             FROM narinfo AS n WHERE n.cache = ?1 AND +n.last_accessed_at < ?2
                 AND NOT EXISTS (SELECT 1 FROM gc_keep AS k WHERE k.cache = ?1 AND k.hash = n.hash)
             ORDER BY n.hash LIMIT ?3""";
     private static final String UNMARKED_AFTER = "SELECT " + prefixed("n.") + """
-             FROM narinfo AS n WHERE n.cache = ?1 AND n.last_accessed_at < ?2 AND n.hash > ?4
+             FROM narinfo AS n WHERE n.cache = ?1 AND +n.last_accessed_at < ?2 AND n.hash > ?4
                 AND NOT EXISTS (SELECT 1 FROM gc_keep AS k WHERE k.cache = ?1 AND k.hash = n.hash)
             ORDER BY n.hash LIMIT ?3""";
     /*

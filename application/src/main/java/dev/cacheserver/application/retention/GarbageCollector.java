@@ -96,7 +96,8 @@ public final class GarbageCollector {
                         .thenCompose(v -> repository.markKept(cache.name(), cutoff, PinnedPaths.at(pinList, start))))
                 .thenCompose(count -> {
                     tally.pathsBefore = count;
-                    return dryRun ? countPages(start, Optional.empty(), tally) : sweepPages(start, tally);
+                    return dryRun ? countPages(start, Optional.empty(), tally)
+                            : sweepPages(start, Optional.empty(), tally);
                 });
     }
 
@@ -112,16 +113,17 @@ public final class GarbageCollector {
     }
 
     /**
-     * Deleted paths leave the unmarked set, so every round takes the first page again. Reads recorded since the
-     * sweep began are written and marked first (with their closures).
+     * One page at a time, in hash order. Reads recorded since the sweep began are written and marked first (with
+     * their closures), so a path read meanwhile, and what it references, is no longer on the page.
      */
-    private CompletionStage<Void> sweepPages(Instant start, Tally tally) {
+    private CompletionStage<Void> sweepPages(Instant start, Optional<StorePathHash> after, Tally tally) {
         // Marking again from the sweep's start is cheap: paths marked already are not walked again.
         return accessLog.flush()
                 .thenCompose(v -> repository.markKept(cache.name(), start, Set.of()))
-                .thenCompose(v -> repository.unmarkedPage(cache.name(), start, Optional.empty(), BATCH))
+                .thenCompose(v -> repository.unmarkedPage(cache.name(), start, after, BATCH))
                 .thenCompose(page -> page.isEmpty() ? CompletableFuture.completedFuture(null)
-                        : removeBatch(page, tally).thenCompose(v -> sweepPages(start, tally)));
+                        : removeBatch(page, tally).thenCompose(v -> sweepPages(start,
+                                Optional.of(page.get(page.size() - 1).storePath().hash()), tally)));
     }
 
     private CompletionStage<Void> removeBatch(List<NarInfo> page, Tally tally) {
