@@ -51,12 +51,16 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
             "SELECT hash FROM narinfo WHERE cache = ? ORDER BY hash LIMIT ?";
     private static final String HASHES_AFTER =
             "SELECT hash FROM narinfo WHERE cache = ? AND hash > ? ORDER BY hash LIMIT ?";
-    /* UNION (not UNION ALL) makes SQLite remember visited paths, so shared and cyclic references end the walk. */
+    /*
+     * UNION (not UNION ALL) makes SQLite remember visited paths, so shared and cyclic references end the walk.
+     * CROSS JOIN pins the join order (walk first, then its references by primary key): left to itself, SQLite
+     * 3.5x may scan every reference of the cache once per visited path.
+     */
     private static final String CLOSURE = """
             WITH RECURSIVE walk(hash) AS (
                 SELECT hash FROM narinfo WHERE hash IN (SELECT value FROM json_each(?)) AND cache = ?
                 UNION
-                SELECT r.ref FROM walk JOIN narinfo_ref AS r ON r.cache = ? AND r.hash = walk.hash
+                SELECT r.ref FROM walk CROSS JOIN narinfo_ref AS r ON r.cache = ? AND r.hash = walk.hash
                 WHERE EXISTS (SELECT 1 FROM narinfo AS n WHERE n.cache = r.cache AND n.hash = r.ref)
             )
             SELECT hash FROM walk""";
@@ -77,15 +81,16 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
     private static final String MARK_KEPT = """
             INSERT OR IGNORE INTO gc_keep (cache, hash)
             WITH RECURSIVE walk(hash) AS (
-                SELECT hash FROM narinfo WHERE cache = ?1 AND last_accessed_at >= ?2
-                    AND hash NOT IN (SELECT hash FROM gc_keep WHERE cache = ?1)
+                SELECT n.hash FROM narinfo AS n WHERE n.cache = ?1 AND n.last_accessed_at >= ?2
+                    AND NOT EXISTS (SELECT 1 FROM gc_keep AS k WHERE k.cache = ?1 AND k.hash = n.hash)
                 UNION
                 SELECT hash FROM narinfo WHERE cache = ?1 AND hash IN (SELECT value FROM json_each(?3))
                 UNION
-                SELECT r.ref FROM walk JOIN narinfo_ref AS r ON r.cache = ?1 AND r.hash = walk.hash
-                WHERE r.ref NOT IN (SELECT hash FROM gc_keep WHERE cache = ?1)
+                SELECT r.ref FROM walk CROSS JOIN narinfo_ref AS r ON r.cache = ?1 AND r.hash = walk.hash
+                WHERE NOT EXISTS (SELECT 1 FROM gc_keep AS k WHERE k.cache = ?1 AND k.hash = r.ref)
             )
-            SELECT ?1, walk.hash FROM walk WHERE EXISTS (SELECT 1 FROM narinfo AS n WHERE n.cache = ?1 AND n.hash = walk.hash)""";
+            SELECT ?1, walk.hash FROM walk
+            WHERE EXISTS (SELECT 1 FROM narinfo AS n WHERE n.cache = ?1 AND n.hash = walk.hash)""";
     /*
      * "+n.last_accessed_at" keeps SQLite from using the access-time index here: walking the primary key in order
      * and stopping at the LIMIT reads each row once over a whole scan, where the index would read every old row
