@@ -29,9 +29,11 @@ import java.util.stream.Collectors;
 
 /**
  * {@link NarInfoRepository} on the {@code narinfo} table of a {@link SqliteDatabase}: writes go through the
- * writer pool, reads through the reader pool, and every statement runs on a JDBC worker thread. A save
- * keeps the row's {@code created_at} and sets {@code last_accessed_at}; reads do not touch either. Failures
- * are {@link StorageException}s.
+ * writer pool, key lookups through the database's dedicated read-only lookup connections, other reads through the
+ * reader pool; every statement runs off the calling thread. References are indexed in {@code narinfo_ref} (kept
+ * by triggers), so closures and referrers are queries; garbage-collection marks live in {@code gc_keep}. A save
+ * keeps the row's {@code created_at} and sets {@code last_accessed_at}; reads do not touch either. Failures are
+ * {@link StorageException}s.
  */
 public final class SqliteNarInfoRepository implements NarInfoRepository {
     private static final String UPSERT = """
@@ -67,10 +69,11 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
     private static final String REFERRERS =
             "SELECT hash FROM narinfo_ref WHERE cache = ? AND ref = ? AND hash <> ref ORDER BY hash LIMIT ?";
     private static final String PATHS_USING =
-            "SELECT hash FROM narinfo WHERE cache = ? AND file_hash = ? AND compression = ? ORDER BY hash LIMIT ?";
+            "SELECT hash FROM narinfo WHERE cache = ? AND file_hash = ? AND compression = ? LIMIT ?";
+    /* "IN (subquery)" makes SQLite look each file hash up in the index; a join may scan the whole index instead. */
     private static final String NAR_FILES_IN_USE = """
-            SELECT DISTINCT n.file_hash, n.compression FROM json_each(?) AS j
-            JOIN narinfo AS n ON n.cache = ? AND n.file_hash = j.value""";
+            SELECT DISTINCT file_hash, compression FROM narinfo
+            WHERE cache = ? AND file_hash IN (SELECT value FROM json_each(?))""";
     private static final String TOUCH_NAR = "UPDATE narinfo SET last_accessed_at = MAX(last_accessed_at, ?)"
             + " WHERE cache = ? AND file_hash = ? AND compression = ?";
     private static final String CLEAR_MARKS = "DELETE FROM gc_keep WHERE cache = ?";
@@ -136,12 +139,10 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
                 db.writer().preparedQuery(UPSERT).execute(params).mapEmpty());
     }
 
+    /** The hot path: one primary-key query on the dedicated lookup connections (see {@link SqliteKeyLookups}). */
     @Override
     public CompletionStage<Optional<NarInfo>> find(CacheName cache, StorePathHash hash) {
-        return stage(() -> "find narinfo " + hash + " in " + cache, db.readers().preparedQuery(FIND)
-                .collecting(Collectors.mapping(NarInfoRows::fromRow, Collectors.reducing((a, b) -> a)))
-                .execute(Tuple.of(cache.value(), hash.value()))
-                .map(SqlResult::value));
+        return db.lookups().first(FIND, List.of(cache.value(), hash.value()), NarInfoRows::fromResultSet);
     }
 
     @Override
@@ -200,7 +201,7 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
                 .preparedQuery(NAR_FILES_IN_USE)
                 .collecting(Collectors.mapping(row -> new NarFile(NixHash.parse("file_hash", row.getString(0)),
                         Compression.fromNarInfo(row.getString(1))), Collectors.toSet()))
-                .execute(Tuple.of(jsonStrings(fileHashes), cache.value()))
+                .execute(Tuple.of(cache.value(), jsonStrings(fileHashes)))
                 .map(result -> {
                     Set<NarFile> used = new HashSet<>(result.value());
                     used.retainAll(asked);
