@@ -24,13 +24,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Narinfo lookup latency at scale, outside the tests: N rows bulk-inserted (as GcSweep does), then random
- * cold lookups through the repository (vertx-jdbc-client reader pool, worker threads), the same primary-key
- * query on one plain JDBC connection with a prepared statement (what a dedicated read-only pool would cost per
- * lookup), and hot lookups served from the in-memory cache of rendered narinfos.
+ * primary-key lookups through vertx-jdbc-client's reader pool (what the repository used before), through the
+ * repository (its dedicated read-only lookup connections), the same query on one plain JDBC connection, cold
+ * lookups through the serving use case (repository + render), and hot ones from the rendered cache.
  *
  * usage: java -cp CLASSPATH bench/NarInfoLookup.java [PATHS]   (default 200000)
  */
 public class NarInfoLookup {
+    static final String FIND = "SELECT hash, store_path, file_hash, compression, file_size, nar_hash, nar_size,"
+            + " refs, deriver, system, ca, sigs FROM narinfo WHERE cache = ? AND hash = ?";
     static final String ALPHABET = "0123456789abcdfghijklmnpqrsvwxyz";
 
     public static void main(String[] args) throws Exception {
@@ -82,6 +84,16 @@ public class NarInfoLookup {
 
         for (int i = 0; i < 2000; i++) {   // warm-up: JIT and connections
             repository.find(main, new StorePathHash(hashes[random.nextInt(n)])).toCompletableFuture().get();
+            database.readers().preparedQuery(FIND).execute(io.vertx.sqlclient.Tuple.of("main",
+                    hashes[random.nextInt(n)])).await(10, TimeUnit.SECONDS);
+        }
+        long[] vertxPool = new long[samples];
+        for (int i = 0; i < samples; i++) {
+            String hash = hashes[random.nextInt(n)];
+            long t = System.nanoTime();
+            database.readers().preparedQuery(FIND).execute(io.vertx.sqlclient.Tuple.of("main", hash))
+                    .toCompletionStage().toCompletableFuture().get();
+            vertxPool[i] = System.nanoTime() - t;
         }
         long[] pool = new long[samples];
         for (int i = 0; i < samples; i++) {
@@ -107,8 +119,7 @@ public class NarInfoLookup {
 
         long[] plain = new long[samples];
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db + "?open_mode=1");
-             PreparedStatement find = c.prepareStatement("SELECT hash, store_path, file_hash, compression, file_size,"
-                     + " nar_hash, nar_size, refs, deriver, system, ca, sigs FROM narinfo WHERE cache = ? AND hash = ?")) {
+             PreparedStatement find = c.prepareStatement(FIND)) {
             for (int i = 0; i < samples + 2000; i++) {
                 long t = System.nanoTime();
                 find.setString(1, "main");
@@ -143,7 +154,8 @@ public class NarInfoLookup {
             hotTimes[i] = System.nanoTime() - t;
         }
         System.out.printf("%d paths, %d random lookups each (microseconds, p50 / p99):%n", n, samples);
-        System.out.printf("  repository.find via vertx-jdbc-client reader pool: %s; %.0f lookups/s with %d in flight%n",
+        System.out.printf("  vertx-jdbc-client reader pool, same query: %s%n", pcts(vertxPool));
+        System.out.printf("  repository.find (dedicated lookup connections): %s; %.0f lookups/s with %d in flight%n",
                 pcts(pool), poolPerSecond, concurrent);
         System.out.printf("  same query, plain JDBC prepared statement, one connection: %s%n", pcts(plain));
         System.out.printf("  cold lookup (repository + render, cached afterwards): %s%n", pcts(cold));
