@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * How long a garbage-collection sweep of N expired paths takes on SQLite (the real repository and sweep code):
- * the rows are bulk-inserted, loaded into the in-memory index as at server start, then swept.
+ * the rows are bulk-inserted, then a dry run and a sweep work from the database in pages.
  *
  * usage: java -cp bootstrap/target/cache-server.jar bench/GcSweep.java [PATHS]   (default 100000)
  */
@@ -44,7 +44,7 @@ public class GcSweep {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO narinfo (cache, hash, store_path, file_hash,"
                     + " compression, file_size, nar_hash, nar_size, refs, deriver, system, ca, sigs, created_at,"
                     + " last_accessed_at) VALUES ('main', ?, ?, ?, 'zstd', 1000, ?, 2000, ?, NULL, NULL, NULL, ?, ?, ?)")) {
-                // Signature bytes are irrelevant to a sweep; start(true) takes rows signed under the key name as is.
+                // Signature bytes are irrelevant to a sweep.
                 String sig = "main-1:" + java.util.Base64.getEncoder().encodeToString(new byte[64]);
                 String previous = null;
                 for (int i = 0; i < n; i++) {
@@ -70,21 +70,20 @@ public class GcSweep {
         SqliteNarInfoRepository repository = new SqliteNarInfoRepository(database);
         CacheProfile profile = new CacheProfile(new CacheName("main"), true, SecretSigningKey.generate("main-1"),
                 URI.create("http://127.0.0.1:1"), 30);
-        NarInfoService narInfos = new NarInfoService(profile, repository, store, new DecompressingNarContentHasher(vertx));
-        long t0 = System.nanoTime();
-        int loaded = narInfos.start(true).toCompletableFuture().get(10, TimeUnit.MINUTES);
+        NarInfoService narInfos = new NarInfoService(profile, repository, store, new DecompressingNarContentHasher(vertx),
+                Clock.systemUTC(), 64L << 20, true);
         long t1 = System.nanoTime();
-        GarbageCollector collector = new GarbageCollector(profile, narInfos, repository, store,
+        GarbageCollector collector = new GarbageCollector(profile, narInfos.accessLog(), narInfos.removal(), repository, store,
                 new SqlitePinRepository(database), RetentionPolicy.of(Duration.ofDays(1)), Duration.ofHours(1),
                 Clock.systemUTC());
         GcReport dry = collector.collect(true).toCompletableFuture().get(10, TimeUnit.MINUTES);
         long t2 = System.nanoTime();
         GcReport report = collector.collect(false).toCompletableFuture().get(30, TimeUnit.MINUTES);
         long t3 = System.nanoTime();
-        System.out.printf("%d paths: index load %.1f s; dry run %.1f s (%d would go); sweep %.1f s (%d paths and %d"
-                        + " NAR deletions attempted); %d left%n", loaded, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-                dry.removedPaths().size(), (t3 - t2) / 1e9, report.removedPaths().size(), report.removedPaths().size(),
-                narInfos.size());
+        System.out.printf("%d paths: dry run %.1f s (%d would go); sweep %.1f s (%d paths and %d"
+                        + " NAR deletions attempted); %d left%n", dry.pathsBefore(), (t2 - t1) / 1e9,
+                dry.removedPathCount(), (t3 - t2) / 1e9, report.removedPathCount(), report.removedPathCount(),
+                repository.count(profile.name()).toCompletableFuture().get(1, TimeUnit.MINUTES));
         database.close().await(60, TimeUnit.SECONDS);
         vertx.close().await(60, TimeUnit.SECONDS);
     }

@@ -3,15 +3,18 @@ package dev.cacheserver.application;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.StorePathHash;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
- * Answers narinfo lookups of one cache from memory. Thread-safe and non-blocking: it is called on event loops
- * for every {@code GET /<hash>.narinfo}. The bytes are the signed narinfo exactly as served.
+ * Answers narinfo lookups of one cache. Thread-safe and non-blocking: it is called on event loops for every
+ * {@code GET /<hash>.narinfo}; a recently served narinfo comes back as an already completed stage, others after one
+ * key lookup off the calling thread. The bytes are the signed narinfo exactly as served; empty when the cache does
+ * not hold the path. Fails with StorageException when the repository cannot answer.
  */
 public interface GetNarInfoUseCase {
-    Optional<byte[]> lookup(StorePathHash hash);
+    CompletionStage<Optional<byte[]>> lookup(StorePathHash hash);
 
-    /** Counts a NAR download as an access of the path it belongs to; cheap, never blocks. */
+    /** Counts a NAR download as an access of the paths it belongs to; cheap, never blocks. */
     default void recordNarRead(NarFile file) {
     }
 }

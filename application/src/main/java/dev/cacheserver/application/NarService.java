@@ -16,14 +16,14 @@ import java.util.concurrent.CompletionStage;
 /** Uploads and locates the NAR files of one cache. Thread-safe; never blocks. */
 public final class NarService implements UploadNarUseCase, LocateNarUseCase {
     private final NarStore store;
-    private final NarInfoService narInfos;
+    private final UploadedNarDigests narInfos;
 
     public NarService(NarStore store) {
         this(store, null);
     }
 
     /** With {@code narInfos}, uploads are digested while they arrive and the digest is kept for the narinfo. */
-    public NarService(NarStore store, NarInfoService narInfos) {
+    public NarService(NarStore store, UploadedNarDigests narInfos) {
         this.store = store;
         this.narInfos = narInfos;
     }
@@ -48,7 +48,7 @@ public final class NarService implements UploadNarUseCase, LocateNarUseCase {
         }
         return store.publish(spool, claimed).thenRun(() -> {
             if (narInfos != null) {
-                content.ifPresent(digest -> narInfos.rememberUploadedContent(claimed, digest));
+                content.ifPresent(digest -> narInfos.remember(claimed, digest));
             }
         });
     }

@@ -21,7 +21,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
+import java.util.function.Function;
 
 /**
  * The upstream pull-through of one cache (see {@link UpstreamFallbackUseCase}). The verification is the peer
@@ -41,7 +41,7 @@ public final class UpstreamNarInfoService implements UpstreamFallbackUseCase {
     private final UpstreamSettings settings;
     private final PublishNarInfoUseCase publisher;
     private final NarStore store;
-    private final Predicate<NarFile> narInUse;
+    private final Function<NarFile, CompletionStage<Boolean>> narInUse;
     private final UpstreamEvents events;
     private final Clock clock;
     private final ExpiringMap<StorePathHash, Boolean> absent;
@@ -53,7 +53,7 @@ public final class UpstreamNarInfoService implements UpstreamFallbackUseCase {
 
     /** {@code narInUse}: true while a served narinfo points at the NAR (it is then never deleted here). */
     public UpstreamNarInfoService(CacheProfile cache, UpstreamClient client, UpstreamSettings settings,
-                                  PublishNarInfoUseCase publisher, NarStore store, Predicate<NarFile> narInUse,
+                                  PublishNarInfoUseCase publisher, NarStore store, Function<NarFile, CompletionStage<Boolean>> narInUse,
                                   UpstreamEvents events, Clock clock) {
         this.cache = cache;
         this.client = client;
@@ -215,8 +215,8 @@ public final class UpstreamNarInfoService implements UpstreamFallbackUseCase {
                 return CompletableFuture.completedFuture(published);
             }
             // The NAR was stored before its content was checked: it must not stay behind unpublished.
-            CompletionStage<Boolean> cleanup = narInUse.test(file) ? CompletableFuture.completedFuture(false)
-                    : store.delete(file);
+            CompletionStage<Boolean> cleanup = narInUse.apply(file)
+                    .thenCompose(inUse -> inUse ? CompletableFuture.completedFuture(false) : store.delete(file));
             return cleanup.handle((deleted, ignored) -> CompletableFuture.<NarInfo>failedFuture(unwrap(failure)))
                     .thenCompose(stage -> stage);
         }).thenCompose(stage -> stage);

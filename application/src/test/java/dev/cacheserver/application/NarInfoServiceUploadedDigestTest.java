@@ -78,21 +78,21 @@ class NarInfoServiceUploadedDigestTest {
 
     @Test
     void withoutARememberedDigestTheStoredNarIsDecompressed() throws Exception {
-        await(narInfos.publish(info));
+        await(narInfos.publishing().publish(info));
 
         assertEquals(1, hasher.digests.get(), "the hasher decompressed the stored NAR");
-        assertTrue(narInfos.lookup(info.storePath().hash()).isPresent());
+        assertTrue(await(narInfos.serving().lookup(info.storePath().hash())).isPresent());
     }
 
     @Test
     void aRememberedDigestPublishesWithoutDecompressingAgain() throws Exception {
         hasher.result = CompletableFuture.failedFuture(new AssertionError("the stored NAR must not be hashed"));
-        narInfos.rememberUploadedContent(info.narFile(), CompletableFuture.completedFuture(rightDigest));
+        narInfos.uploadDigests().remember(info.narFile(), CompletableFuture.completedFuture(rightDigest));
 
-        NarInfo published = await(narInfos.publish(info));
+        NarInfo published = await(narInfos.publishing().publish(info));
 
         assertEquals(0, hasher.digests.get(), "no second decompression");
-        assertTrue(narInfos.lookup(info.storePath().hash()).isPresent(), "the narinfo is served");
+        assertTrue(await(narInfos.serving().lookup(info.storePath().hash())).isPresent(), "the narinfo is served");
         assertTrue(await(repository.find(MAIN, info.storePath().hash())).isPresent(), "and saved");
         assertEquals(info.narHash(), published.narHash());
     }
@@ -100,90 +100,90 @@ class NarInfoServiceUploadedDigestTest {
     @Test
     void aDigestStillRunningIsAwaitedBeforePublishing() throws Exception {
         CompletableFuture<NarContentHasher.NarDigest> running = new CompletableFuture<>();
-        narInfos.rememberUploadedContent(info.narFile(), running);
+        narInfos.uploadDigests().remember(info.narFile(), running);
 
-        CompletableFuture<NarInfo> publishing = narInfos.publish(info).toCompletableFuture();
+        CompletableFuture<NarInfo> publishing = narInfos.publishing().publish(info).toCompletableFuture();
         assertThrows(TimeoutException.class, () -> publishing.get(200, TimeUnit.MILLISECONDS));
-        assertTrue(narInfos.lookup(info.storePath().hash()).isEmpty(), "not served before it is checked");
+        assertTrue(await(narInfos.serving().lookup(info.storePath().hash())).isEmpty(), "not served before it is checked");
 
         running.complete(rightDigest);
 
         await(publishing);
         assertEquals(0, hasher.digests.get());
-        assertTrue(narInfos.lookup(info.storePath().hash()).isPresent());
+        assertTrue(await(narInfos.serving().lookup(info.storePath().hash())).isPresent());
     }
 
     @Test
     void aRememberedDigestWithAnotherNarHashRejectsTheNarInfo() throws Exception {
-        narInfos.rememberUploadedContent(info.narFile(), CompletableFuture.completedFuture(
+        narInfos.uploadDigests().remember(info.narFile(), CompletableFuture.completedFuture(
                 new NarContentHasher.NarDigest(sha256("other content".getBytes(StandardCharsets.US_ASCII)),
                         NAR.length)));
 
-        Throwable failure = failureOf(narInfos.publish(info));
+        Throwable failure = failureOf(narInfos.publishing().publish(info));
 
         assertInstanceOf(HashMismatchException.class, failure);
         assertTrue(failure.getMessage().contains("NarHash mismatch"), failure.getMessage());
         assertEquals(0, hasher.digests.get(), "the remembered digest is trusted, not re-checked");
-        assertTrue(narInfos.lookup(info.storePath().hash()).isEmpty(), "nothing is served");
+        assertTrue(await(narInfos.serving().lookup(info.storePath().hash())).isEmpty(), "nothing is served");
         assertTrue(await(repository.find(MAIN, info.storePath().hash())).isEmpty(), "nothing is saved");
     }
 
     @Test
     void aRememberedDigestWithAnotherNarSizeRejectsTheNarInfo() throws Exception {
-        narInfos.rememberUploadedContent(info.narFile(), CompletableFuture.completedFuture(
+        narInfos.uploadDigests().remember(info.narFile(), CompletableFuture.completedFuture(
                 new NarContentHasher.NarDigest(sha256(NAR), NAR.length + 1)));
 
-        Throwable failure = failureOf(narInfos.publish(info));
+        Throwable failure = failureOf(narInfos.publishing().publish(info));
 
         assertInstanceOf(HashMismatchException.class, failure);
         assertTrue(failure.getMessage().contains("NarSize mismatch"), failure.getMessage());
-        assertTrue(narInfos.lookup(info.storePath().hash()).isEmpty());
+        assertTrue(await(narInfos.serving().lookup(info.storePath().hash())).isEmpty());
     }
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void aNarThatDidNotDecompressDuringTheUploadIsRejected(boolean wrapped) throws Exception {
         HashMismatchException notZstd = new HashMismatchException("NAR file is not valid zstd data: bad magic");
-        narInfos.rememberUploadedContent(info.narFile(), failed(notZstd, wrapped));
+        narInfos.uploadDigests().remember(info.narFile(), failed(notZstd, wrapped));
 
-        Throwable failure = failureOf(narInfos.publish(info));
+        Throwable failure = failureOf(narInfos.publishing().publish(info));
 
         assertSame(notZstd, failure);
         assertEquals(0, hasher.digests.get(), "bad data fails the same either way: no second try");
-        assertTrue(narInfos.lookup(info.storePath().hash()).isEmpty());
+        assertTrue(await(narInfos.serving().lookup(info.storePath().hash())).isEmpty());
     }
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void aDigestThatCouldNotFinishFallsBackToTheStoredNar(boolean wrapped) throws Exception {
-        narInfos.rememberUploadedContent(info.narFile(),
+        narInfos.uploadDigests().remember(info.narFile(),
                 failed(new SpoolProgress.Abandoned("the upload into /tmp/x was abandoned"), wrapped));
 
-        await(narInfos.publish(info));
+        await(narInfos.publishing().publish(info));
 
         assertEquals(1, hasher.digests.get(), "the stored NAR was decompressed instead");
-        assertTrue(narInfos.lookup(info.storePath().hash()).isPresent());
+        assertTrue(await(narInfos.serving().lookup(info.storePath().hash())).isPresent());
     }
 
     @Test
     void aStorageFailureOfTheFollowerAlsoFallsBack() throws Exception {
-        narInfos.rememberUploadedContent(info.narFile(),
+        narInfos.uploadDigests().remember(info.narFile(),
                 CompletableFuture.failedFuture(new StorageException("cannot read NAR upload: interrupted")));
 
-        await(narInfos.publish(info));
+        await(narInfos.publishing().publish(info));
 
         assertEquals(1, hasher.digests.get());
-        assertTrue(narInfos.lookup(info.storePath().hash()).isPresent());
+        assertTrue(await(narInfos.serving().lookup(info.storePath().hash())).isPresent());
     }
 
     @Test
     void aFallbackStillChecksTheNarHash() throws Exception {
         hasher.result = CompletableFuture.completedFuture(
                 new NarContentHasher.NarDigest(sha256("other".getBytes(StandardCharsets.US_ASCII)), NAR.length));
-        narInfos.rememberUploadedContent(info.narFile(),
+        narInfos.uploadDigests().remember(info.narFile(),
                 CompletableFuture.failedFuture(new SpoolProgress.Abandoned("abandoned")));
 
-        Throwable failure = failureOf(narInfos.publish(info));
+        Throwable failure = failureOf(narInfos.publishing().publish(info));
 
         assertInstanceOf(HashMismatchException.class, failure);
         assertTrue(failure.getMessage().contains("NarHash mismatch"), failure.getMessage());
@@ -192,10 +192,10 @@ class NarInfoServiceUploadedDigestTest {
     @Test
     void aDigestRememberedForAnotherNarIsNotUsed() throws Exception {
         NarFile other = new NarFile(sha256("another file".getBytes(StandardCharsets.US_ASCII)), Compression.ZSTD);
-        narInfos.rememberUploadedContent(other, CompletableFuture.completedFuture(
+        narInfos.uploadDigests().remember(other, CompletableFuture.completedFuture(
                 new NarContentHasher.NarDigest(sha256("wrong".getBytes(StandardCharsets.US_ASCII)), 1)));
 
-        await(narInfos.publish(info));
+        await(narInfos.publishing().publish(info));
 
         assertEquals(1, hasher.digests.get());
     }
@@ -204,7 +204,7 @@ class NarInfoServiceUploadedDigestTest {
     void anUncompressedUploadIsNotFollowed() {
         SpoolProgress spool = new SpoolProgress(dir.resolve("spool-x"));
 
-        assertEquals(Optional.empty(), narInfos.digestWhileUploaded(spool, Compression.NONE),
+        assertEquals(Optional.empty(), narInfos.uploadDigests().digestWhileUploaded(spool, Compression.NONE),
                 "its NarHash is its FileHash, checked anyway");
         assertEquals(0, hasher.follows.get(), "the hasher was not asked");
     }
@@ -214,7 +214,7 @@ class NarInfoServiceUploadedDigestTest {
         SpoolProgress spool = new SpoolProgress(dir.resolve("spool-y"));
 
         Optional<CompletionStage<NarContentHasher.NarDigest>> following =
-                narInfos.digestWhileUploaded(spool, Compression.XZ);
+                narInfos.uploadDigests().digestWhileUploaded(spool, Compression.XZ);
 
         assertTrue(following.isPresent());
         assertSame(hasher.following, following.get());

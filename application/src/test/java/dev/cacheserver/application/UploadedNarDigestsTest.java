@@ -19,7 +19,7 @@ class UploadedNarDigestsTest {
 
     @Test
     void keepsAtMostItsCapacityAndForgetsTheOldestFirst() {
-        UploadedNarDigests digests = new UploadedNarDigests(3);
+        UploadedNarDigests digests = new UploadedNarDigests(null, 3);
         CompletionStage<NarDigest> first = digest(1);
         digests.remember(file(1), first);
         digests.remember(file(2), digest(2));
@@ -40,7 +40,7 @@ class UploadedNarDigestsTest {
 
     @Test
     void findingAnEntryDoesNotConsumeIt() {
-        UploadedNarDigests digests = new UploadedNarDigests(2);
+        UploadedNarDigests digests = new UploadedNarDigests(null, 2);
         CompletionStage<NarDigest> remembered = digest(1);
         digests.remember(file(1), remembered);
 
@@ -50,7 +50,7 @@ class UploadedNarDigestsTest {
 
     @Test
     void aNewUploadOfTheSameNarReplacesItsDigest() {
-        UploadedNarDigests digests = new UploadedNarDigests(2);
+        UploadedNarDigests digests = new UploadedNarDigests(null, 2);
         CompletionStage<NarDigest> older = digest(1);
         CompletionStage<NarDigest> newer = digest(2);
         digests.remember(file(1), older);
@@ -62,7 +62,7 @@ class UploadedNarDigestsTest {
 
     @Test
     void theSameHashUnderAnotherCompressionIsAnotherNar() {
-        UploadedNarDigests digests = new UploadedNarDigests(4);
+        UploadedNarDigests digests = new UploadedNarDigests(null, 4);
         digests.remember(new NarFile(hash(1), Compression.ZSTD), digest(1));
 
         assertEquals(Optional.empty(), digests.find(new NarFile(hash(1), Compression.XZ)));
@@ -70,7 +70,7 @@ class UploadedNarDigestsTest {
 
     @Test
     void theDefaultCapacityHoldsManyUploads() {
-        UploadedNarDigests digests = new UploadedNarDigests();
+        UploadedNarDigests digests = new UploadedNarDigests(null);
         for (int i = 0; i < UploadedNarDigests.DEFAULT_CAPACITY; i++) {
             digests.remember(file(i), digest(i));
         }

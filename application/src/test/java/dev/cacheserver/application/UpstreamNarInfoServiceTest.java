@@ -72,7 +72,7 @@ class UpstreamNarInfoServiceTest {
         };
         UpstreamSettings settings = new UpstreamSettings(List.of(upstreams), Duration.ofMinutes(10),
                 Duration.ofSeconds(30), 64, 1000);
-        return new UpstreamNarInfoService(local, client, settings, publisher, store, f -> false, recorder, clock);
+        return new UpstreamNarInfoService(local, client, settings, publisher, store, f -> CompletableFuture.completedFuture(false), recorder, clock);
     }
 
     UpstreamNarInfoService service(Upstream... upstreams) {

@@ -120,7 +120,7 @@ public final class CacheServer {
             maintenance.onReport(report -> {
                 if (!report.dryRun()) {
                     protocolFiles.afterGarbageCollection(report.cache());
-                    ops.gc().recordRun(report.cache(), report.removedPaths().size(),
+                    ops.gc().recordRun(report.cache(), report.removedPathCount(),
                             report.removedNars() + report.orphanNars(), report.removedNarBytes() + report.orphanBytes(),
                             report.durationMillis());
                 }
@@ -148,15 +148,19 @@ public final class CacheServer {
                 settings.access() == CacheSettings.Access.PUBLIC, keys.signingKey(settings), keys.publicUrl(settings),
                 settings.priority());
         NarStore store = await(new NarStores(vertx, database, config.server().dataDir()).open(settings));
-        NarInfoService narInfos = new NarInfoService(profile, new SqliteNarInfoRepository(database), store, hasher);
+        SqliteNarInfoRepository repository = new SqliteNarInfoRepository(database);
+        // Nothing is loaded: narinfos are read on demand, so starting takes the same time for any number of paths.
         boolean trusted = keys.signaturesMadeWithCurrentKey(settings, profile.signingKey());
-        int loaded = narInfos.start(trusted).toCompletableFuture().get(30, TimeUnit.MINUTES);
-        keys.recordSigningKeyInUse(settings, profile.signingKey());
-        NarService nars = new NarService(store, narInfos);
-        BinaryCacheEndpoint endpoint = new BinaryCacheEndpoint(profile, narInfos, narInfos, nars, nars, access,
-                config.server().hostname(), settings.port(), MAX_NAR_BYTES);
-        BinaryCacheEndpoint clustered = upstreams.attach(cluster.attach(endpoint, profile, narInfos), profile,
-                narInfos, store, ops);
+        NarInfoService narInfos = new NarInfoService(profile, repository, store, hasher, Clock.systemUTC(),
+                config.server().narInfoCacheBytes(), trusted);
+        if (!trusted) {
+            resignInBackground(keys, settings, profile, narInfos);
+        }
+        NarService nars = new NarService(store, narInfos.uploadDigests());
+        BinaryCacheEndpoint endpoint = new BinaryCacheEndpoint(profile, narInfos.serving(), narInfos.publishing(),
+                nars, nars, access, config.server().hostname(), settings.port(), MAX_NAR_BYTES);
+        BinaryCacheEndpoint clustered = upstreams.attach(cluster.attach(endpoint, profile, narInfos, repository),
+                profile, narInfos, repository, store, ops);
         ProtocolFiles files = protocolFiles.open(vertx, config, database, profile);
         try {
             BinaryCacheEndpoint served = clustered.withPartUploads(api.uploads()).withOperations(ops.http())
@@ -168,8 +172,32 @@ public final class CacheServer {
                     + ":" + settings.port() + " (" + e.getMessage() + ")", e);
         }
         ops.cache(settings.name(), store, clustered.peers(), config.server().dataDir());
-        LOG.info("cache {} serves {} paths on {}:{}", settings.name(), loaded, config.server().hostname(), settings.port());
+        LOG.info("cache {} serves on {}:{}", settings.name(), config.server().hostname(), settings.port());
         return new RunningCache(settings, profile, narInfos, nars, store);
+    }
+
+    /**
+     * A new signing key (or none recorded): rows are re-signed in pages in the background (and on first serve
+     * meanwhile); once all are, the key is recorded so that the next start trusts their signatures.
+     */
+    private static void resignInBackground(KeyRing keys, CacheSettings settings, CacheProfile profile,
+                                           NarInfoService narInfos) {
+        narInfos.serving().resignAll(500).whenComplete((count, failure) -> {
+            if (failure != null) {
+                LOG.warn("cache {}: re-signing stored narinfos with key {} failed (done on first serve instead): {}",
+                        settings.name(), profile.signingKey().name(), failure.getMessage());
+                return;
+            }
+            try {
+                keys.recordSigningKeyInUse(settings, profile.signingKey());
+                if (count > 0) {
+                    LOG.info("cache {}: re-signed {} stored narinfos with key {}", settings.name(), count,
+                            profile.signingKey().name());
+                }
+            } catch (java.io.IOException e) {
+                LOG.warn("cache {}: cannot record the signing key in use: {}", settings.name(), e.getMessage());
+            }
+        });
     }
 
     /**

@@ -17,6 +17,7 @@ import dev.cacheserver.application.TrustedKeys;
 import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.bootstrap.config.CacheSettings;
 import dev.cacheserver.domain.model.StorePathHash;
+import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.domain.port.PeerDirectory;
 import dev.cacheserver.domain.signing.PublicSigningKey;
 import io.vertx.core.Vertx;
@@ -111,19 +112,20 @@ final class ClusterWiring {
     }
 
     /**
-     * Gives {@code endpoint} its peer fallback, announces every path the cache holds (public caches only) and
-     * keeps announcing what gets published.
+     * Gives {@code endpoint} its peer fallback, announces every path the cache holds (public caches only; read from
+     * {@code repository} in pages, in the background) and keeps announcing what gets published.
      */
-    BinaryCacheEndpoint attach(BinaryCacheEndpoint endpoint, CacheProfile profile, NarInfoService narInfos) {
+    BinaryCacheEndpoint attach(BinaryCacheEndpoint endpoint, CacheProfile profile, NarInfoService narInfos,
+                               NarInfoRepository repository) {
         PeerSettings settings = PeerSettings.DEFAULTS.withPullThrough(config.server().dhtPullThrough());
         PeerNarInfoService fallback = new PeerNarInfoService(profile, directory, client, trusted, ownUrls, settings,
-                narInfos, new LoggingPeerEvents(profile), Clock.systemUTC());
+                narInfos.publishing(), new LoggingPeerEvents(profile), Clock.systemUTC());
         narInfos.addListener(announcer.listenerFor(profile));
-        Set<StorePathHash> held = narInfos.hashes();
-        announcer.announceAll(profile, held).whenComplete((v, e) -> {
+        announcer.announceStored(profile, repository).whenComplete((count, e) -> {
             if (e != null) {
-                LOG.warn("cache {}: announcing {} paths to the cluster failed: {}", profile.name(), held.size(),
-                        e.getMessage());
+                LOG.warn("cache {}: announcing its paths to the cluster failed: {}", profile.name(), e.getMessage());
+            } else if (count > 0) {
+                LOG.info("cache {}: handed {} paths to the cluster for announcement", profile.name(), count);
             }
         });
         return endpoint.withPeers(new PeerFallback(fallback, client));

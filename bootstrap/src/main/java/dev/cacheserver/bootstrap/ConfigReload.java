@@ -86,7 +86,8 @@ final class ConfigReload {
                 s.standalone(), s.dhtPort(), s.dhtBootstrapHost(), s.dhtBootstrapPort(), s.dhtBootstrap(),
                 s.dhtNetwork(), n.dhtTrustedKeys(), s.serverPort(), s.deployPort(), n.key(), n.defaultRetention(),
                 s.defaultPort(), s.defaultStorage(), s.defaultStorageStrategy(), s.gcInterval(), s.dhtPullThrough(),
-                s.metricsAccess(), s.requestLog(), s.maxBuildLogBytes());
+                s.metricsAccess(), s.requestLog(), s.maxBuildLogBytes(),
+                s.narInfoCacheBytes());
         return new AppConfig(server, caches, running.workspaces(), running.agents(), running.source(),
                 running.upstreams());
     }

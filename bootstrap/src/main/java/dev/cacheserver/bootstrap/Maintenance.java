@@ -6,7 +6,7 @@ import dev.cacheserver.adapters.persistence.SqliteDatabase;
 import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
 import dev.cacheserver.adapters.persistence.SqlitePinRepository;
 import dev.cacheserver.application.AccessPolicy;
-import dev.cacheserver.application.NarInfoService;
+import dev.cacheserver.application.AccessLog;
 import dev.cacheserver.application.retention.GarbageCollector;
 import dev.cacheserver.application.retention.GcReport;
 import dev.cacheserver.bootstrap.config.AppConfig;
@@ -50,14 +50,14 @@ final class Maintenance {
         SqlitePinRepository pins = new SqlitePinRepository(database);
         List<GarbageCollector> collectors = new ArrayList<>();
         Map<String, GarbageCollector> byCache = new HashMap<>();
-        List<NarInfoService> narInfos = new ArrayList<>();
+        List<AccessLog> narInfos = new ArrayList<>();
         for (CacheServer.RunningCache cache : caches) {
             RetentionPolicy policy = new RetentionPolicy(cache.settings().retention());
-            GarbageCollector collector = new GarbageCollector(cache.profile(), cache.narInfos(), repository,
-                    cache.store(), pins, policy, ORPHAN_AGE, clock);
+            GarbageCollector collector = new GarbageCollector(cache.profile(), cache.narInfos().accessLog(),
+                    cache.narInfos().removal(), repository, cache.store(), pins, policy, ORPHAN_AGE, clock);
             collectors.add(collector);
             byCache.put(cache.settings().name(), collector);
-            narInfos.add(cache.narInfos());
+            narInfos.add(cache.narInfos().accessLog());
         }
         List<Consumer<GcReport>> listeners = new CopyOnWriteArrayList<>();
         listeners.add(Maintenance::log);
@@ -83,7 +83,7 @@ final class Maintenance {
 
     private static void log(GcReport report) {
         LOG.info("gc {}: {} of {} paths expired, {} NARs ({} bytes) and {} orphan NARs ({} bytes) deleted in {} ms",
-                report.cache(), report.removedPaths().size(), report.pathsBefore(), report.removedNars(),
+                report.cache(), report.removedPathCount(), report.pathsBefore(), report.removedNars(),
                 report.removedNarBytes(), report.orphanNars(), report.orphanBytes(), report.durationMillis());
     }
 }

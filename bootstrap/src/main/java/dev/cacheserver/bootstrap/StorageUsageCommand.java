@@ -44,11 +44,11 @@ public final class StorageUsageCommand {
                     if (only.isPresent() && !only.get().equals(cache.name())) {
                         continue;
                     }
-                    var snapshot = placements.load(new CacheName(cache.name())).toCompletableFuture()
+                    var usagePerStorage = placements.usage(new CacheName(cache.name())).toCompletableFuture()
                             .get(1, TimeUnit.MINUTES);
                     out.println("cache " + cache.name() + " (storage-strategy " + cache.storageStrategy().yaml() + ")");
                     for (StorageSettings storage : cache.storages()) {
-                        NarPlacementRepository.Usage usage = snapshot.usage()
+                        NarPlacementRepository.Usage usage = usagePerStorage
                                 .getOrDefault(storage.name(), new NarPlacementRepository.Usage(0, 0));
                         out.println("  " + storage.name() + " (" + storage.type().name().toLowerCase() + "): "
                                 + usage.files() + " NAR files, " + usage.bytes() + " bytes"

@@ -26,6 +26,7 @@ import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,7 +138,21 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
 
     private void getNarInfo(HttpServerRequest request, StorePathHash hash) {
         endpoint.access().check(cache, Permission.READ, token(request));
-        Optional<byte[]> info = endpoint.narInfos().lookup(hash);
+        CompletableFuture<Optional<byte[]>> lookup = endpoint.narInfos().lookup(hash).toCompletableFuture();
+        if (lookup.isDone() && !lookup.isCompletedExceptionally()) {
+            answerNarInfo(request, hash, lookup.join());   // a memory hit: answered without a hop
+            return;
+        }
+        future(lookup).onComplete(found -> {
+            if (found.failed()) {
+                fail(request, found.cause());
+            } else {
+                answerNarInfo(request, hash, found.result());
+            }
+        });
+    }
+
+    private void answerNarInfo(HttpServerRequest request, StorePathHash hash, Optional<byte[]> info) {
         if (info.isPresent()) {
             if (observer != null) {
                 observer.narInfoLocalHit();

@@ -82,8 +82,11 @@ final class CachixApiRoutes {
     }
 
     private void narInfo(RoutingContext ctx) {
-        Optional<byte[]> text = api.catalog().narInfo(ctx.pathParam("name"), token(ctx),
-                new StorePathHash(ctx.pathParam("hash")));
+        reply(ctx, api.catalog().narInfo(ctx.pathParam("name"), token(ctx), new StorePathHash(ctx.pathParam("hash"))),
+                text -> narInfo(ctx, text));
+    }
+
+    private void narInfo(RoutingContext ctx, Optional<byte[]> text) {
         if (text.isEmpty()) {
             throw new NotFoundException("no such path in cache " + ctx.pathParam("name"));
         }

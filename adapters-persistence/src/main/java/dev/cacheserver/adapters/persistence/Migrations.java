@@ -119,8 +119,47 @@ final class Migrations {
                         time       TEXT    NOT NULL,
                         PRIMARY KEY (deployment, seq)
                     )""")),
-            // Migration 5 stands alone (no other migration refers to it), so another branch's can go before it.
-            new Migration(5, "build logs, NAR listings and realisations", List.of("""
+            new Migration(5, "narinfos on demand: references, NAR users and access times indexed; GC marks", List.of(
+                    // One row per reference, kept in step with narinfo.refs by triggers, so whoever writes the
+                    // narinfo table (server, importer, bulk load) keeps closures and referrers queryable.
+                    """
+                    CREATE TABLE narinfo_ref (
+                        cache TEXT NOT NULL,
+                        hash  TEXT NOT NULL,
+                        ref   TEXT NOT NULL,
+                        PRIMARY KEY (cache, hash, ref)
+                    ) WITHOUT ROWID""",
+                    "CREATE INDEX narinfo_ref_by_ref ON narinfo_ref (cache, ref)",
+                    "INSERT OR IGNORE INTO narinfo_ref (cache, hash, ref) SELECT n.cache, n.hash, substr(j.value, 1, 32)"
+                            + " FROM narinfo AS n, json_each('[\"' || replace(trim(n.refs), ' ', '\",\"') || '\"]') AS j"
+                            + " WHERE trim(n.refs) <> '' AND length(j.value) >= 32",
+                    """
+                    CREATE TRIGGER narinfo_ref_on_insert AFTER INSERT ON narinfo WHEN trim(NEW.refs) <> '' BEGIN
+                        INSERT OR IGNORE INTO narinfo_ref (cache, hash, ref)
+                        SELECT NEW.cache, NEW.hash, substr(value, 1, 32)
+                        FROM json_each('["' || replace(trim(NEW.refs), ' ', '","') || '"]') WHERE length(value) >= 32;
+                    END""",
+                    """
+                    CREATE TRIGGER narinfo_ref_on_update AFTER UPDATE OF refs ON narinfo BEGIN
+                        DELETE FROM narinfo_ref WHERE cache = OLD.cache AND hash = OLD.hash;
+                        INSERT OR IGNORE INTO narinfo_ref (cache, hash, ref)
+                        SELECT NEW.cache, NEW.hash, substr(value, 1, 32)
+                        FROM json_each('["' || replace(trim(NEW.refs), ' ', '","') || '"]')
+                        WHERE trim(NEW.refs) <> '' AND length(value) >= 32;
+                    END""",
+                    """
+                    CREATE TRIGGER narinfo_ref_on_delete AFTER DELETE ON narinfo BEGIN
+                        DELETE FROM narinfo_ref WHERE cache = OLD.cache AND hash = OLD.hash;
+                    END""",
+                    "CREATE INDEX narinfo_by_file ON narinfo (cache, file_hash)",
+                    "CREATE INDEX narinfo_by_access ON narinfo (cache, last_accessed_at)",
+                    """
+                    CREATE TABLE gc_keep (
+                        cache TEXT NOT NULL,
+                        hash  TEXT NOT NULL,
+                        PRIMARY KEY (cache, hash)
+                    ) WITHOUT ROWID""")),
+            new Migration(6, "build logs, NAR listings and realisations", List.of("""
                     CREATE TABLE artifact (
                         cache            TEXT    NOT NULL,
                         kind             TEXT    NOT NULL,

@@ -48,23 +48,39 @@ final class NarInfoRows {
     }
 
     static NarInfo fromRow(Row row) {
+        return from(row::getString, row::getLong);
+    }
+
+    /** {@link #fromRow} for a plain JDBC result set positioned on a row of {@link #COLUMNS}. */
+    static NarInfo fromResultSet(java.sql.ResultSet rows) throws java.sql.SQLException {
+        java.util.Map<String, String> text = new java.util.HashMap<>();
+        for (String column : List.of("hash", "store_path", "file_hash", "compression", "nar_hash", "refs", "deriver",
+                "system", "ca", "sigs")) {
+            text.put(column, rows.getString(column));
+        }
+        long fileSize = rows.getLong("file_size");
+        long narSize = rows.getLong("nar_size");
+        return from(text::get, column -> column.equals("file_size") ? fileSize : narSize);
+    }
+
+    private static NarInfo from(Function<String, String> row, java.util.function.ToLongFunction<String> longs) {
         try {
             List<StorePath> refs = new ArrayList<>();
-            for (String ref : split(row.getString("refs"))) {
+            for (String ref : split(row.apply("refs"))) {
                 refs.add(StorePath.parse(ref));
             }
             List<NarSignature> sigs = new ArrayList<>();
-            for (String sig : split(row.getString("sigs"))) {
+            for (String sig : split(row.apply("sigs"))) {
                 sigs.add(NarSignature.parse(sig));
             }
-            NarFile narFile = new NarFile(NixHash.parse("file_hash", row.getString("file_hash")),
-                    Compression.fromNarInfo(row.getString("compression")));
-            return new NarInfo(StorePath.parse(row.getString("store_path")), narFile, row.getLong("file_size"),
-                    NixHash.parse("nar_hash", row.getString("nar_hash")), row.getLong("nar_size"), refs,
-                    row.getString("deriver"), row.getString("system"), sigs, row.getString("ca"));
+            NarFile narFile = new NarFile(NixHash.parse("file_hash", row.apply("file_hash")),
+                    Compression.fromNarInfo(row.apply("compression")));
+            return new NarInfo(StorePath.parse(row.apply("store_path")), narFile, longs.applyAsLong("file_size"),
+                    NixHash.parse("nar_hash", row.apply("nar_hash")), longs.applyAsLong("nar_size"), refs,
+                    row.apply("deriver"), row.apply("system"), sigs, row.apply("ca"));
         } catch (RuntimeException e) {
             // Only a hand-edited or corrupted row gets here: everything written went through the domain types.
-            throw new StorageException("corrupt narinfo row for hash " + row.getString("hash") + ": "
+            throw new StorageException("corrupt narinfo row for hash " + row.apply("hash") + ": "
                     + e.getMessage(), e);
         }
     }

@@ -33,12 +33,19 @@ public final class SqliteDatabase {
     private final Pool writer;
     private final Pool readers;
     private final int schemaVersion;
+    private final SqliteKeyLookups lookups;
 
     private SqliteDatabase(Path file, Pool writer, Pool readers, int schemaVersion) {
         this.file = file;
         this.writer = writer;
         this.readers = readers;
         this.schemaVersion = schemaVersion;
+        this.lookups = new SqliteKeyLookups(file);
+    }
+
+    /** Read-only connections on threads of their own for hot-path primary-key lookups. */
+    SqliteKeyLookups lookups() {
+        return lookups;
     }
 
     /**
@@ -114,8 +121,9 @@ public final class SqliteDatabase {
         return schemaVersion;
     }
 
-    /** Closes both pools; in-flight statements finish or fail first. */
+    /** Closes the pools and the lookup connections; in-flight statements finish or fail first. */
     public Future<Void> close() {
+        lookups.close();
         return Future.all(writer.close(), readers.close()).mapEmpty();
     }
 }

@@ -6,10 +6,11 @@ import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlResult;
 import io.vertx.sqlclient.Tuple;
-import dev.cacheserver.domain.retention.PathUsage;
+import dev.cacheserver.domain.model.Compression;
+import dev.cacheserver.domain.model.NarFile;
+import dev.cacheserver.domain.model.NixHash;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,9 +29,11 @@ import java.util.stream.Collectors;
 
 /**
  * {@link NarInfoRepository} on the {@code narinfo} table of a {@link SqliteDatabase}: writes go through the
- * writer pool, reads through the reader pool, and every statement runs on a JDBC worker thread. A save
- * keeps the row's {@code created_at} and sets {@code last_accessed_at}; reads do not touch either. Failures
- * are {@link StorageException}s.
+ * writer pool, key lookups through the database's dedicated read-only lookup connections, other reads through the
+ * reader pool; every statement runs off the calling thread. References are indexed in {@code narinfo_ref} (kept
+ * by triggers), so closures and referrers are queries; garbage-collection marks live in {@code gc_keep}. A save
+ * keeps the row's {@code created_at} and sets {@code last_accessed_at}; reads do not touch either. Failures are
+ * {@link StorageException}s.
  */
 public final class SqliteNarInfoRepository implements NarInfoRepository {
     private static final String UPSERT = """
@@ -45,8 +48,65 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
                 last_accessed_at = excluded.last_accessed_at""";
     private static final String FIND =
             "SELECT " + NarInfoRows.COLUMNS + " FROM narinfo WHERE cache = ? AND hash = ?";
-    private static final String FIND_ALL =
-            "SELECT " + NarInfoRows.COLUMNS + " FROM narinfo WHERE cache = ? ORDER BY hash";
+    private static final String COUNT = "SELECT count(*) FROM narinfo WHERE cache = ?";
+    private static final String HASHES_FROM_START =
+            "SELECT hash FROM narinfo WHERE cache = ? ORDER BY hash LIMIT ?";
+    private static final String HASHES_AFTER =
+            "SELECT hash FROM narinfo WHERE cache = ? AND hash > ? ORDER BY hash LIMIT ?";
+    /*
+     * UNION (not UNION ALL) makes SQLite remember visited paths, so shared and cyclic references end the walk.
+     * CROSS JOIN pins the join order (walk first, then its references by primary key): left to itself, SQLite
+     * 3.5x may scan every reference of the cache once per visited path.
+     */
+    private static final String CLOSURE = """
+            WITH RECURSIVE walk(hash) AS (
+                SELECT hash FROM narinfo WHERE hash IN (SELECT value FROM json_each(?)) AND cache = ?
+                UNION
+                SELECT r.ref FROM walk CROSS JOIN narinfo_ref AS r ON r.cache = ? AND r.hash = walk.hash
+                WHERE EXISTS (SELECT 1 FROM narinfo AS n WHERE n.cache = r.cache AND n.hash = r.ref)
+            )
+            SELECT hash FROM walk""";
+    private static final String REFERRERS =
+            "SELECT hash FROM narinfo_ref WHERE cache = ? AND ref = ? AND hash <> ref ORDER BY hash LIMIT ?";
+    private static final String PATHS_USING =
+            "SELECT hash FROM narinfo WHERE cache = ? AND file_hash = ? AND compression = ? LIMIT ?";
+    /* "IN (subquery)" makes SQLite look each file hash up in the index; a join may scan the whole index instead. */
+    private static final String NAR_FILES_IN_USE = """
+            SELECT DISTINCT file_hash, compression FROM narinfo
+            WHERE cache = ? AND file_hash IN (SELECT value FROM json_each(?))""";
+    private static final String TOUCH_NAR = "UPDATE narinfo SET last_accessed_at = MAX(last_accessed_at, ?)"
+            + " WHERE cache = ? AND file_hash = ? AND compression = ?";
+    private static final String CLEAR_MARKS = "DELETE FROM gc_keep WHERE cache = ?";
+    /*
+     * Starts from the paths accessed since the instant and the pins; a path already marked is not walked again
+     * (its closure was marked with it), which makes a repeated mark with a later instant cheap.
+     */
+    private static final String MARK_KEPT = """
+            INSERT OR IGNORE INTO gc_keep (cache, hash)
+            WITH RECURSIVE walk(hash) AS (
+                SELECT n.hash FROM narinfo AS n WHERE n.cache = ?1 AND n.last_accessed_at >= ?2
+                    AND NOT EXISTS (SELECT 1 FROM gc_keep AS k WHERE k.cache = ?1 AND k.hash = n.hash)
+                UNION
+                SELECT hash FROM narinfo WHERE cache = ?1 AND hash IN (SELECT value FROM json_each(?3))
+                UNION
+                SELECT r.ref FROM walk CROSS JOIN narinfo_ref AS r ON r.cache = ?1 AND r.hash = walk.hash
+                WHERE NOT EXISTS (SELECT 1 FROM gc_keep AS k WHERE k.cache = ?1 AND k.hash = r.ref)
+            )
+            SELECT ?1, walk.hash FROM walk
+            WHERE EXISTS (SELECT 1 FROM narinfo AS n WHERE n.cache = ?1 AND n.hash = walk.hash)""";
+    /*
+     * "+n.last_accessed_at" keeps SQLite from using the access-time index here: walking the primary key in order
+     * and stopping at the LIMIT reads each row once over a whole scan, where the index would read every old row
+     * and sort them for each page.
+     */
+    private static final String UNMARKED_FROM_START = "SELECT " + prefixed("n.") + """
+             FROM narinfo AS n WHERE n.cache = ?1 AND +n.last_accessed_at < ?2
+                AND NOT EXISTS (SELECT 1 FROM gc_keep AS k WHERE k.cache = ?1 AND k.hash = n.hash)
+            ORDER BY n.hash LIMIT ?3""";
+    private static final String UNMARKED_AFTER = "SELECT " + prefixed("n.") + """
+             FROM narinfo AS n WHERE n.cache = ?1 AND +n.last_accessed_at < ?2 AND n.hash > ?4
+                AND NOT EXISTS (SELECT 1 FROM gc_keep AS k WHERE k.cache = ?1 AND k.hash = n.hash)
+            ORDER BY n.hash LIMIT ?3""";
     /*
      * The hashes travel as one JSON array parameter, so any number of them is one statement with two
      * parameters (no 999/32766 parameter limit, no chunking), and each is a primary-key lookup.
@@ -59,7 +119,6 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
             "DELETE FROM narinfo WHERE cache = ? AND hash IN (SELECT value FROM json_each(?))";
     private static final String TOUCH =
             "UPDATE narinfo SET last_accessed_at = MAX(last_accessed_at, ?) WHERE cache = ? AND hash = ?";
-    private static final String FIND_USAGE = "SELECT hash, refs, last_accessed_at FROM narinfo WHERE cache = ?";
 
     private final SqliteDatabase db;
     private final Clock clock;
@@ -80,21 +139,74 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
                 db.writer().preparedQuery(UPSERT).execute(params).mapEmpty());
     }
 
+    /** The hot path: one primary-key query on the dedicated lookup connections (see {@link SqliteKeyLookups}). */
     @Override
     public CompletionStage<Optional<NarInfo>> find(CacheName cache, StorePathHash hash) {
-        return stage(() -> "find narinfo " + hash + " in " + cache, db.readers().preparedQuery(FIND)
-                .collecting(Collectors.mapping(NarInfoRows::fromRow, Collectors.reducing((a, b) -> a)))
-                .execute(Tuple.of(cache.value(), hash.value()))
+        return db.lookups().first(FIND, List.of(cache.value(), hash.value()), NarInfoRows::fromResultSet);
+    }
+
+    @Override
+    public CompletionStage<Long> count(CacheName cache) {
+        return stage(() -> "count narinfos of " + cache, db.readers().preparedQuery(COUNT)
+                .execute(Tuple.of(cache.value())).map(rows -> rows.iterator().next().getLong(0)));
+    }
+
+    @Override
+    public CompletionStage<List<StorePathHash>> hashesAfter(CacheName cache, Optional<StorePathHash> after, int limit) {
+        Tuple params = after.isPresent() ? Tuple.of(cache.value(), after.get().value(), limit)
+                : Tuple.of(cache.value(), limit);
+        return stage(() -> "list narinfos of " + cache, db.readers()
+                .preparedQuery(after.isPresent() ? HASHES_AFTER : HASHES_FROM_START)
+                .collecting(Collectors.mapping(row -> new StorePathHash(row.getString(0)), Collectors.toList()))
+                .execute(params).map(SqlResult::value));
+    }
+
+    @Override
+    public CompletionStage<Set<StorePathHash>> closure(CacheName cache, Collection<StorePathHash> roots) {
+        Set<StorePathHash> distinct = new LinkedHashSet<>(roots);
+        if (distinct.isEmpty()) {
+            return CompletableFuture.completedFuture(Set.of());
+        }
+        return stage(() -> "walk the closure of " + distinct.size() + " paths in " + cache, db.readers()
+                .preparedQuery(CLOSURE)
+                .collecting(Collectors.mapping(row -> new StorePathHash(row.getString(0)), Collectors.toSet()))
+                .execute(Tuple.of(jsonArray(distinct), cache.value(), cache.value())).map(SqlResult::value));
+    }
+
+    @Override
+    public CompletionStage<List<StorePathHash>> referrers(CacheName cache, StorePathHash hash, int limit) {
+        return stage(() -> "find the referrers of " + hash + " in " + cache, db.readers().preparedQuery(REFERRERS)
+                .collecting(Collectors.mapping(row -> new StorePathHash(row.getString(0)), Collectors.toList()))
+                .execute(Tuple.of(cache.value(), hash.value(), limit)).map(SqlResult::value));
+    }
+
+    @Override
+    public CompletionStage<List<StorePathHash>> pathsUsing(CacheName cache, NarFile file, int limit) {
+        return stage(() -> "find the paths using " + file.fileName() + " in " + cache, db.readers()
+                .preparedQuery(PATHS_USING)
+                .collecting(Collectors.mapping(row -> new StorePathHash(row.getString(0)), Collectors.toList()))
+                .execute(Tuple.of(cache.value(), file.fileHash().toString(), file.compression().narInfoName(), limit))
                 .map(SqlResult::value));
     }
 
     @Override
-    public CompletionStage<List<NarInfo>> findAll(CacheName cache) {
-        // Rows become NarInfos one by one as they are read, so the raw row set is never held whole.
-        return stage(() -> "load narinfos of " + cache, db.readers().preparedQuery(FIND_ALL)
-                .collecting(Collectors.mapping(NarInfoRows::fromRow, Collectors.toUnmodifiableList()))
-                .execute(Tuple.of(cache.value()))
-                .map(SqlResult::value));
+    public CompletionStage<Set<NarFile>> narFilesInUse(CacheName cache, Collection<NarFile> files) {
+        Set<NarFile> asked = Set.copyOf(files);
+        if (asked.isEmpty()) {
+            return CompletableFuture.completedFuture(Set.of());
+        }
+        Set<String> fileHashes = new LinkedHashSet<>();
+        asked.forEach(f -> fileHashes.add(f.fileHash().toString()));
+        return stage(() -> "find which of " + asked.size() + " NAR files are in use in " + cache, db.readers()
+                .preparedQuery(NAR_FILES_IN_USE)
+                .collecting(Collectors.mapping(row -> new NarFile(NixHash.parse("file_hash", row.getString(0)),
+                        Compression.fromNarInfo(row.getString(1))), Collectors.toSet()))
+                .execute(Tuple.of(cache.value(), jsonStrings(fileHashes)))
+                .map(result -> {
+                    Set<NarFile> used = new HashSet<>(result.value());
+                    used.retainAll(asked);
+                    return Set.copyOf(used);
+                }));
     }
 
     @Override
@@ -140,22 +252,57 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
     }
 
     @Override
-    public CompletionStage<List<PathUsage>> findUsage(CacheName cache) {
-        return stage(() -> "load path usage of " + cache, db.readers().preparedQuery(FIND_USAGE)
-                .collecting(Collectors.mapping(SqliteNarInfoRepository::usage, Collectors.toUnmodifiableList()))
-                .execute(Tuple.of(cache.value()))
-                .map(SqlResult::value));
+    public CompletionStage<Void> touchNars(CacheName cache, Map<NarFile, Instant> readAt) {
+        if (readAt.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<Tuple> batch = new ArrayList<>(readAt.size());
+        readAt.forEach((file, at) -> batch.add(Tuple.of(at.toEpochMilli(), cache.value(), file.fileHash().toString(),
+                file.compression().narInfoName())));
+        return stage(() -> "record NAR reads in " + cache, db.inWriteTransaction(
+                conn -> conn.preparedQuery(TOUCH_NAR).executeBatch(batch).mapEmpty()));
     }
 
-    private static PathUsage usage(Row row) {
-        Set<StorePathHash> refs = new HashSet<>();
-        String text = row.getString(1);
-        if (text != null && !text.isBlank()) {
-            for (String ref : text.trim().split(" +")) {
-                refs.add(new StorePathHash(ref.substring(0, StorePathHash.LENGTH)));
+    @Override
+    public CompletionStage<Void> clearKeepMarks(CacheName cache) {
+        return stage(() -> "clear the sweep marks of " + cache, db.writer().preparedQuery(CLEAR_MARKS)
+                .execute(Tuple.of(cache.value())).mapEmpty());
+    }
+
+    @Override
+    public CompletionStage<Long> markKept(CacheName cache, Instant accessedSince, Collection<StorePathHash> pinned) {
+        Set<StorePathHash> distinct = new LinkedHashSet<>(pinned);
+        return stage(() -> "mark the paths to keep in " + cache, db.inWriteTransaction(conn -> conn
+                .preparedQuery(MARK_KEPT)
+                .execute(Tuple.of(cache.value(), accessedSince.toEpochMilli(), jsonArray(distinct)))
+                .compose(marked -> conn.preparedQuery(COUNT).execute(Tuple.of(cache.value())))
+                .map(rows -> rows.iterator().next().getLong(0))));
+    }
+
+    @Override
+    public CompletionStage<List<NarInfo>> unmarkedPage(CacheName cache, Instant accessedBefore,
+                                                       Optional<StorePathHash> after, int limit) {
+        Tuple params = Tuple.of(cache.value(), accessedBefore.toEpochMilli(), limit);
+        after.ifPresent(hash -> params.addString(hash.value()));
+        return stage(() -> "list the paths a sweep of " + cache + " may delete", db.readers()
+                .preparedQuery(after.isPresent() ? UNMARKED_AFTER : UNMARKED_FROM_START)
+                .collecting(Collectors.mapping(NarInfoRows::fromRow, Collectors.toList()))
+                .execute(params).map(SqlResult::value));
+    }
+
+    private static String prefixed(String alias) {
+        return alias + NarInfoRows.COLUMNS.replace(", ", ", " + alias);
+    }
+
+    private static String jsonStrings(Set<String> values) {
+        StringBuilder sb = new StringBuilder().append('[');
+        for (String value : values) {
+            if (sb.length() > 1) {
+                sb.append(',');
             }
+            sb.append('"').append(value).append('"');
         }
-        return new PathUsage(new StorePathHash(row.getString(0)), refs, Instant.ofEpochMilli(row.getLong(2)));
+        return sb.append(']').toString();
     }
 
     /** Store path hashes are nix32 (letters and digits only), so they need no JSON escaping. */

@@ -79,6 +79,18 @@ public final class SqliteNarPlacementRepository implements NarPlacementRepositor
     }
 
     @Override
+    public CompletionStage<Map<String, Usage>> usage(CacheName cache) {
+        return stage(() -> "load storage usage of " + cache, db.readers().preparedQuery(LOAD_USAGE)
+                .execute(Tuple.of(cache.value())).map(rows -> {
+                    Map<String, Usage> map = new HashMap<>();
+                    for (Row row : rows) {
+                        map.put(row.getString(0), new Usage(row.getLong(1), row.getLong(2)));
+                    }
+                    return Map.copyOf(map);
+                }));
+    }
+
+    @Override
     public CompletionStage<Void> recordPublished(CacheName cache, String storage, NarFile file, long size,
                                                  boolean advancesRoundRobin) {
         return stage(() -> "record " + file.fileName() + " in storage " + storage + " of " + cache,

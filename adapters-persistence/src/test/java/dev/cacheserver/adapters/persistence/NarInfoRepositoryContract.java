@@ -89,29 +89,40 @@ public abstract class NarInfoRepositoryContract {
         await(repository.save(OTHER, FULL));
         assertEquals(2, await(repository.deleteAll(MAIN, java.util.List.of(FULL.storePath().hash(),
                 MINIMAL.storePath().hash(), new dev.cacheserver.domain.model.StorePathHash("0".repeat(32))))));
-        assertTrue(await(repository.findAll(MAIN)).isEmpty());
-        assertEquals(1, await(repository.findAll(OTHER)).size());
+        assertTrue(all((MAIN)).isEmpty());
+        assertEquals(1, all((OTHER)).size());
         assertEquals(0, await(repository.deleteAll(MAIN, java.util.List.of())));
     }
 
     @Test
-    void touchRaisesAccessTimesAndUsageListsReferences() {
+    void touchRaisesAccessTimesNeverLowersThemAndIgnoresUnknownPaths() {
+        java.time.Instant before = java.time.Instant.now().minusSeconds(1);
         await(repository.save(MAIN, FULL));
         await(repository.save(MAIN, MINIMAL));
         java.time.Instant later = java.time.Instant.now().plus(java.time.Duration.ofDays(3));
         java.time.Instant earlier = java.time.Instant.parse("2001-01-01T00:00:00Z");
         await(repository.touch(MAIN, java.util.Map.of(FULL.storePath().hash(), later,
-                MINIMAL.storePath().hash(), earlier,
-                new dev.cacheserver.domain.model.StorePathHash("0".repeat(32)), later)));
-        java.util.Map<dev.cacheserver.domain.model.StorePathHash, dev.cacheserver.domain.retention.PathUsage> usage =
-                new java.util.HashMap<>();
-        await(repository.findUsage(MAIN)).forEach(u -> usage.put(u.hash(), u));
-        assertEquals(2, usage.size(), "a touch of an unknown path creates nothing");
-        assertEquals(later.toEpochMilli(), usage.get(FULL.storePath().hash()).lastAccess().toEpochMilli());
-        assertTrue(usage.get(MINIMAL.storePath().hash()).lastAccess().isAfter(earlier), "never lowered");
-        assertEquals(java.util.Set.of(FULL.references().get(0).hash(), FULL.references().get(1).hash()),
-                usage.get(FULL.storePath().hash()).references());
-        assertTrue(await(repository.findUsage(OTHER)).isEmpty());
+                MINIMAL.storePath().hash(), earlier, hashOf("unknown"), later)));
+
+        assertEquals(2L, await(repository.count(MAIN)), "a touch of an unknown path creates nothing");
+        java.time.Instant justBeforeLater = later.minusMillis(1);
+        assertEquals(List.of(MINIMAL), await(repository.unmarkedPage(MAIN, justBeforeLater, Optional.empty(), 10)),
+                "FULL was raised to 'later'; MINIMAL was not lowered to 'earlier'");
+        assertEquals(List.of(), await(repository.unmarkedPage(MAIN, before, Optional.empty(), 10)));
+    }
+
+    @Test
+    void touchingANarRaisesEveryPathThatUsesIt() {
+        NarInfo twin = new NarInfo(generated("twin").storePath(), FULL.narFile(), FULL.fileSize(), FULL.narHash(),
+                FULL.narSize(), List.of(), null, null, List.of(), null);
+        await(repository.save(MAIN, FULL));
+        await(repository.save(MAIN, twin));
+        await(repository.save(MAIN, MINIMAL));
+        java.time.Instant later = java.time.Instant.now().plus(java.time.Duration.ofDays(3));
+
+        await(repository.touchNars(MAIN, java.util.Map.of(FULL.narFile(), later)));
+
+        assertEquals(List.of(MINIMAL), await(repository.unmarkedPage(MAIN, later, Optional.empty(), 10)));
     }
 
     @Test
@@ -154,7 +165,7 @@ public abstract class NarInfoRepositoryContract {
         await(repository.save(MAIN, replacement));
 
         assertEquals(Optional.of(replacement), await(repository.find(MAIN, FULL.storePath().hash())));
-        assertEquals(List.of(replacement), await(repository.findAll(MAIN)));
+        assertEquals(List.of(replacement), all((MAIN)));
     }
 
     @Test
@@ -176,7 +187,7 @@ public abstract class NarInfoRepositoryContract {
 
         assertEquals(Optional.empty(), await(repository.find(OTHER, fullHash)));
         assertEquals(Set.of(fullHash), await(repository.findMissing(OTHER, List.of(fullHash))));
-        assertEquals(List.of(MINIMAL), await(repository.findAll(OTHER)));
+        assertEquals(List.of(MINIMAL), all((OTHER)));
         assertFalse(await(repository.delete(OTHER, fullHash)));
         assertEquals(Optional.of(FULL), await(repository.find(MAIN, fullHash)));
     }
@@ -255,7 +266,7 @@ public abstract class NarInfoRepositoryContract {
 
         assertEquals(Optional.empty(), await(repository.find(MAIN, hash)));
         assertEquals(Set.of(hash), await(repository.findMissing(MAIN, List.of(hash))));
-        assertEquals(List.of(MINIMAL), await(repository.findAll(MAIN)));
+        assertEquals(List.of(MINIMAL), all((MAIN)));
         assertFalse(await(repository.delete(MAIN, hash)));
     }
 
@@ -275,11 +286,11 @@ public abstract class NarInfoRepositoryContract {
         }
         await(repository.save(OTHER, generated("other-0")));
 
-        List<NarInfo> all = await(repository.findAll(MAIN));
+        List<NarInfo> all = all((MAIN));
 
         assertEquals(main.size(), all.size());
         assertEquals(main, Set.copyOf(all));
-        assertEquals(List.of(), await(repository.findAll(new CacheName("empty"))));
+        assertEquals(List.of(), all(new CacheName("empty")));
     }
 
     @Test
@@ -291,7 +302,173 @@ public abstract class NarInfoRepositoryContract {
                 .toArray(CompletableFuture[]::new);
         await(CompletableFuture.allOf(saves));
 
-        assertEquals(Set.copyOf(infos), Set.copyOf(await(repository.findAll(MAIN))));
+        assertEquals(Set.copyOf(infos), Set.copyOf(all((MAIN))));
+    }
+
+    @Test
+    void countsThePathsOfOneCache() {
+        await(repository.save(MAIN, FULL));
+        await(repository.save(MAIN, MINIMAL));
+        await(repository.save(OTHER, FULL));
+
+        assertEquals(2L, await(repository.count(MAIN)));
+        assertEquals(0L, await(repository.count(new CacheName("empty"))));
+    }
+
+    @Test
+    void pagedScanVisitsEveryHashOnceInOrder() {
+        List<StorePathHash> expected = new ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            NarInfo info = generated("page-" + i);
+            await(repository.save(MAIN, info));
+            expected.add(info.storePath().hash());
+        }
+        await(repository.save(OTHER, generated("other-page")));
+        expected.sort(null);
+
+        List<StorePathHash> seen = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        Optional<StorePathHash> after = Optional.empty();
+        while (true) {
+            List<StorePathHash> page = await(repository.hashesAfter(MAIN, after, 5));
+            if (page.isEmpty()) {
+                break;
+            }
+            sizes.add(page.size());
+            seen.addAll(page);
+            after = Optional.of(page.get(page.size() - 1));
+        }
+
+        assertEquals(expected, seen);
+        assertEquals(List.of(5, 5, 5, 5, 3), sizes);
+    }
+
+    @Test
+    void closureFollowsReferencesTransitivelyWithinTheCache() {
+        NarInfo lib = chain("lib", List.of());
+        NarInfo mid = chain("mid", List.of(lib));
+        NarInfo app = chain("app", List.of(mid, lib));
+        NarInfo unrelated = chain("unrelated", List.of(lib));
+        for (NarInfo info : List.of(lib, mid, app, unrelated)) {
+            await(repository.save(MAIN, info));
+        }
+        await(repository.save(OTHER, chain("other-app", List.of(app))));
+
+        assertEquals(Set.of(app.storePath().hash(), mid.storePath().hash(), lib.storePath().hash()),
+                await(repository.closure(MAIN, List.of(app.storePath().hash()))));
+        assertEquals(Set.of(lib.storePath().hash()), await(repository.closure(MAIN, List.of(lib.storePath().hash()))));
+        assertEquals(Set.of(), await(repository.closure(OTHER, List.of(app.storePath().hash()))),
+                "a path the cache does not hold has no closure there");
+        assertEquals(Set.of(), await(repository.closure(MAIN, List.of())));
+    }
+
+    @Test
+    void referrersAreThePathsThatReferenceOne() {
+        NarInfo lib = chain("lib", List.of());
+        NarInfo mid = chain("mid", List.of(lib));
+        NarInfo app = chain("app", List.of(mid, lib));
+        for (NarInfo info : List.of(lib, mid, app)) {
+            await(repository.save(MAIN, info));
+        }
+
+        assertEquals(Set.of(mid.storePath().hash(), app.storePath().hash()),
+                Set.copyOf(await(repository.referrers(MAIN, lib.storePath().hash(), 10))));
+        assertEquals(1, await(repository.referrers(MAIN, lib.storePath().hash(), 1)).size());
+        assertEquals(List.of(), await(repository.referrers(MAIN, app.storePath().hash(), 10)));
+
+        await(repository.save(MAIN, chain("mid", List.of())));
+        assertEquals(List.of(app.storePath().hash()), await(repository.referrers(MAIN, lib.storePath().hash(), 10)),
+                "a re-save with other references replaces them");
+        await(repository.delete(MAIN, app.storePath().hash()));
+        assertEquals(List.of(), await(repository.referrers(MAIN, lib.storePath().hash(), 10)));
+    }
+
+    @Test
+    void pathsUsingANarAndWhichNarsAreInUse() {
+        NarInfo twin = new NarInfo(generated("twin").storePath(), FULL.narFile(), FULL.fileSize(), FULL.narHash(),
+                FULL.narSize(), List.of(), null, null, List.of(), null);
+        await(repository.save(MAIN, FULL));
+        await(repository.save(MAIN, twin));
+        await(repository.save(OTHER, MINIMAL));
+        dev.cacheserver.domain.model.NarFile sameHashOtherCompression = new dev.cacheserver.domain.model.NarFile(
+                FULL.narFile().fileHash(), dev.cacheserver.domain.model.Compression.XZ);
+
+        assertEquals(Set.of(FULL.storePath().hash(), twin.storePath().hash()),
+                Set.copyOf(await(repository.pathsUsing(MAIN, FULL.narFile(), 10))));
+        assertEquals(List.of(), await(repository.pathsUsing(MAIN, MINIMAL.narFile(), 10)), "other cache's NAR");
+        assertEquals(List.of(), await(repository.pathsUsing(MAIN, sameHashOtherCompression, 10)));
+        assertEquals(Set.of(FULL.narFile()), await(repository.narFilesInUse(MAIN,
+                List.of(FULL.narFile(), MINIMAL.narFile(), sameHashOtherCompression))));
+        assertEquals(Set.of(), await(repository.narFilesInUse(MAIN, List.of())));
+
+        await(repository.delete(MAIN, FULL.storePath().hash()));
+        assertEquals(Set.of(FULL.narFile()), await(repository.narFilesInUse(MAIN, List.of(FULL.narFile()))));
+        await(repository.delete(MAIN, twin.storePath().hash()));
+        assertEquals(Set.of(), await(repository.narFilesInUse(MAIN, List.of(FULL.narFile()))));
+    }
+
+    @Test
+    void sweepMarksKeepRecentAndPinnedPathsWithTheirClosures() {
+        NarInfo lib = chain("lib", List.of());
+        NarInfo app = chain("app", List.of(lib));
+        NarInfo pinnedLib = chain("pinned-lib", List.of());
+        NarInfo pinned = chain("pinned", List.of(pinnedLib));
+        NarInfo junk = chain("junk", List.of(lib));
+        NarInfo junkDep = chain("junk-dep", List.of());
+        NarInfo junkTop = chain("junk-top", List.of(junkDep));
+        for (NarInfo info : List.of(lib, app, pinnedLib, pinned, junk, junkDep, junkTop)) {
+            await(repository.save(MAIN, info));
+        }
+        await(repository.save(OTHER, chain("other", List.of())));
+        java.time.Instant old = java.time.Instant.parse("2001-01-01T00:00:00Z");
+        // Saves count as accesses: with a cutoff after them, only what is touched later counts as recent.
+        java.time.Instant cutoff = java.time.Instant.now().plus(java.time.Duration.ofDays(1));
+        await(repository.touch(MAIN, java.util.Map.of(app.storePath().hash(), cutoff.plusSeconds(1))));
+
+        await(repository.clearKeepMarks(MAIN));
+        assertEquals(7L, await(repository.markKept(MAIN, cutoff, List.of(pinned.storePath().hash()))));
+        List<NarInfo> unmarked = await(repository.unmarkedPage(MAIN, cutoff, Optional.empty(), 100));
+
+        assertEquals(Set.of(junk, junkDep, junkTop), Set.copyOf(unmarked));
+        List<StorePathHash> pageOrder = unmarked.stream().map(i -> i.storePath().hash()).toList();
+        assertEquals(pageOrder.stream().sorted().toList(), pageOrder, "pages are in hash order");
+        assertEquals(pageOrder.subList(1, 3), await(repository.unmarkedPage(MAIN, cutoff,
+                Optional.of(pageOrder.get(0)), 100)).stream().map(i -> i.storePath().hash()).toList());
+        assertEquals(1, await(repository.unmarkedPage(MAIN, cutoff, Optional.empty(), 1)).size());
+        assertEquals(List.of(), await(repository.unmarkedPage(MAIN, old, Optional.empty(), 100)));
+
+        // A read after the marks: marking again from that instant keeps it and its closure too.
+        java.time.Instant readAt = cutoff.plusSeconds(2);
+        await(repository.touch(MAIN, java.util.Map.of(junkTop.storePath().hash(), readAt)));
+        await(repository.markKept(MAIN, readAt, List.of()));
+        assertEquals(List.of(junk), await(repository.unmarkedPage(MAIN, cutoff, Optional.empty(), 100)));
+
+        await(repository.clearKeepMarks(MAIN));
+        assertEquals(5, await(repository.unmarkedPage(MAIN, cutoff, Optional.empty(), 100)).size(),
+                "cleared marks keep nothing (only app and junk-top, accessed after the cutoff, are not listed)");
+    }
+
+    /** A narinfo named {@code name} referencing {@code refs}. */
+    protected static NarInfo chain(String name, List<NarInfo> refs) {
+        NarInfo base = generated(name);
+        return new NarInfo(base.storePath(), base.narFile(), base.fileSize(), base.narHash(), base.narSize(),
+                refs.stream().map(NarInfo::storePath).toList(), null, null, List.of(), null);
+    }
+
+    /** Every narinfo of {@code cache}, through the paged scan and key lookups. */
+    protected List<NarInfo> all(CacheName cache) {
+        List<NarInfo> all = new ArrayList<>();
+        Optional<StorePathHash> after = Optional.empty();
+        while (true) {
+            List<StorePathHash> page = await(repository.hashesAfter(cache, after, 100));
+            if (page.isEmpty()) {
+                return all;
+            }
+            for (StorePathHash hash : page) {
+                await(repository.find(cache, hash)).ifPresent(all::add);
+            }
+            after = Optional.of(page.get(page.size() - 1));
+        }
     }
 
     /** A valid, fully populated narinfo whose store path and hashes derive from {@code seed}. */

@@ -86,6 +86,8 @@ public abstract class NarPlacementRepositoryContract {
         Snapshot snapshot = await(repository.load(MAIN));
         assertEquals(List.of(new Placement(b, "s1", 50)), snapshot.placements());
         assertEquals(new Usage(50, 1), snapshot.usage().get("s1"));
+        assertEquals(Map.of("s1", new Usage(50, 1)), await(repository.usage(MAIN)), "usage alone, per storage");
+        assertEquals(Map.of(), await(repository.usage(OTHER)));
     }
 
     private static List<Placement> sorted(List<Placement> placements) {

@@ -77,7 +77,7 @@ class SqliteNarInfoRepositoryTest extends NarInfoRepositoryContract {
         reopen(Migrations.ALL);
 
         assertEquals(Optional.of(FULL), await(repository.find(MAIN, FULL.storePath().hash())));
-        assertEquals(List.of(MINIMAL), await(repository.findAll(OTHER)));
+        assertEquals(List.of(MINIMAL), all(OTHER));
     }
 
     @Test
@@ -171,7 +171,7 @@ class SqliteNarInfoRepositoryTest extends NarInfoRepositoryContract {
         await(repository.save(MAIN, MINIMAL));
 
         assertEquals("boom", failure.getMessage());
-        assertEquals(2, await(repository.findAll(MAIN)).size());
+        assertEquals(2, all(MAIN).size());
     }
 
     @Test
@@ -188,18 +188,57 @@ class SqliteNarInfoRepositoryTest extends NarInfoRepositoryContract {
     }
 
     @Test
-    void findAllLoadsManyNarInfos() {
+    void pagedScanListsManyNarInfos() {
         List<NarInfo> infos = IntStream.range(0, 3000).mapToObj(i -> generated("bulk-" + i)).toList();
         CompletableFuture<?>[] saves = infos.stream()
                 .map(info -> repository.save(MAIN, info).toCompletableFuture())
                 .toArray(CompletableFuture[]::new);
         await(CompletableFuture.allOf(saves));
 
-        List<NarInfo> all = await(repository.findAll(MAIN));
+        List<NarInfo> all = all(MAIN);
 
         assertEquals(infos.size(), all.size());
         assertEquals(infos.stream().sorted((a, b) -> a.storePath().hash().compareTo(b.storePath().hash())).toList(),
                 all);
+    }
+
+    @Test
+    void upgradingFromSchema4IndexesTheReferencesOfExistingRows() {
+        await(db.close());
+        db = null;
+        for (String suffix : List.of("", "-wal", "-shm")) {
+            try {
+                Files.deleteIfExists(Path.of(file() + suffix));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        db = open(Migrations.ALL.subList(0, 4));
+        repository = new SqliteNarInfoRepository(db);
+        NarInfo lib = chain("lib", List.of());
+        NarInfo app = chain("app", List.of(lib));
+        await(repository.save(MAIN, lib));
+        await(repository.save(MAIN, app));
+
+        reopen(Migrations.ALL);
+
+        assertEquals(java.util.Set.of(app.storePath().hash(), lib.storePath().hash()),
+                await(repository.closure(MAIN, List.of(app.storePath().hash()))));
+        assertEquals(List.of(app.storePath().hash()), await(repository.referrers(MAIN, lib.storePath().hash(), 10)));
+    }
+
+    @Test
+    void rowsWrittenBehindTheRepositorysBackAreIndexedToo() {
+        NarInfo lib = chain("lib", List.of());
+        await(repository.save(MAIN, lib));
+        NarInfo app = chain("app", List.of(lib));
+        await(db.writer().preparedQuery("INSERT INTO narinfo (cache, hash, store_path, file_hash, compression,"
+                + " file_size, nar_hash, nar_size, refs, sigs, created_at, last_accessed_at)"
+                + " VALUES ('main', ?, ?, ?, 'xz', 1, ?, 1, ?, '', 0, 0)")
+                .execute(io.vertx.sqlclient.Tuple.of(app.storePath().hash().value(), app.storePath().fullPath(),
+                        app.fileHash().toString(), app.narHash().toString(), lib.storePath().baseName())));
+
+        assertEquals(List.of(app.storePath().hash()), await(repository.referrers(MAIN, lib.storePath().hash(), 10)));
     }
 
     @Test
@@ -220,7 +259,7 @@ class SqliteNarInfoRepositoryTest extends NarInfoRepositoryContract {
 
         assertInstanceOf(StorageException.class, failureOf(repository.save(MAIN, FULL)));
         assertInstanceOf(StorageException.class, failureOf(repository.find(MAIN, FULL.storePath().hash())));
-        assertInstanceOf(StorageException.class, failureOf(repository.findAll(MAIN)));
+        assertInstanceOf(StorageException.class, failureOf(repository.hashesAfter(MAIN, Optional.empty(), 10)));
         assertInstanceOf(StorageException.class,
                 failureOf(repository.findMissing(MAIN, List.of(FULL.storePath().hash()))));
         assertInstanceOf(StorageException.class, failureOf(repository.delete(MAIN, FULL.storePath().hash())));

@@ -83,10 +83,10 @@ public final class CachixCatalog {
     }
 
     /** The signed narinfo text of one path, as the cache's own port serves it. */
-    public Optional<byte[]> narInfo(String cacheName, Optional<String> token, StorePathHash hash) {
+    public CompletionStage<Optional<byte[]>> narInfo(String cacheName, Optional<String> token, StorePathHash hash) {
         CachixCache cache = caches.find(cacheName);
         access.check(cache.profile(), Permission.READ, token);
-        return cache.narInfos().lookup(hash);
+        return cache.narInfos().serving().lookup(hash);
     }
 
     /** Checks read access and returns the cache, for routes that only redirect or describe. */

@@ -3,6 +3,7 @@ package dev.cacheserver.application.cachix;
 import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.domain.auth.Permission;
 import dev.cacheserver.domain.error.HashMismatchException;
+import dev.cacheserver.domain.error.ConflictException;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.error.NotFoundException;
 import dev.cacheserver.domain.error.PermissionDeniedException;
@@ -220,16 +221,24 @@ public final class MultipartUploads {
         }
         return activeSession(cache, narId, uploadId).thenCompose(session -> {
             NarInfo info = create.toNarInfo(session.compression());
-            if (cache.narInfos().lookup(info.storePath().hash()).isPresent()) {
-                // Idempotent: the path is there already; keep what is served and drop this upload.
-                return finish(narId).thenApply(v -> Outcome.ALREADY_PRESENT);
-            }
-            return withClientSignature(cache, info, create.signature())
-                    .thenCompose(signed -> uploads.parts(narId).thenCompose(stored -> {
-                        List<Integer> order = chooseParts(listed, stored);
-                        return completions.submit("uploads being completed",
-                                () -> assembleAndPublish(cache, narId, signed, order));
-                    }));
+            return cache.narInfos().serving().find(info.storePath().hash()).thenCompose(existing -> {
+                if (existing.isPresent() && !existing.get().narHash().equals(info.narHash())) {
+                    // A store path is immutable in a cache: the upload stays, so the client may retry correctly.
+                    throw new ConflictException(info.storePath().fullPath() + " is already in cache "
+                            + cacheName + " with NarHash " + existing.get().narHash()
+                            + "; a store path is immutable (an admin can remove it first)");
+                }
+                if (existing.isPresent()) {
+                    // Idempotent: the path is there already; keep what is served and drop this upload.
+                    return finish(narId).thenApply(v -> Outcome.ALREADY_PRESENT);
+                }
+                return withClientSignature(cache, info, create.signature())
+                        .thenCompose(signed -> uploads.parts(narId).thenCompose(stored -> {
+                            List<Integer> order = chooseParts(listed, stored);
+                            return completions.submit("uploads being completed",
+                                    () -> assembleAndPublish(cache, narId, signed, order));
+                        }));
+            });
         });
     }
 
@@ -268,7 +277,7 @@ public final class MultipartUploads {
         return cache.store().createSpoolFile().thenCompose(spool -> {
             // The content is digested while the parts are assembled, so the narinfo's check needs no second pass.
             SpoolProgress progress = new SpoolProgress(spool);
-            Optional<CompletionStage<NarDigest>> content = cache.narInfos().digestWhileUploaded(progress,
+            Optional<CompletionStage<NarDigest>> content = cache.narInfos().uploadDigests().digestWhileUploaded(progress,
                     info.compression());
             return onFailureReport(
                     parts.assemble(narId, order, progress).thenApply(assembled -> {
@@ -280,7 +289,7 @@ public final class MultipartUploads {
                             throw new HashMismatchException("cFileHash is " + info.fileHash().hex()
                                     + " but the parts hash to " + assembled.sha256().hex());
                         }
-                        content.ifPresent(digest -> cache.narInfos().rememberUploadedContent(info.narFile(), digest));
+                        content.ifPresent(digest -> cache.narInfos().uploadDigests().remember(info.narFile(), digest));
                         return assembled;
                     }),
                     // The parts cannot make a valid NAR: drop the upload rather than keep its bytes until expiry.
@@ -289,7 +298,7 @@ public final class MultipartUploads {
                             .thenCompose(reported -> finish(narId).handle((v, e) -> reported)))
                     .thenCompose(assembled -> cache.store().locate(info.narFile()))
                     .thenCompose(before -> cache.store().publish(spool, info.narFile()).thenCompose(published -> onFailure(
-                            cache.narInfos().publish(info),
+                            cache.narInfos().publishing().publish(info),
                             // A NAR that only this upload brought must not outlive its rejected narinfo.
                             () -> (before.isPresent() ? CompletableFuture.completedFuture(null)
                                     : cache.store().delete(info.narFile())).thenCompose(v -> finish(narId)))));

@@ -38,12 +38,14 @@ public final class PinService {
                 throw new InvalidInputException("pin name must be 1-255 characters");
             }
             StorePath path = StorePath.parse(storePath);
-            if (cache.narInfos().lookup(path.hash()).isEmpty()) {
-                throw new InvalidInputException(path.fullPath() + " is not in cache " + cacheName + ": push it first");
-            }
-            Pin pin = new Pin(cache.profile().name(), name, path, artifacts == null ? List.of() : artifacts, keep,
-                    clock.instant());
-            return pins.add(pin).thenApply(v -> pin);
+            return cache.narInfos().serving().find(path.hash()).thenCompose(stored -> {
+                if (stored.isEmpty()) {
+                    throw new InvalidInputException(path.fullPath() + " is not in cache " + cacheName + ": push it first");
+                }
+                Pin pin = new Pin(cache.profile().name(), name, path, artifacts == null ? List.of() : artifacts, keep,
+                        clock.instant());
+                return pins.add(pin).thenApply(v -> pin);
+            });
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -162,8 +162,8 @@ public final class ImportOriginalService implements ImportOriginalUseCase {
                 .exceptionallyCompose(e -> store.discard(spool).thenCompose(v -> CompletableFuture.failedFuture(e))))
                 .thenCompose(content -> {
                     // Checked just above: publishing need not decompress the NAR a second time.
-                    narInfos.rememberUploadedContent(info.narFile(), CompletableFuture.completedFuture(content));
-                    return narInfos.publish(info);
+                    narInfos.uploadDigests().remember(info.narFile(), CompletableFuture.completedFuture(content));
+                    return narInfos.publishing().publish(info);
                 }).thenApply(published -> Result.IMPORTED);
     }
 

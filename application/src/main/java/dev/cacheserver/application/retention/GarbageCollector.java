@@ -1,45 +1,47 @@
 package dev.cacheserver.application.retention;
 
+import dev.cacheserver.application.AccessLog;
 import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.NarInfoService;
+import dev.cacheserver.application.NarInfoRemoval;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.domain.port.NarStore;
 import dev.cacheserver.domain.port.PinRepository;
-import dev.cacheserver.domain.retention.GarbageCollectionPlan;
-import dev.cacheserver.domain.retention.PathUsage;
 import dev.cacheserver.domain.retention.PinnedPaths;
 import dev.cacheserver.domain.retention.RetentionPolicy;
-import dev.cacheserver.domain.upload.Pin;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Use case: sweep one cache. Deletes the paths that were not accessed within the retention window and that no
- * kept or pinned path needs (closure-safe, see {@link GarbageCollectionPlan}), then the NARs nothing uses
- * any more, then orphan NARs (no narinfo, stored longer ago than {@code orphanAge}). Each path stops being
- * served before its row goes, and its NAR goes only after no narinfo points at it. Paths read while the sweep
- * runs are spared together with their references. Works in batches of async steps; never blocks. One sweep
- * per cache at a time: a second call while one runs fails with IllegalStateException.
+ * kept or pinned path needs (closure-safe: the repository marks the recent and pinned paths and their closures),
+ * then the NARs nothing uses any more, then orphan NARs (no narinfo, stored longer ago than {@code orphanAge}).
+ * Each path stops being served before its row goes, and its NAR goes only after no narinfo points at it. Before
+ * each batch, the reads recorded meanwhile are written and marked with their closures, so paths read while the
+ * sweep runs are spared together with their references. Works from the repository in pages of {@link #BATCH}:
+ * the heap holds one page, whatever the size of the cache. Never blocks. One sweep per cache at a time: a second
+ * call while one runs fails with IllegalStateException.
  */
 public final class GarbageCollector {
     static final int BATCH = 256;
+    /** The most paths a report lists; the counts cover all of them. */
+    static final int LISTED_PATHS = 10_000;
     private final CacheProfile cache;
-    private final NarInfoService narInfos;
+    private final AccessLog accessLog;
+    private final NarInfoRemoval removal;
     private final NarInfoRepository repository;
     private final NarStore store;
     private final PinRepository pins;
@@ -49,10 +51,12 @@ public final class GarbageCollector {
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
 
-    public GarbageCollector(CacheProfile cache, NarInfoService narInfos, NarInfoRepository repository, NarStore store,
-                            PinRepository pins, RetentionPolicy policy, Duration orphanAge, Clock clock) {
+    public GarbageCollector(CacheProfile cache, AccessLog accessLog, NarInfoRemoval removal,
+                            NarInfoRepository repository, NarStore store, PinRepository pins, RetentionPolicy policy,
+                            Duration orphanAge, Clock clock) {
         this.cache = cache;
-        this.narInfos = narInfos;
+        this.accessLog = accessLog;
+        this.removal = removal;
         this.repository = repository;
         this.store = store;
         this.pins = pins;
@@ -79,120 +83,159 @@ public final class GarbageCollector {
             return CompletableFuture.failedFuture(new IllegalStateException("a sweep of " + cache.name() + " is running"));
         }
         Instant start = clock.instant();
-        return narInfos.flushAccessTimes()
-                .thenCompose(flushed -> repository.findUsage(cache.name()))
-                .thenCombine(pins.pins(cache.name()), (usage, pinList) -> plan(usage, pinList, start))
-                .thenCompose(planned -> dryRun ? dryRun(planned, start) : sweep(planned, start))
-                .whenComplete((report, failure) -> running.set(false));
+        Tally tally = new Tally();
+        CompletionStage<GcReport> sweep = accessLog.flush()
+                .thenCompose(flushed -> policy.cutoff(start).isEmpty()
+                        ? repository.count(cache.name()).thenApply(count -> {
+                            tally.pathsBefore = count;
+                            return (Void) null;
+                        })
+                        : markAndSweep(policy.cutoff(start).get(), start, dryRun, tally))
+                .thenCompose(v -> orphans(start, dryRun, tally))
+                .thenApply(v -> tally.report(cache.name().value(), dryRun, millisSince(start)));
+        return sweep.whenComplete((report, failure) -> running.set(false));
     }
 
-    private Planned plan(List<PathUsage> usage, List<Pin> pinList, Instant now) {
-        Set<StorePathHash> pinned = PinnedPaths.at(pinList, now);
-        GarbageCollectionPlan plan = GarbageCollectionPlan.decide(usage, pinned, policy, now);
-        Map<StorePathHash, PathUsage> byHash = new HashMap<>();
-        usage.forEach(u -> byHash.put(u.hash(), u));
-        return new Planned(usage.size(), new ArrayList<>(plan.toDelete()), byHash);
-    }
-
-    private record Planned(int paths, List<StorePathHash> toDelete, Map<StorePathHash, PathUsage> usage) {
-    }
-
-    private CompletionStage<GcReport> dryRun(Planned planned, Instant start) {
-        long bytes = 0;
-        for (StorePathHash hash : planned.toDelete()) {
-            bytes += narInfos.find(hash).map(NarInfo::fileSize).orElse(0L);
-        }
-        long narBytes = bytes;
-        return orphans(start).thenApply(orphans -> new GcReport(cache.name().value(), true, planned.paths(),
-                planned.toDelete(), planned.toDelete().size(), narBytes, orphans.size(),
-                orphans.stream().mapToLong(NarStore.StoredNar::size).sum(), millisSince(start)));
-    }
-
-    private CompletionStage<GcReport> sweep(Planned planned, Instant start) {
-        Set<StorePathHash> spared = sparedByRecentReads(planned, start);
-        List<StorePathHash> doomed = planned.toDelete().stream().filter(h -> !spared.contains(h)).toList();
-        List<StorePathHash> removed = new ArrayList<>();
-        long[] narsAndBytes = new long[2];
-        CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
-        for (int from = 0; from < doomed.size(); from += BATCH) {
-            List<StorePathHash> batch = doomed.subList(from, Math.min(doomed.size(), from + BATCH));
-            chain = chain.thenCompose(v -> removeBatch(batch, removed, narsAndBytes));
-        }
-        return chain.thenCompose(v -> orphans(start)).thenCompose(orphans -> deleteOrphans(orphans)
-                .thenApply(orphanBytes -> new GcReport(cache.name().value(), false, planned.paths(), removed,
-                        (int) narsAndBytes[0], narsAndBytes[1], orphans.size(), orphanBytes, millisSince(start))));
-    }
-
-    /** Paths read since the plan was made, and everything they reference, stay: a client may be fetching them. */
-    private Set<StorePathHash> sparedByRecentReads(Planned planned, Instant planStart) {
-        Deque<StorePathHash> todo = new ArrayDeque<>();
-        for (StorePathHash hash : planned.toDelete()) {
-            if (narInfos.readSince(hash, planStart)) {
-                todo.add(hash);
-            }
-        }
-        Set<StorePathHash> spared = new HashSet<>();
-        while (!todo.isEmpty()) {
-            StorePathHash hash = todo.pop();
-            if (spared.add(hash)) {
-                PathUsage usage = planned.usage().get(hash);
-                if (usage != null) {
-                    todo.addAll(usage.references());
-                }
-            }
-        }
-        return spared;
-    }
-
-    private CompletionStage<Void> removeBatch(List<StorePathHash> batch, List<StorePathHash> removed, long[] narsAndBytes) {
-        return narInfos.removeAll(batch).thenCompose(gone -> {
-            removed.addAll(batch);
-            CompletionStage<Void> nars = CompletableFuture.completedFuture(null);
-            Set<NarFile> seen = new HashSet<>();
-            for (NarInfo info : gone) {
-                NarFile file = info.narFile();
-                if (seen.add(file)) {
-                    nars = nars.thenCompose(x -> narInfos.isNarInUse(file) ? CompletableFuture.completedFuture(null)
-                            : store.delete(file).thenAccept(deleted -> {
-                                if (deleted) {
-                                    narsAndBytes[0]++;
-                                    narsAndBytes[1] += info.fileSize();
-                                }
-                            }));
-                }
-            }
-            return nars;
-        });
-    }
-
-    private CompletionStage<List<NarStore.StoredNar>> orphans(Instant now) {
-        Instant cutoff = now.minus(orphanAge);
-        return store.list().thenApply(all -> all.stream()
-                .filter(nar -> nar.storedAt().isBefore(cutoff) && !narInfos.isNarInUse(nar.file()))
-                .toList())
-                .exceptionally(failure -> {
-                    if (unwrap(failure) instanceof UnsupportedOperationException) {
-                        return List.of();   // a store that cannot list has no orphans we could find
-                    }
-                    throw failure instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(failure);
+    private CompletionStage<Void> markAndSweep(Instant cutoff, Instant start, boolean dryRun, Tally tally) {
+        return pins.pins(cache.name())
+                .thenCompose(pinList -> repository.clearKeepMarks(cache.name())
+                        .thenCompose(v -> repository.markKept(cache.name(), cutoff, PinnedPaths.at(pinList, start))))
+                .thenCompose(count -> {
+                    tally.pathsBefore = count;
+                    return dryRun ? countPages(start, Optional.empty(), tally)
+                            : sweepPages(start, Optional.empty(), tally);
                 });
     }
 
-    private CompletionStage<Long> deleteOrphans(List<NarStore.StoredNar> orphans) {
-        long[] bytes = new long[1];
-        CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
-        for (NarStore.StoredNar nar : orphans) {
-            chain = chain.thenCompose(v -> narInfos.isNarInUse(nar.file()) ? CompletableFuture.completedFuture(null)
-                    : store.delete(nar.file()).thenAccept(deleted -> bytes[0] += deleted ? nar.size() : 0));
-        }
-        return chain.thenApply(v -> bytes[0]);
+    /** A dry run walks the pages without deleting anything. */
+    private CompletionStage<Void> countPages(Instant start, Optional<StorePathHash> after, Tally tally) {
+        return repository.unmarkedPage(cache.name(), start, after, BATCH).thenCompose(page -> {
+            if (page.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            page.forEach(info -> tally.path(info.storePath().hash(), info.fileSize()));
+            return countPages(start, Optional.of(page.get(page.size() - 1).storePath().hash()), tally);
+        });
+    }
+
+    /**
+     * One page at a time, in hash order. Reads recorded since the sweep began are written and marked first (with
+     * their closures), so a path read meanwhile, and what it references, is no longer on the page.
+     */
+    private CompletionStage<Void> sweepPages(Instant start, Optional<StorePathHash> after, Tally tally) {
+        // Marking again from the sweep's start is cheap: paths marked already are not walked again.
+        return accessLog.flush()
+                .thenCompose(v -> repository.markKept(cache.name(), start, Set.of()))
+                .thenCompose(v -> repository.unmarkedPage(cache.name(), start, after, BATCH))
+                .thenCompose(page -> page.isEmpty() ? CompletableFuture.completedFuture(null)
+                        : removeBatch(page, tally).thenCompose(v -> sweepPages(start,
+                                Optional.of(page.get(page.size() - 1).storePath().hash()), tally)));
+    }
+
+    private CompletionStage<Void> removeBatch(List<NarInfo> page, Tally tally) {
+        List<StorePathHash> hashes = page.stream().map(info -> info.storePath().hash()).toList();
+        Map<NarFile, Long> files = new LinkedHashMap<>();
+        page.forEach(info -> files.put(info.narFile(), info.fileSize()));
+        return removal.removeAll(hashes).thenCompose(removed -> {
+            page.forEach(info -> tally.path(info.storePath().hash(), 0));
+            return repository.narFilesInUse(cache.name(), files.keySet());
+        }).thenCompose(inUse -> {
+            CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+            for (Map.Entry<NarFile, Long> file : files.entrySet()) {
+                if (!inUse.contains(file.getKey())) {
+                    chain = chain.thenCompose(x -> store.delete(file.getKey()).thenAccept(deleted -> {
+                        if (deleted) {
+                            tally.removedNars++;
+                            tally.removedNarBytes += file.getValue();
+                        }
+                    }));
+                }
+            }
+            return chain;
+        });
+    }
+
+    /** Orphans are found in batches: one repository query per batch tells which NARs are still in use. */
+    private CompletionStage<Void> orphans(Instant now, boolean dryRun, Tally tally) {
+        Instant cutoff = now.minus(orphanAge);
+        return store.list().handle((all, failure) -> {
+            if (failure != null) {
+                if (unwrap(failure) instanceof UnsupportedOperationException) {
+                    return CompletableFuture.<Void>completedFuture(null);   // a store that cannot list has no orphans we could find
+                }
+                return CompletableFuture.<Void>failedFuture(unwrap(failure));
+            }
+            List<NarStore.StoredNar> old = all.stream().filter(nar -> nar.storedAt().isBefore(cutoff)).toList();
+            CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+            for (int from = 0; from < old.size(); from += BATCH) {
+                List<NarStore.StoredNar> batch = old.subList(from, Math.min(old.size(), from + BATCH));
+                chain = chain.thenCompose(v -> orphanBatch(batch, dryRun, tally));
+            }
+            return chain;
+        }).thenCompose(stage -> stage);
+    }
+
+    private CompletionStage<Void> orphanBatch(List<NarStore.StoredNar> batch, boolean dryRun, Tally tally) {
+        return repository.narFilesInUse(cache.name(), batch.stream().map(NarStore.StoredNar::file).toList())
+                .thenCompose(inUse -> {
+                    CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+                    for (NarStore.StoredNar nar : batch) {
+                        if (inUse.contains(nar.file())) {
+                            continue;
+                        }
+                        if (dryRun) {
+                            tally.orphan(nar.size());
+                        } else {
+                            // Checked again just before: a narinfo may have been published since the batch query.
+                            chain = chain.thenCompose(v -> repository.pathsUsing(cache.name(), nar.file(), 1))
+                                    .thenCompose(users -> !users.isEmpty() ? CompletableFuture.completedFuture(null)
+                                            : store.delete(nar.file()).thenAccept(deleted -> {
+                                                if (deleted) {
+                                                    tally.orphan(nar.size());
+                                                }
+                                            }));
+                        }
+                    }
+                    return chain;
+                });
     }
 
     private static Throwable unwrap(Throwable e) {
-        return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
     private long millisSince(Instant start) {
         return Duration.between(start, clock.instant()).toMillis();
+    }
+
+    /** What a sweep found and did so far; confined to the sweep's sequential chain. */
+    private static final class Tally {
+        long pathsBefore;
+        final List<StorePathHash> listed = new ArrayList<>();
+        int paths;
+        long pathBytes;
+        int removedNars;
+        long removedNarBytes;
+        int orphanNars;
+        long orphanBytes;
+
+        void path(StorePathHash hash, long fileSize) {
+            paths++;
+            pathBytes += fileSize;
+            if (listed.size() < LISTED_PATHS) {
+                listed.add(hash);
+            }
+        }
+
+        void orphan(long size) {
+            orphanNars++;
+            orphanBytes += size;
+        }
+
+        GcReport report(String cache, boolean dryRun, long millis) {
+            return new GcReport(cache, dryRun, (int) Math.min(Integer.MAX_VALUE, pathsBefore), listed, paths,
+                    dryRun ? paths : removedNars, dryRun ? pathBytes : removedNarBytes, orphanNars, orphanBytes,
+                    millis);
+        }
     }
 }

@@ -56,7 +56,7 @@ class GarbageCollectorTest {
         CacheProfile profile = new CacheProfile(MAIN, true, SecretSigningKey.generate("main-1"),
                 URI.create("http://127.0.0.1:1"), 30);
         narInfos = new NarInfoService(profile, repository, store, new PlainNarContentHasher(), clock);
-        collector = new GarbageCollector(profile, narInfos, repository, store, pins,
+        collector = new GarbageCollector(profile, narInfos.accessLog(), narInfos.removal(), repository, store, pins,
                 RetentionPolicy.of(Duration.ofDays(1)), Duration.ofHours(1), clock);
     }
 
@@ -72,7 +72,7 @@ class GarbageCollectorTest {
         await(store.publish(spool, file));
         NarInfo info = new NarInfo(path, file, content.length, hash, content.length, List.of(refs), null, null,
                 List.of(), null);
-        return await(narInfos.publish(info));
+        return await(narInfos.publishing().publish(info));
     }
 
     static <T> T await(java.util.concurrent.CompletionStage<T> stage) throws Exception {
@@ -88,16 +88,16 @@ class GarbageCollectorTest {
         push(app, "app".getBytes(StandardCharsets.UTF_8), lib);
         NarInfo junkInfo = push(junk, "junk".getBytes(StandardCharsets.UTF_8));
         clock.advance(Duration.ofDays(2));
-        assertTrue(narInfos.lookup(app.hash()).isPresent(), "a client reads app (and would fetch lib)");
+        assertTrue(await(narInfos.serving().lookup(app.hash())).isPresent(), "a client reads app (and would fetch lib)");
 
         GcReport report = await(collector.collect(false));
 
         assertEquals(List.of(junk.hash()), report.removedPaths());
         assertEquals(1, report.removedNars());
-        assertTrue(narInfos.lookup(junk.hash()).isEmpty());
+        assertTrue(await(narInfos.serving().lookup(junk.hash())).isEmpty());
         assertTrue(await(repository.find(MAIN, junk.hash())).isEmpty());
         assertTrue(await(store.locate(junkInfo.narFile())).isEmpty(), "its NAR is deleted");
-        assertTrue(narInfos.lookup(lib.hash()).isPresent(), "lib stays: app, which was read, references it");
+        assertTrue(await(narInfos.serving().lookup(lib.hash())).isPresent(), "lib stays: app, which was read, references it");
         assertTrue(await(store.locate(libInfo.narFile())).isPresent());
     }
 
@@ -113,7 +113,7 @@ class GarbageCollectorTest {
         assertEquals(List.of(), await(collector.collect(false)).removedPaths(), "inside the window nothing goes");
         clock.advance(Duration.ofHours(2));
         assertEquals(List.of(other.hash()), await(collector.collect(false)).removedPaths());
-        assertTrue(narInfos.lookup(pinned.hash()).isPresent());
+        assertTrue(await(narInfos.serving().lookup(pinned.hash())).isPresent());
     }
 
     @Test
@@ -133,7 +133,7 @@ class GarbageCollectorTest {
         GcReport report = await(collector.collect(true));
         assertTrue(report.dryRun());
         assertEquals(List.of(p.hash()), report.removedPaths());
-        assertTrue(narInfos.lookup(p.hash()).isPresent());
+        assertTrue(await(narInfos.serving().lookup(p.hash())).isPresent());
         assertTrue(await(store.locate(info.narFile())).isPresent());
     }
 
@@ -160,7 +160,7 @@ class GarbageCollectorTest {
         NarInfo first = push(a, same);
         push(b, same);
         clock.advance(Duration.ofDays(2));
-        narInfos.lookup(b.hash());
+        await(narInfos.serving().lookup(b.hash()));
         GcReport report = await(collector.collect(false));
         assertEquals(Set.of(a.hash()), Set.copyOf(report.removedPaths()));
         assertEquals(0, report.removedNars(), "b still uses the NAR");

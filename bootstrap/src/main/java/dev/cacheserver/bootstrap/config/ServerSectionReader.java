@@ -10,14 +10,15 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the {@code server:} section into {@link ServerSettings}: every key of the original plus data-dir,
- * dht-bootstrap, dht-network, dht-trusted-keys, gc-interval, metrics-access, request-log and max-build-log-size. Every key is optional; see the defaults below.
+ * dht-bootstrap, dht-network, dht-trusted-keys, gc-interval, metrics-access, request-log, max-build-log-size, narinfo-cache-size and the upstream keys. Every key is optional; see the defaults below.
  */
 final class ServerSectionReader {
     static final List<String> KEYS = List.of("data-dir", "database", "hostname", "standalone", "dht-port",
             "dht-bootstrap-host", "dht-bootstrap-port", "dht-bootstrap", "dht-network", "dht-trusted-keys",
             "server-port", "deploy-port", "key", "default-retention", "default-port", "default-storage",
             "default-storage-strategy", "gc-interval", "dht-pull-through", "metrics-access", "request-log",
-            "max-build-log-size", "upstreams", "upstream-timeout", "upstream-negative-ttl", "upstream-backoff");
+            "max-build-log-size", "upstreams", "upstream-timeout", "upstream-negative-ttl", "upstream-backoff",
+            "narinfo-cache-size");
 
     static final String DEFAULT_HOSTNAME = "0.0.0.0";
     static final int DEFAULT_DHT_PORT = 4222;
@@ -39,6 +40,9 @@ final class ServerSectionReader {
 
     private ServerSectionReader() {
     }
+
+    /** Rendered narinfos kept in memory per cache (64 MiB). */
+    static final long DEFAULT_NARINFO_CACHE_BYTES = 64L << 20;
 
     static ServerSettings read(YamlNode section, boolean standaloneDefault) {
         YamlMap map = section.map(KEYS);
@@ -79,7 +83,9 @@ final class ServerSectionReader {
                         ServerSettings.MetricsAccess.OFF) : ServerSettings.MetricsAccess.ADMIN,
                 map.has("request-log") ? choiceOrOff(map.get("request-log"), Choices.REQUEST_LOG,
                         ServerSettings.RequestLog.OFF) : ServerSettings.RequestLog.OFF,
-                ConfigValues.size(map.get("max-build-log-size"), 1).orElse(DEFAULT_MAX_BUILD_LOG_BYTES));
+                ConfigValues.size(map.get("max-build-log-size"), 1).orElse(DEFAULT_MAX_BUILD_LOG_BYTES),
+
+                ConfigValues.size(map.get("narinfo-cache-size"), 0).orElse(DEFAULT_NARINFO_CACHE_BYTES));
     }
 
     /** One of {@code choices}; an unquoted {@code off} (a YAML 1.1 boolean, like {@code false}) means {@code off}. */

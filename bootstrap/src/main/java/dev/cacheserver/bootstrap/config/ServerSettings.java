@@ -15,6 +15,7 @@ import java.util.Optional;
  * cluster peer is also stored here and its narinfo published in the cache that served it.
  * {@code metricsAccess}: who may read {@code /metrics} on server-port; {@code requestLog}: the level of the
  * one-line-per-request access log. {@code maxBuildLogBytes}: the largest build log a client may upload.
+ * {@code narInfoCacheBytes}: the size of the in-memory cache of rendered narinfos.
  */
 public record ServerSettings(Path dataDir, Path database, String hostname, boolean standalone, int dhtPort,
                              String dhtBootstrapHost, int dhtBootstrapPort, List<HostPort> dhtBootstrap,
@@ -22,7 +23,8 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
                              Optional<String> key, Optional<Duration> defaultRetention, int defaultPort,
                              StorageType defaultStorage, StorageStrategyName defaultStorageStrategy,
                              Duration gcInterval, boolean dhtPullThrough, MetricsAccess metricsAccess,
-                             RequestLog requestLog, long maxBuildLogBytes) {
+                             RequestLog requestLog, long maxBuildLogBytes,
+                             long narInfoCacheBytes) {
     public ServerSettings {
         dhtBootstrap = List.copyOf(dhtBootstrap);
         dhtTrustedKeys = List.copyOf(dhtTrustedKeys);
@@ -39,7 +41,8 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
                 + ", defaultPort=" + defaultPort + ", defaultStorage=" + defaultStorage
                 + ", defaultStorageStrategy=" + defaultStorageStrategy + ", gcInterval=" + gcInterval
                 + ", dhtPullThrough=" + dhtPullThrough + ", metricsAccess=" + metricsAccess
-                + ", requestLog=" + requestLog + ", maxBuildLogBytes=" + maxBuildLogBytes + "]";
+                + ", requestLog=" + requestLog + ", maxBuildLogBytes=" + maxBuildLogBytes
+                + ", narInfoCacheBytes=" + narInfoCacheBytes + "]";
     }
 
     public record HostPort(String host, int port) {

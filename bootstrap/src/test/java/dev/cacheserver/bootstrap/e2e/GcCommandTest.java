@@ -50,7 +50,7 @@ class GcCommandTest {
             assertEquals(0, dry[0].exit(), dry[0].err());
             assertTrue(dry[0].out().contains(hash) && dry[0].out().contains("\"dryRun\" : true"), dry[0].out());
             // Looked up inside the server: an HTTP read would count as an access and keep the path.
-            assertTrue(server.cache("main").narInfos().find(new StorePathHash(hash)).isPresent(), "a dry run deletes nothing");
+            assertTrue(server.cache("main").narInfos().serving().find(new StorePathHash(hash)).toCompletableFuture().join().isPresent(), "a dry run deletes nothing");
 
             MainAccess.Result real = MainAccess.run("--config", config.toString(), "gc", "--cache", "main");
             assertEquals(0, real.exit(), real.err());

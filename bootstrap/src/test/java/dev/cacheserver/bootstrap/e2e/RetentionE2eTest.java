@@ -71,8 +71,8 @@ class RetentionE2eTest {
             while (System.nanoTime() < deadline && !swept) {
                 assertEquals(200, narInfoStatus(url, top), "the top path is read and kept");
                 // Checked inside the server: an HTTP read of these paths would count as an access.
-                swept = gone.stream().noneMatch(p -> server.cache("main").narInfos()
-                        .find(new StorePathHash(hashOf(p))).isPresent());
+                swept = gone.stream().noneMatch(p -> server.cache("main").narInfos().serving()
+                        .find(new StorePathHash(hashOf(p))).toCompletableFuture().join().isPresent());
                 Thread.sleep(1000);
             }
             assertTrue(swept, "the unread, unreferenced closure was swept within a minute");

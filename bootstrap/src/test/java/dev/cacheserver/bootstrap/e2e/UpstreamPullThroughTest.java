@@ -209,7 +209,7 @@ class UpstreamPullThroughTest {
         Nix.Result result = fetch("main", List.of(wrongTop, unsignedTop));
         assertNotEquals(0, result.exit(), result.output());
         assertTrue(!valid(wrongTop) && !valid(unsignedTop), "nothing substituted");
-        assertTrue(server.cache("main").narInfos().find(new StorePathHash(hashOf(wrongTop))).isEmpty());
+        assertTrue(server.cache("main").narInfos().serving().find(new StorePathHash(hashOf(wrongTop))).toCompletableFuture().join().isEmpty());
     }
 
     @Test
@@ -274,8 +274,8 @@ class UpstreamPullThroughTest {
             assertEquals(65536, socket.getInputStream().readNBytes(65536).length, "the download had started");
         }
 
-        Eventually.await("the path is kept although its first client left", () -> server.cache("main").narInfos()
-                .find(new StorePathHash(hashOf(blob))).isPresent());
+        Eventually.await("the path is kept although its first client left", () -> server.cache("main").narInfos().serving()
+                .find(new StorePathHash(hashOf(blob))).toCompletableFuture().join().isPresent());
         assertEquals(sha256(Files.newInputStream(www.resolve(narUrl))), download("main", "/" + narUrl));
         assertEquals(1, nginx.requests("GET /" + narUrl).size(), "one upstream download");
     }
@@ -306,8 +306,8 @@ class UpstreamPullThroughTest {
             clients.shutdownNow();
         }
         assertEquals(1, nginx.requests("GET /" + narUrl).size(), "one upstream download");
-        Eventually.await("the large path is kept", () -> server.cache("main").narInfos()
-                .find(new StorePathHash(hashOf(blob))).isPresent());
+        Eventually.await("the large path is kept", () -> server.cache("main").narInfos().serving()
+                .find(new StorePathHash(hashOf(blob))).toCompletableFuture().join().isPresent());
         Nix.delete(Nix.closure(top));
     }
 
@@ -365,7 +365,7 @@ class UpstreamPullThroughTest {
 
     private void awaitKept(String cache, List<String> closure) {
         Eventually.await("every path is kept in " + cache, () -> closure.stream().allMatch(p ->
-                server.cache(cache).narInfos().find(new StorePathHash(hashOf(p))).isPresent()));
+                server.cache(cache).narInfos().serving().find(new StorePathHash(hashOf(p))).toCompletableFuture().join().isPresent()));
     }
 
     private HttpRequest.Builder request(String cache, String path) {

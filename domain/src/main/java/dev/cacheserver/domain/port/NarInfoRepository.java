@@ -1,9 +1,9 @@
 package dev.cacheserver.domain.port;
 
 import dev.cacheserver.domain.model.CacheName;
+import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
-import dev.cacheserver.domain.retention.PathUsage;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -14,20 +14,44 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Durable narinfos, per cache, keyed by store path hash. {@code save} replaces an existing entry (Nix re-PUTs
- * narinfos to add signatures) and is durable when its stage completes. Non-blocking; stages may complete on
- * any thread. Failures are {@link dev.cacheserver.domain.error.StorageException}.
+ * narinfos to add signatures) and is durable when its stage completes. Nothing here returns a whole cache: every
+ * query is one key lookup, one bounded batch or one page, so callers hold at most a page of a cache of any size.
+ * Non-blocking; stages may complete on any thread. Failures are {@link dev.cacheserver.domain.error.StorageException}.
  */
 public interface NarInfoRepository {
 
     CompletionStage<Void> save(CacheName cache, NarInfo info);
 
+    /** One primary-key lookup. */
     CompletionStage<Optional<NarInfo>> find(CacheName cache, StorePathHash hash);
 
-    /** Every narinfo of {@code cache}; used once at start to fill the in-memory index. */
-    CompletionStage<List<NarInfo>> findAll(CacheName cache);
+    /** How many paths {@code cache} holds. */
+    CompletionStage<Long> count(CacheName cache);
 
-    /** The subset of {@code hashes} that {@code cache} does not hold, in one query. */
+    /**
+     * A page of a scan by key: up to {@code limit} hashes of {@code cache} in ascending order, strictly after
+     * {@code after} (from the first when empty). Pass the last hash of a page to get the next; an empty page ends
+     * the scan. Paths added or removed meanwhile may or may not appear.
+     */
+    CompletionStage<List<StorePathHash>> hashesAfter(CacheName cache, Optional<StorePathHash> after, int limit);
+
+    /** The subset of {@code hashes} that {@code cache} does not hold, in one query (batch existence). */
     CompletionStage<Set<StorePathHash>> findMissing(CacheName cache, Collection<StorePathHash> hashes);
+
+    /**
+     * The closure of {@code roots} within {@code cache}: the roots the cache holds and every held path they
+     * reference, transitively. Paths referenced but not held are left out. One query.
+     */
+    CompletionStage<Set<StorePathHash>> closure(CacheName cache, Collection<StorePathHash> roots);
+
+    /** Up to {@code limit} other paths of {@code cache} whose references include {@code hash} (an indexed query). */
+    CompletionStage<List<StorePathHash>> referrers(CacheName cache, StorePathHash hash, int limit);
+
+    /** Up to {@code limit} paths of {@code cache} whose narinfo points at {@code file} (an indexed query). */
+    CompletionStage<List<StorePathHash>> pathsUsing(CacheName cache, NarFile file, int limit);
+
+    /** The subset of {@code files} that some narinfo of {@code cache} points at, in one query. */
+    CompletionStage<Set<NarFile>> narFilesInUse(CacheName cache, Collection<NarFile> files);
 
     /** True when something was deleted. */
     CompletionStage<Boolean> delete(CacheName cache, StorePathHash hash);
@@ -41,6 +65,27 @@ public interface NarInfoRepository {
      */
     CompletionStage<Void> touch(CacheName cache, Map<StorePathHash, Instant> accessedAt);
 
-    /** Hash, references and last access of every path of {@code cache}, for garbage collection. */
-    CompletionStage<List<PathUsage>> findUsage(CacheName cache);
+    /** {@link #touch} for NAR downloads: raises the last access of every path whose narinfo points at each file. */
+    CompletionStage<Void> touchNars(CacheName cache, Map<NarFile, Instant> readAt);
+
+    /**
+     * Starts a garbage-collection mark of {@code cache}: forgets the marks of any earlier (possibly interrupted)
+     * sweep. Marks are durable scratch state, not part of the cache's content.
+     */
+    CompletionStage<Void> clearKeepMarks(CacheName cache);
+
+    /**
+     * Marks as kept every path accessed (read or saved) at or after {@code accessedSince}, every path in
+     * {@code pinned}, and everything they reference, transitively. Adds to the existing marks, so calling it again
+     * with a later instant marks only what was accessed since (and its closure) cheaply. Returns how many paths
+     * {@code cache} holds.
+     */
+    CompletionStage<Long> markKept(CacheName cache, Instant accessedSince, Collection<StorePathHash> pinned);
+
+    /**
+     * A page of the paths a sweep may delete: not marked kept and last accessed before {@code accessedBefore} (a
+     * path saved after the marks were made is never in it), in ascending hash order strictly after {@code after}.
+     */
+    CompletionStage<List<NarInfo>> unmarkedPage(CacheName cache, Instant accessedBefore, Optional<StorePathHash> after,
+                                                int limit);
 }

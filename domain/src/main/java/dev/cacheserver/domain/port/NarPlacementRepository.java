@@ -19,6 +19,9 @@ public interface NarPlacementRepository {
     /** Everything known about {@code cache}; loaded once at start into memory. */
     CompletionStage<Snapshot> load(CacheName cache);
 
+    /** Only the bytes and NAR files per storage of {@code cache} (one row per storage, not one per NAR). */
+    CompletionStage<Map<String, Usage>> usage(CacheName cache);
+
     /**
      * Records that {@code storage} now holds {@code file} of {@code size} bytes, adds it to the storage's usage
      * and, when {@code advancesRoundRobin}, makes {@code storage} the last placement. Recording a file the

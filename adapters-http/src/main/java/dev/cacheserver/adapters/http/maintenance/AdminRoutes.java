@@ -68,6 +68,7 @@ public final class AdminRoutes {
                 .put("dryRun", report.dryRun())
                 .put("retention", collector.policy().window().map(Object::toString).orElse("forever"))
                 .put("paths", report.pathsBefore())
+                .put("removedPathCount", report.removedPathCount())
                 .put("removedPaths", new JsonArray(report.removedPaths().stream().map(Object::toString).toList()))
                 .put("removedNars", report.removedNars())
                 .put("removedNarBytes", report.removedNarBytes())

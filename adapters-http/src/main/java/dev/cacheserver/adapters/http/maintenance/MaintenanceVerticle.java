@@ -1,6 +1,6 @@
 package dev.cacheserver.adapters.http.maintenance;
 
-import dev.cacheserver.application.NarInfoService;
+import dev.cacheserver.application.AccessLog;
 import dev.cacheserver.application.retention.GarbageCollector;
 import dev.cacheserver.application.retention.GcReport;
 import io.vertx.core.Future;
@@ -24,14 +24,14 @@ public final class MaintenanceVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(MaintenanceVerticle.class);
 
     private final List<GarbageCollector> collectors;
-    private final List<NarInfoService> narInfos;
+    private final List<AccessLog> narInfos;
     private final Duration gcInterval;
     private final Duration flushInterval;
     private final Consumer<GcReport> reports;
     private MessageConsumer<Object> consumer;
     private boolean sweeping;
 
-    public MaintenanceVerticle(List<GarbageCollector> collectors, List<NarInfoService> narInfos, Duration gcInterval,
+    public MaintenanceVerticle(List<GarbageCollector> collectors, List<AccessLog> narInfos, Duration gcInterval,
                                Duration flushInterval, Consumer<GcReport> reports) {
         this.collectors = List.copyOf(collectors);
         this.narInfos = List.copyOf(narInfos);
@@ -55,8 +55,8 @@ public final class MaintenanceVerticle extends VerticleBase {
 
     private Future<Void> flushAll() {
         List<Future<Void>> flushes = new ArrayList<>();
-        for (NarInfoService service : narInfos) {
-            flushes.add(Future.fromCompletionStage(service.flushAccessTimes(), context)
+        for (AccessLog service : narInfos) {
+            flushes.add(Future.fromCompletionStage(service.flush(), context)
                     .onFailure(e -> LOG.warn("recording access times failed: {}", e.toString())));
         }
         return Future.join(flushes).mapEmpty();

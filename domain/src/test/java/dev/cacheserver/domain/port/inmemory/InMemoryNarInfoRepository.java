@@ -1,15 +1,17 @@
 package dev.cacheserver.domain.port.inmemory;
 
 import dev.cacheserver.domain.model.CacheName;
-import dev.cacheserver.domain.model.StorePathHash;
+import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.StorePath;
+import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
-import dev.cacheserver.domain.retention.PathUsage;
+import dev.cacheserver.domain.port.NarInfoRepository;
 import java.time.Clock;
 import java.time.Instant;
-import dev.cacheserver.domain.port.NarInfoRepository;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,16 +21,17 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * A {@link NarInfoRepository} held in memory, for unit tests of other modules. Thread-safe; every stage is
- * already complete when returned. {@link #findAll} lists entries sorted by store path hash, like the SQLite
- * adapter. Nothing is durable beyond the object's life.
+ * already complete when returned. Pages are in store path hash order, like the SQLite adapter. Nothing is
+ * durable beyond the object's life.
  */
 public final class InMemoryNarInfoRepository implements NarInfoRepository {
-    private final Map<CacheName, Map<StorePathHash, NarInfo>> caches = new ConcurrentHashMap<>();
+    private final Map<CacheName, ConcurrentSkipListMap<StorePathHash, NarInfo>> caches = new ConcurrentHashMap<>();
     private final Map<CacheName, Map<StorePathHash, Instant>> accessed = new ConcurrentHashMap<>();
+    private final Map<CacheName, Set<StorePathHash>> kept = new ConcurrentHashMap<>();
     private final Clock clock;
 
     public InMemoryNarInfoRepository() {
@@ -44,54 +47,25 @@ public final class InMemoryNarInfoRepository implements NarInfoRepository {
         Objects.requireNonNull(info, "info");
         entries(cache).put(info.storePath().hash(), info);
         accessTimes(cache).put(info.storePath().hash(), clock.instant());
-        return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Integer> deleteAll(CacheName cache, Collection<StorePathHash> hashes) {
-        int deleted = 0;
-        for (StorePathHash hash : hashes) {
-            accessTimes(cache).remove(hash);
-            deleted += entries(cache).remove(hash) != null ? 1 : 0;
-        }
-        return CompletableFuture.completedFuture(deleted);
-    }
-
-    @Override
-    public CompletionStage<Void> touch(CacheName cache, Map<StorePathHash, Instant> accessedAt) {
-        Map<StorePathHash, NarInfo> entries = entries(cache);
-        accessedAt.forEach((hash, at) -> {
-            if (entries.containsKey(hash)) {
-                accessTimes(cache).merge(hash, at, (old, now) -> now.isAfter(old) ? now : old);
-            }
-        });
-        return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<List<PathUsage>> findUsage(CacheName cache) {
-        List<PathUsage> usage = entries(cache).values().stream().map(info -> new PathUsage(info.storePath().hash(),
-                info.references().stream().map(StorePath::hash).collect(Collectors.toSet()),
-                accessTimes(cache).getOrDefault(info.storePath().hash(), Instant.EPOCH))).toList();
-        return CompletableFuture.completedFuture(usage);
-    }
-
-    private Map<StorePathHash, Instant> accessTimes(CacheName cache) {
-        return accessed.computeIfAbsent(cache, c -> new ConcurrentHashMap<>());
+        return done(null);
     }
 
     @Override
     public CompletionStage<Optional<NarInfo>> find(CacheName cache, StorePathHash hash) {
         Objects.requireNonNull(hash, "hash");
-        return CompletableFuture.completedFuture(Optional.ofNullable(entries(cache).get(hash)));
+        return done(Optional.ofNullable(entries(cache).get(hash)));
     }
 
     @Override
-    public CompletionStage<List<NarInfo>> findAll(CacheName cache) {
-        List<NarInfo> all = entries(cache).values().stream()
-                .sorted(Comparator.comparing(info -> info.storePath().hash()))
-                .toList();
-        return CompletableFuture.completedFuture(all);
+    public CompletionStage<Long> count(CacheName cache) {
+        return done((long) entries(cache).size());
+    }
+
+    @Override
+    public CompletionStage<List<StorePathHash>> hashesAfter(CacheName cache, Optional<StorePathHash> after, int limit) {
+        Map<StorePathHash, NarInfo> tail = after.isPresent() ? entries(cache).tailMap(after.get(), false)
+                : entries(cache);
+        return done(tail.keySet().stream().limit(limit).toList());
     }
 
     @Override
@@ -103,18 +77,139 @@ public final class InMemoryNarInfoRepository implements NarInfoRepository {
                 missing.add(hash);
             }
         }
-        return CompletableFuture.completedFuture(Set.copyOf(missing));
+        return done(Set.copyOf(missing));
+    }
+
+    @Override
+    public CompletionStage<Set<StorePathHash>> closure(CacheName cache, Collection<StorePathHash> roots) {
+        return done(Set.copyOf(walk(cache, roots, Set.of())));
+    }
+
+    @Override
+    public CompletionStage<List<StorePathHash>> referrers(CacheName cache, StorePathHash hash, int limit) {
+        return done(entries(cache).values().stream()
+                .filter(info -> !info.storePath().hash().equals(hash)
+                        && info.references().stream().anyMatch(ref -> ref.hash().equals(hash)))
+                .map(info -> info.storePath().hash()).limit(limit).toList());
+    }
+
+    @Override
+    public CompletionStage<List<StorePathHash>> pathsUsing(CacheName cache, NarFile file, int limit) {
+        return done(entries(cache).values().stream().filter(info -> info.narFile().equals(file))
+                .map(info -> info.storePath().hash()).limit(limit).toList());
+    }
+
+    @Override
+    public CompletionStage<Set<NarFile>> narFilesInUse(CacheName cache, Collection<NarFile> files) {
+        Set<NarFile> asked = Set.copyOf(files);
+        Set<NarFile> used = new HashSet<>();
+        entries(cache).values().forEach(info -> {
+            if (asked.contains(info.narFile())) {
+                used.add(info.narFile());
+            }
+        });
+        return done(Set.copyOf(used));
     }
 
     @Override
     public CompletionStage<Boolean> delete(CacheName cache, StorePathHash hash) {
         Objects.requireNonNull(hash, "hash");
         accessTimes(cache).remove(hash);
-        return CompletableFuture.completedFuture(entries(cache).remove(hash) != null);
+        return done(entries(cache).remove(hash) != null);
     }
 
-    private Map<StorePathHash, NarInfo> entries(CacheName cache) {
+    @Override
+    public CompletionStage<Integer> deleteAll(CacheName cache, Collection<StorePathHash> hashes) {
+        int deleted = 0;
+        for (StorePathHash hash : Set.copyOf(hashes)) {
+            accessTimes(cache).remove(hash);
+            deleted += entries(cache).remove(hash) != null ? 1 : 0;
+        }
+        return done(deleted);
+    }
+
+    @Override
+    public CompletionStage<Void> touch(CacheName cache, Map<StorePathHash, Instant> accessedAt) {
+        Map<StorePathHash, NarInfo> entries = entries(cache);
+        accessedAt.forEach((hash, at) -> {
+            if (entries.containsKey(hash)) {
+                accessTimes(cache).merge(hash, at, (old, now) -> now.isAfter(old) ? now : old);
+            }
+        });
+        return done(null);
+    }
+
+    @Override
+    public CompletionStage<Void> touchNars(CacheName cache, Map<NarFile, Instant> readAt) {
+        entries(cache).values().forEach(info -> {
+            Instant at = readAt.get(info.narFile());
+            if (at != null) {
+                accessTimes(cache).merge(info.storePath().hash(), at, (old, now) -> now.isAfter(old) ? now : old);
+            }
+        });
+        return done(null);
+    }
+
+    @Override
+    public CompletionStage<Void> clearKeepMarks(CacheName cache) {
+        marks(cache).clear();
+        return done(null);
+    }
+
+    @Override
+    public CompletionStage<Long> markKept(CacheName cache, Instant accessedSince, Collection<StorePathHash> pinned) {
+        List<StorePathHash> roots = new ArrayList<>(pinned);
+        accessTimes(cache).forEach((hash, at) -> {
+            if (!at.isBefore(accessedSince)) {
+                roots.add(hash);
+            }
+        });
+        Set<StorePathHash> marks = marks(cache);
+        marks.addAll(walk(cache, roots, marks));
+        return done((long) entries(cache).size());
+    }
+
+    @Override
+    public CompletionStage<List<NarInfo>> unmarkedPage(CacheName cache, Instant accessedBefore,
+                                                       Optional<StorePathHash> after, int limit) {
+        Map<StorePathHash, NarInfo> tail = after.isPresent() ? entries(cache).tailMap(after.get(), false)
+                : entries(cache);
+        Set<StorePathHash> marks = marks(cache);
+        return done(tail.values().stream()
+                .filter(info -> !marks.contains(info.storePath().hash())
+                        && accessTimes(cache).getOrDefault(info.storePath().hash(), Instant.EPOCH).isBefore(accessedBefore))
+                .limit(limit).toList());
+    }
+
+    /** The held roots and every held path they reference, not descending into {@code done}. */
+    private Set<StorePathHash> walk(CacheName cache, Collection<StorePathHash> roots, Set<StorePathHash> done) {
+        Map<StorePathHash, NarInfo> entries = entries(cache);
+        Deque<StorePathHash> todo = new ArrayDeque<>(roots);
+        Set<StorePathHash> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            StorePathHash next = todo.pop();
+            NarInfo info = entries.get(next);
+            if (info != null && !done.contains(next) && seen.add(next)) {
+                info.references().stream().map(StorePath::hash).forEach(todo::push);
+            }
+        }
+        return seen;
+    }
+
+    private Set<StorePathHash> marks(CacheName cache) {
+        return kept.computeIfAbsent(cache, c -> ConcurrentHashMap.newKeySet());
+    }
+
+    private Map<StorePathHash, Instant> accessTimes(CacheName cache) {
+        return accessed.computeIfAbsent(cache, c -> new ConcurrentHashMap<>());
+    }
+
+    private ConcurrentSkipListMap<StorePathHash, NarInfo> entries(CacheName cache) {
         Objects.requireNonNull(cache, "cache");
-        return caches.computeIfAbsent(cache, c -> new ConcurrentHashMap<>());
+        return caches.computeIfAbsent(cache, c -> new ConcurrentSkipListMap<>());
+    }
+
+    private static <T> CompletionStage<T> done(T value) {
+        return CompletableFuture.completedFuture(value);
     }
 }

@@ -21,6 +21,11 @@ public final class InMemoryNarPlacementRepository implements NarPlacementReposit
     private final Map<CacheName, State> caches = new HashMap<>();
 
     @Override
+    public CompletionStage<Map<String, Usage>> usage(CacheName cache) {
+        return load(cache).thenApply(Snapshot::usage);
+    }
+
+    @Override
     public synchronized CompletionStage<Snapshot> load(CacheName cache) {
         State state = state(cache);
         List<Placement> placements = new ArrayList<>(state.placements.values());
