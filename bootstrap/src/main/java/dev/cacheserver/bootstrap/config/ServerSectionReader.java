@@ -10,13 +10,14 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the {@code server:} section into {@link ServerSettings}: every key of the original plus data-dir,
- * dht-bootstrap, dht-network, dht-trusted-keys, gc-interval, metrics-access and request-log. Every key is optional; see the defaults below.
+ * dht-bootstrap, dht-network, dht-trusted-keys, gc-interval, metrics-access, request-log and the connection limits. Every key is optional; see the defaults below.
  */
 final class ServerSectionReader {
     static final List<String> KEYS = List.of("data-dir", "database", "hostname", "standalone", "dht-port",
             "dht-bootstrap-host", "dht-bootstrap-port", "dht-bootstrap", "dht-network", "dht-trusted-keys",
             "server-port", "deploy-port", "key", "default-retention", "default-port", "default-storage",
-            "default-storage-strategy", "gc-interval", "dht-pull-through", "metrics-access", "request-log");
+            "default-storage-strategy", "gc-interval", "dht-pull-through", "metrics-access", "request-log",
+            "request-header-timeout", "request-body-timeout", "request-body-min-rate", "max-connections");
 
     static final String DEFAULT_HOSTNAME = "0.0.0.0";
     static final int DEFAULT_DHT_PORT = 4222;
@@ -30,6 +31,11 @@ final class ServerSectionReader {
     static final int DEFAULT_PORT = 8080;
     static final Duration DEFAULT_GC_INTERVAL = Duration.ofHours(1);
     static final String DATABASE_FILE = "db.sqlite";
+    static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
+    static final long DEFAULT_BODY_MIN_RATE = 1024;
+    static final int DEFAULT_MAX_CONNECTIONS = 4096;
+    static final int MAX_MAX_CONNECTIONS = 1_000_000;
 
     // A bind address or host name: no scheme, path, port or spaces.
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9.:%_-]+");
@@ -75,7 +81,19 @@ final class ServerSectionReader {
                 map.has("metrics-access") ? choiceOrOff(map.get("metrics-access"), Choices.METRICS_ACCESS,
                         ServerSettings.MetricsAccess.OFF) : ServerSettings.MetricsAccess.ADMIN,
                 map.has("request-log") ? choiceOrOff(map.get("request-log"), Choices.REQUEST_LOG,
-                        ServerSettings.RequestLog.OFF) : ServerSettings.RequestLog.OFF);
+                        ServerSettings.RequestLog.OFF) : ServerSettings.RequestLog.OFF,
+                connectionLimits(map));
+    }
+
+    private static ServerSettings.ConnectionLimits connectionLimits(YamlMap map) {
+        YamlNode header = map.get("request-header-timeout");
+        YamlNode body = map.get("request-body-timeout");
+        YamlNode maxConnections = map.get("max-connections");
+        return new ServerSettings.ConnectionLimits(
+                header.isPresent() ? ConfigValues.interval(header) : DEFAULT_HEADER_TIMEOUT,
+                body.isPresent() ? ConfigValues.interval(body) : DEFAULT_BODY_TIMEOUT,
+                ConfigValues.size(map.get("request-body-min-rate"), 0).orElse(DEFAULT_BODY_MIN_RATE),
+                maxConnections.isPresent() ? (int) maxConnections.integer(1, MAX_MAX_CONNECTIONS) : DEFAULT_MAX_CONNECTIONS);
     }
 
     /** One of {@code choices}; an unquoted {@code off} (a YAML 1.1 boolean, like {@code false}) means {@code off}. */

@@ -14,7 +14,7 @@ import java.util.Optional;
  * {@code dhtTrustedKeys} are Nix public keys {@code name:base64}. {@code dhtPullThrough}: a NAR streamed from a
  * cluster peer is also stored here and its narinfo published in the cache that served it.
  * {@code metricsAccess}: who may read {@code /metrics} on server-port; {@code requestLog}: the level of the
- * one-line-per-request access log.
+ * one-line-per-request access log. {@code connectionLimits}: what one client connection may cost every port.
  */
 public record ServerSettings(Path dataDir, Path database, String hostname, boolean standalone, int dhtPort,
                              String dhtBootstrapHost, int dhtBootstrapPort, List<HostPort> dhtBootstrap,
@@ -22,7 +22,7 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
                              Optional<String> key, Optional<Duration> defaultRetention, int defaultPort,
                              StorageType defaultStorage, StorageStrategyName defaultStorageStrategy,
                              Duration gcInterval, boolean dhtPullThrough, MetricsAccess metricsAccess,
-                             RequestLog requestLog) {
+                             RequestLog requestLog, ConnectionLimits connectionLimits) {
     public ServerSettings {
         dhtBootstrap = List.copyOf(dhtBootstrap);
         dhtTrustedKeys = List.copyOf(dhtTrustedKeys);
@@ -39,10 +39,17 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
                 + ", defaultPort=" + defaultPort + ", defaultStorage=" + defaultStorage
                 + ", defaultStorageStrategy=" + defaultStorageStrategy + ", gcInterval=" + gcInterval
                 + ", dhtPullThrough=" + dhtPullThrough + ", metricsAccess=" + metricsAccess
-                + ", requestLog=" + requestLog + "]";
+                + ", requestLog=" + requestLog + ", connectionLimits=" + connectionLimits + "]";
     }
 
     public record HostPort(String host, int port) {
+    }
+
+    /**
+     * {@code request-header-timeout}, {@code request-body-timeout}, {@code request-body-min-rate} (bytes per second)
+     * and {@code max-connections} (per port).
+     */
+    public record ConnectionLimits(Duration headerTimeout, Duration bodyTimeout, long bodyMinRate, int maxConnections) {
     }
 
     /** {@code metrics-access}: {@code admin} (an admin token), {@code public} or {@code off} (no endpoint, no recording). */

@@ -1,0 +1,25 @@
+package dev.cacheserver.adapters.http.guard;
+
+import io.netty.handler.codec.http.HttpMessage;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+
+/**
+ * Vert.x's request decoder, telling the {@link ConnectionWatch} when a head carries both Content-Length and chunked
+ * Transfer-Encoding: Netty removes the Content-Length (RFC 9112 allows that) before anyone else sees the head, and
+ * the guard refuses such requests, as nginx does.
+ */
+final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
+    private final ConnectionWatch watch;
+
+    GuardedRequestDecoder(HttpServerOptions options, ConnectionWatch watch) {
+        super(options);
+        this.watch = watch;
+    }
+
+    @Override
+    protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
+        watch.contentLengthWithChunked();
+        super.handleTransferEncodingChunkedWithContentLength(message);
+    }
+}
