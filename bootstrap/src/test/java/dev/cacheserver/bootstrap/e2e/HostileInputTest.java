@@ -222,7 +222,8 @@ class HostileInputTest {
         c.add(new Case("narinfo larger than the maximum", cache, t -> "PUT /" + t.hash() + ".narinfo HTTP/1.1\r\nHost: x\r\n"
                 + t.auth(cache) + "Content-Length: 100000000\r\n\r\n", 413, After.CLOSED, null));
         c.add(new Case("narinfo body over the maximum, sent chunked", cache, t -> "PUT /" + t.hash() + ".narinfo HTTP/1.1\r\n"
-                + "Host: x\r\n" + t.auth(cache) + "Transfer-Encoding: chunked\r\n\r\n" + t.chunks(200_000), 413, After.CLOSED,
+                + "Host: x\r\n" + t.auth(cache) + "Transfer-Encoding: chunked\r\n\r\n" + t.chunks(1_200_000) + "0\r\n\r\n", 413,
+                After.CLOSED,
                 null));
         c.add(new Case("Content-Length beyond a long", cache, t -> "PUT /nar/" + t.fileHash() + ".nar HTTP/1.1\r\nHost: x\r\n"
                 + t.auth(cache) + "Content-Length: 99999999999999999999999\r\n\r\n", 400, After.CLOSED, null));
