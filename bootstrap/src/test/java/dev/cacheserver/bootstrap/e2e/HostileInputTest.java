@@ -363,6 +363,9 @@ class HostileInputTest {
         }
         stillAnswers(Port.PUBLIC);
         before.assertNoneLeft();
+        // The figures for the report: issue 18 saw 18 fds and 21 spool files left by these 20 requests.
+        System.out.printf("20 malformed chunked uploads: fds %d -> %d, spool files %d -> %d%n", before.fdCount(),
+                Leftovers.fds(), before.spoolCount(), Leftovers.spoolFiles());
     }
 
     @Test
