@@ -41,8 +41,10 @@ public final class HttpGuard {
         ConnectionWatch watch = pipeline.get("httpDecoder") != null && pipeline.get("handler") != null
                 ? ConnectionWatch.install(pipeline, options, limits) : null;
         if (!open.tryOpen(limits.maxConnections())) {
-            LOG.warn("port {}: {} connections open (server.max-connections), refusing {}", port,
-                    limits.maxConnections(), channel.remoteAddress());
+            if (open.timeToWarn()) {
+                LOG.warn("port {}: {} connections open (server.max-connections), refusing new ones with 503 (e.g. {})",
+                        port, limits.maxConnections(), channel.remoteAddress());
+            }
             if (watch != null) {
                 watch.refuseNow(503, "too many connections, try again later");
             } else {
