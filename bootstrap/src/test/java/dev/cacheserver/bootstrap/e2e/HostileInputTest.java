@@ -401,6 +401,23 @@ class HostileInputTest {
     }
 
     @Test
+    void aQuietAgentWebSocketOutlivesTheHeadDeadline() throws Exception {
+        try (RawHttp conn = new RawHttp(deploy)) {
+            conn.send("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Authorization: Bearer " + Tokens.write("web1") + "\r\nname: web1\r\nversion: 1.7\r\n"
+                    + "system: x86_64-linux\r\n\r\n");
+            RawHttp.Response upgrade = conn.readHead101();
+            assertNotNull(upgrade);
+            assertEquals(101, upgrade.status(), upgrade.head());
+            // Three head deadlines (2 s each) of silence: frames are not request heads, nothing may cut the socket.
+            RawHttp.Heard heard = conn.listen(6000);
+            assertFalse(heard.closed(), "the WebSocket stays open");
+            assertFalse(heard.text().contains("HTTP/1.1"), heard.text());
+        }
+    }
+
+    @Test
     void anIdleNewConnectionGets408() throws Exception {
         try (RawHttp conn = new RawHttp(api)) {
             RawHttp.Response response = conn.read();
@@ -635,8 +652,29 @@ class HostileInputTest {
         }
 
         void assertNoneLeft() {
-            Eventually.await("no descriptor and no spool file left (before: " + fdCount + " fds, " + spoolCount
-                    + " spool files)", () -> fds() <= fdCount && spoolFiles() <= spoolCount);
+            try {
+                Eventually.await("no descriptor and no spool file left", () -> fds() <= fdCount && spoolFiles() <= spoolCount);
+            } catch (AssertionError e) {
+                throw new AssertionError("left behind: before " + fdCount + " fds, " + spoolCount + " spool files; now "
+                        + fds() + " fds " + openFiles() + ", " + spoolFiles() + " spool files", e);
+            }
+        }
+
+        /** The open descriptors that are files under the data directory, for the failure message. */
+        static List<String> openFiles() {
+            List<String> files = new ArrayList<>();
+            String[] names = new java.io.File("/proc/self/fd").list();
+            for (String name : names == null ? new String[0] : names) {
+                try {
+                    String target = Files.readSymbolicLink(Path.of("/proc/self/fd", name)).toString();
+                    if (!target.startsWith("/") || target.contains(dir.toString())) {
+                        files.add(target);
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+            return files;
         }
     }
 }

@@ -68,6 +68,16 @@ final class RawHttp implements AutoCloseable {
 
     boolean sawContinue;
 
+    /** The next response head, 1xx included (a 101 switching to a WebSocket); null at end of stream. */
+    Response readHead101() throws IOException {
+        String head = readHead();
+        if (head == null) {
+            return null;
+        }
+        String statusLine = head.split("\r\n", 2)[0];
+        return new Response(Integer.parseInt(statusLine.split(" ", 3)[1]), statusLine, head, "");
+    }
+
     private String readHead() throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
@@ -103,6 +113,36 @@ final class RawHttp implements AutoCloseable {
         } catch (IOException e) {
             // A reset is a close too.
             return true;
+        } finally {
+            socket.setSoTimeout(10_000);
+        }
+    }
+
+    /** What the server sent within {@code millis}, and whether it closed the connection. */
+    record Heard(String text, boolean closed) {
+    }
+
+    Heard listen(int millis) throws IOException {
+        ByteArrayOutputStream heard = new ByteArrayOutputStream();
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        byte[] buffer = new byte[4096];
+        try {
+            while (true) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    return new Heard(heard.toString(StandardCharsets.ISO_8859_1), false);
+                }
+                socket.setSoTimeout((int) left);
+                int n = in.read(buffer);
+                if (n < 0) {
+                    return new Heard(heard.toString(StandardCharsets.ISO_8859_1), true);
+                }
+                heard.write(buffer, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            return new Heard(heard.toString(StandardCharsets.ISO_8859_1), false);
+        } catch (IOException e) {
+            return new Heard(heard.toString(StandardCharsets.ISO_8859_1), true);
         } finally {
             socket.setSoTimeout(10_000);
         }

@@ -3,14 +3,10 @@ package dev.cacheserver.adapters.http.guard;
 import dev.cacheserver.adapters.http.ConnectionLimits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -29,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches one HTTP/1.1 connection from inside its Netty pipeline, on its event loop: the raw bytes before the
- * decoder, the decoded requests and the responses between the codec and Vert.x. It enforces the framing rules
+ * decoder ({@link RawBytesWatch}), the decoded requests and the responses between the codec and Vert.x
+ * ({@link MessageWatch}). It enforces the framing rules
  * ({@link FramingRules}), the header deadline and the minimum body rate of {@link ConnectionLimits}, and answers
  * broken chunk framing with 400. Once a request is refused, nothing more is read from the connection: a
  * pipelined request behind a smuggling attempt is never answered.
@@ -61,8 +58,8 @@ final class ConnectionWatch {
     static ConnectionWatch install(ChannelPipeline pipeline, HttpServerOptions options, ConnectionLimits limits) {
         ConnectionWatch watch = new ConnectionWatch(limits);
         pipeline.replace("httpDecoder", "httpDecoder", new GuardedRequestDecoder(options, watch));
-        pipeline.addBefore("httpDecoder", "guardBytes", watch.new Bytes());
-        pipeline.addBefore("handler", "guardMessages", watch.new Messages());
+        pipeline.addBefore("httpDecoder", "guardBytes", new RawBytesWatch(watch));
+        pipeline.addBefore("handler", "guardMessages", new MessageWatch(watch));
         return watch;
     }
 
@@ -141,159 +138,142 @@ final class ConnectionWatch {
         lengthWithChunked = true;
     }
 
-    /**
-     * Before the decoder: counts raw bytes, starts the head deadline at a request's first byte, refuses whitespace
-     * before a request line (Netty would skip it; RFC 9112 section 2.2 allows only empty lines there).
-     */
-    private final class Bytes extends ChannelInboundHandlerAdapter {
-        @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            bytes = ctx;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (refused) {
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-            if (msg instanceof ByteBuf buffer) {
-                if (readingBody) {
-                    bodyBytesInWindow += buffer.readableBytes();
-                } else if (!readingHead && buffer.isReadable()) {
-                    startHeadTimer();
-                }
-                if (atRequestStart && !readingBody && leadingWhitespace(buffer)) {
-                    ReferenceCountUtil.release(msg);
-                    refuse(400, "whitespace before the request line", false);
-                    return;
-                }
-            }
-            ctx.fireChannelRead(msg);
-        }
-
-        private boolean leadingWhitespace(ByteBuf buffer) {
-            for (int i = buffer.readerIndex(); i < buffer.writerIndex(); i++) {
-                byte b = buffer.getByte(i);
-                if (b == ' ' || b == '\t') {
-                    return true;
-                }
-                if (b != '\r' && b != '\n') {
-                    atRequestStart = false;
-                    return false;
-                }
-            }
+    /** Before the decoder ({@link RawBytesWatch}): false when {@code msg} must not go on. */
+    boolean bytesRead(Object msg) {
+        if (refused) {
             return false;
+        }
+        if (msg instanceof ByteBuf buffer) {
+            if (readingBody) {
+                bodyBytesInWindow += buffer.readableBytes();
+            } else if (!readingHead && buffer.isReadable()) {
+                startHeadTimer();
+            }
+            if (atRequestStart && !readingBody && leadingWhitespace(buffer)) {
+                // Netty would skip it; RFC 9112 section 2.2 allows only empty lines before a request line.
+                refuse(400, "whitespace before the request line", false);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean leadingWhitespace(ByteBuf buffer) {
+        for (int i = buffer.readerIndex(); i < buffer.writerIndex(); i++) {
+            byte b = buffer.getByte(i);
+            if (b == ' ' || b == '\t') {
+                return true;
+            }
+            if (b != '\r' && b != '\n') {
+                atRequestStart = false;
+                return false;
+            }
+        }
+        return false;
+    }
+
+    void messagesAdded(ChannelHandlerContext ctx) {
+        messages = ctx;
+        if (ctx.channel().isActive()) {
+            startHeadTimer();
         }
     }
 
-    /** Between the codec and Vert.x: checks each request head and follows requests and responses. */
-    private final class Messages extends ChannelDuplexHandler {
-        @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            messages = ctx;
-            if (ctx.channel().isActive()) {
-                startHeadTimer();
-            }
-        }
+    void bytesAdded(ChannelHandlerContext ctx) {
+        bytes = ctx;
+    }
 
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            cancelTimer();
-            ctx.fireChannelInactive();
-        }
+    void closed() {
+        cancelTimer();
+    }
 
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (refused) {
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-            if (msg instanceof HttpRequest request) {
-                onHead(ctx, request);
-            } else if (msg instanceof HttpContent content) {
-                onContent(ctx, content);
-            } else {
-                ctx.fireChannelRead(msg);
-            }
+    /** Between the codec and Vert.x ({@link MessageWatch}): checks each head, follows the requests. */
+    void messageRead(ChannelHandlerContext ctx, Object msg) {
+        if (refused) {
+            ReferenceCountUtil.release(msg);
+        } else if (msg instanceof HttpRequest request) {
+            onHead(ctx, request);
+        } else if (msg instanceof HttpContent content) {
+            onContent(ctx, content);
+        } else {
+            ctx.fireChannelRead(msg);
         }
+    }
 
-        private void onHead(ChannelHandlerContext ctx, HttpRequest request) {
-            readingHead = false;
-            cancelTimer();
-            requests++;
-            FramingViolation violation = null;
-            if (lengthWithChunked) {
-                lengthWithChunked = false;
-                // Netty would drop Content-Length and read chunks: the classic request-smuggling disagreement.
-                violation = new FramingViolation(400, "Content-Length and Transfer-Encoding together are not allowed");
-            } else if (request.decoderResult().isSuccess()) {
-                violation = FramingRules.check(request);
+    private void onHead(ChannelHandlerContext ctx, HttpRequest request) {
+        readingHead = false;
+        cancelTimer();
+        requests++;
+        FramingViolation violation = null;
+        if (lengthWithChunked) {
+            lengthWithChunked = false;
+            // Netty would drop Content-Length and read chunks: the classic request-smuggling disagreement.
+            violation = new FramingViolation(400, "Content-Length and Transfer-Encoding together are not allowed");
+        } else if (request.decoderResult().isSuccess()) {
+            violation = FramingRules.check(request);
+        }
+        if (violation != null || !request.decoderResult().isSuccess()) {
+            // Vert.x's invalid-request handler answers it (InvalidRequestAnswer), then closes the connection.
+            refused = true;
+            if (violation != null) {
+                request.setDecoderResult(DecoderResult.failure(violation));
             }
-            if (violation != null || !request.decoderResult().isSuccess()) {
-                // Vert.x's invalid-request handler answers it (InvalidRequestAnswer), then closes the connection.
-                refused = true;
-                if (violation != null) {
-                    request.setDecoderResult(DecoderResult.failure(violation));
-                }
-                request.setProtocolVersion(HttpVersion.HTTP_1_1);
-                request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-                HttpRequest head = plain(request);
-                ReferenceCountUtil.release(request);
-                ctx.fireChannelRead(head);
-                ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
-                return;
-            }
-            if (request instanceof LastHttpContent) {
-                ctx.fireChannelRead(request);
-                startIdle();
-                return;
-            }
-            if (HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0) {
-                readingBody = true;
-                bodyBytesInWindow = 0;
-                schedule(limits.bodyTimeout().toMillis(), ConnectionWatch.this::bodyWindowEnded);
-            }
+            request.setProtocolVersion(HttpVersion.HTTP_1_1);
+            request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            HttpRequest head = FramingRules.headOnly(request);
+            ReferenceCountUtil.release(request);
+            ctx.fireChannelRead(head);
+            ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
+            return;
+        }
+        if (request instanceof LastHttpContent) {
             ctx.fireChannelRead(request);
+            startIdle();
+            return;
         }
+        if (HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0) {
+            readingBody = true;
+            bodyBytesInWindow = 0;
+            schedule(limits.bodyTimeout().toMillis(), this::bodyWindowEnded);
+        }
+        ctx.fireChannelRead(request);
+    }
 
-        private void onContent(ChannelHandlerContext ctx, HttpContent content) {
-            if (!content.decoderResult().isSuccess()) {
-                // Broken chunk framing: Netty discards the rest; Vert.x would close without a word.
-                // The request sees its connection close (a client error, logged at INFO), not a decoder exception.
-                readingBody = true;
-                ReferenceCountUtil.release(content);
-                refuse(400, "malformed chunked body: " + reason(content.decoderResult().cause()), true);
-                return;
-            }
-            boolean last = content instanceof LastHttpContent;
-            ctx.fireChannelRead(content);
-            if (last) {
-                startIdle();
+    private void onContent(ChannelHandlerContext ctx, HttpContent content) {
+        if (!content.decoderResult().isSuccess()) {
+            // Broken chunk framing: Netty discards the rest; Vert.x would close without a word. The request sees its
+            // connection close (a client error, logged at INFO), not a decoder exception.
+            readingBody = true;
+            ReferenceCountUtil.release(content);
+            refuse(400, GuardResponses.chunkError(content.decoderResult().cause()), true);
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        ctx.fireChannelRead(content);
+        if (last) {
+            startIdle();
+        }
+    }
+
+    private void startIdle() {
+        readingBody = false;
+        atRequestStart = true;
+        cancelTimer();
+    }
+
+    /** Follows what Vert.x writes: which answers are complete, and the switch to a WebSocket. */
+    void writing(ChannelPipeline pipeline, Object msg) {
+        if (msg instanceof HttpResponse response) {
+            if (response.status().code() == 101) {
+                // A WebSocket from here on: its frames are not HTTP requests.
+                detach(pipeline);
+            } else if (response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+                responseStarted = true;
             }
         }
-
-        private void startIdle() {
-            readingBody = false;
-            atRequestStart = true;
-            cancelTimer();
-        }
-
-        @Override
-        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            if (msg instanceof HttpResponse response) {
-                if (response.status().code() == 101) {
-                    // A WebSocket from here on: its frames are not HTTP requests.
-                    detach(ctx.pipeline());
-                } else if (response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
-                    responseStarted = true;
-                }
-            }
-            if (msg instanceof LastHttpContent && responseStarted) {
-                responses++;
-                responseStarted = false;
-            }
-            ctx.write(msg, promise);
+        if (msg instanceof LastHttpContent && responseStarted) {
+            responses++;
+            responseStarted = false;
         }
     }
 
@@ -303,23 +283,5 @@ final class ConnectionWatch {
         readingBody = false;
         pipeline.remove("guardBytes");
         pipeline.remove("guardMessages");
-    }
-
-    /** The head alone: Vert.x takes a full request's content as a body it never ends. */
-    private static HttpRequest plain(HttpRequest request) {
-        DefaultHttpRequest head = new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri(),
-                request.headers());
-        head.setDecoderResult(request.decoderResult());
-        return head;
-    }
-
-    private static String reason(Throwable cause) {
-        String message = cause == null ? null : cause.getMessage();
-        if (message == null || message.isBlank()) {
-            return "bad chunk size";
-        }
-        // Netty's messages quote the offending bytes; keep them short and printable.
-        String printable = message.replaceAll("[^\\x20-\\x7e]", "?");
-        return printable.length() > 80 ? printable.substring(0, 80) : printable;
     }
 }

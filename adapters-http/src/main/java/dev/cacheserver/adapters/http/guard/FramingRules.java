@@ -1,5 +1,6 @@
 package dev.cacheserver.adapters.http.guard;
 
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
@@ -51,5 +52,13 @@ final class FramingRules {
             return new FramingViolation(400, "an HTTP/1.1 request needs exactly one Host header");
         }
         return null;
+    }
+
+    /** The head alone, for Vert.x: it would take a full request's content as a body that never ends. */
+    static HttpRequest headOnly(HttpRequest request) {
+        DefaultHttpRequest head = new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+                request.headers());
+        head.setDecoderResult(request.decoderResult());
+        return head;
     }
 }

@@ -22,4 +22,14 @@ final class GuardResponses {
                 + "connection: close\r\n\r\n";
         return Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body);
     }
+
+    /** The text of a 400 for broken chunk framing, from Netty's message (which quotes the offending bytes). */
+    static String chunkError(Throwable cause) {
+        String message = cause == null ? null : cause.getMessage();
+        if (message == null || message.isBlank()) {
+            return "malformed chunked body: bad chunk size";
+        }
+        String printable = message.replaceAll("[^\\x20-\\x7e]", "?");
+        return "malformed chunked body: " + (printable.length() > 80 ? printable.substring(0, 80) : printable);
+    }
 }
