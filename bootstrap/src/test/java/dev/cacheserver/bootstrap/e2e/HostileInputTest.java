@@ -653,7 +653,9 @@ class HostileInputTest {
 
         void assertNoneLeft() {
             try {
-                Eventually.await("no descriptor and no spool file left", () -> fds() <= fdCount && spoolFiles() <= spoolCount);
+                // A generous deadline: abandoning an upload runs on worker threads, which a loaded CI machine delays.
+                Eventually.await("no descriptor and no spool file left", java.time.Duration.ofSeconds(60),
+                        () -> fds() <= fdCount && spoolFiles() <= spoolCount);
             } catch (AssertionError e) {
                 throw new AssertionError("left behind: before " + fdCount + " fds, " + spoolCount + " spool files; now "
                         + fds() + " fds " + openFiles() + ", " + spoolFiles() + " spool files", e);
