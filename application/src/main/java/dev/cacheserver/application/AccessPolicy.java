@@ -32,8 +32,13 @@ public final class AccessPolicy {
         this.revocations = revocations;
     }
 
+    /**
+     * Reads of a public cache need no token, but a token that is present must be valid (the Cachix API: present
+     * and invalid is always 401).
+     */
     public void check(CacheProfile cache, Permission needed, Optional<String> token) {
         if (needed == Permission.READ && cache.isPublic()) {
+            rejectInvalid(token);
             return;
         }
         TokenClaims claims = verify(token.orElseThrow(
@@ -72,6 +77,14 @@ public final class AccessPolicy {
             return Permission.READ;
         }
         throw new PermissionDeniedException("the token is not valid for cache " + cache.name());
+    }
+
+    /**
+     * Fails with AuthenticationException (401) when {@code token} is present but invalid (bad signature, expired,
+     * revoked); what it may do is not checked. Lets a server refuse a bad token before it reads a request body.
+     */
+    public void rejectInvalid(Optional<String> token) {
+        token.ifPresent(this::verify);
     }
 
     /** Requires a valid server-wide admin token (subject {@code *}, permission admin), e.g. for the DHT status. */

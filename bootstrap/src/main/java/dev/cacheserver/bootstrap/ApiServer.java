@@ -101,7 +101,8 @@ final class ApiServer {
                 new PinService(caches, access, new SqlitePinRepository(database), clock),
                 access, peers, config.server().hostname(), config.server().serverPort());
         try {
-            CacheServer.await(vertx.deployVerticle(() -> new CachixApiVerticle(api, extraRoutes),
+            CacheServer.await(vertx.deployVerticle(() -> new CachixApiVerticle(api, extraRoutes,
+                            CacheServer.connectionLimits(config)),
                     new io.vertx.core.DeploymentOptions().setInstances(2)));
         } catch (Exception e) {
             throw new StartupException("the Cachix API cannot listen on " + config.server().hostname() + ":"

@@ -165,7 +165,8 @@ public final class CacheServer {
         try {
             BinaryCacheEndpoint served = clustered.withPartUploads(api.uploads()).withOperations(ops.http())
                     .withProtocolFiles(files);
-            await(vertx.deployVerticle(() -> new BinaryCacheVerticle(served),
+            dev.cacheserver.adapters.http.ConnectionLimits limits = connectionLimits(config);
+            await(vertx.deployVerticle(() -> new BinaryCacheVerticle(served, limits),
                     new DeploymentOptions().setInstances(Math.max(1, cores))));
         } catch (Exception e) {
             throw new StartupException("cache " + settings.name() + ": cannot listen on " + config.server().hostname()
@@ -174,6 +175,13 @@ public final class CacheServer {
         ops.cache(settings.name(), store, clustered.peers(), config.server().dataDir());
         LOG.info("cache {} serves on {}:{}", settings.name(), config.server().hostname(), settings.port());
         return new RunningCache(settings, profile, narInfos, nars, store);
+    }
+
+    /** The {@code server:} connection limits, for every port. */
+    static dev.cacheserver.adapters.http.ConnectionLimits connectionLimits(AppConfig config) {
+        var limits = config.server().connectionLimits();
+        return new dev.cacheserver.adapters.http.ConnectionLimits(limits.headerTimeout(), limits.bodyTimeout(),
+                limits.bodyMinRate(), limits.maxConnections());
     }
 
     /**

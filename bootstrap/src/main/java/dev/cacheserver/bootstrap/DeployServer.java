@@ -59,7 +59,8 @@ public final class DeployServer {
         String host = config.server().hostname();
         int port = config.server().deployPort();
         try {
-            CacheServer.await(vertx.deployVerticle(new DeployVerticle(service, access, host, port)));
+            CacheServer.await(vertx.deployVerticle(new DeployVerticle(service, access, host, port,
+                    CacheServer.connectionLimits(config))));
         } catch (Exception e) {
             throw new StartupException("deploy: cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")", e);
         }

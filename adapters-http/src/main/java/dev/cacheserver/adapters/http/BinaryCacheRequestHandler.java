@@ -327,24 +327,30 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
         if (declared > endpoint.maxNarBytes()) {
             throw new PayloadTooLargeException("a NAR may have at most " + endpoint.maxNarBytes() + " bytes");
         }
+        RequestFailure broken = RequestFailure.watch(request);
         request.pause();
-        future(endpoint.uploads().begin()).compose(spool -> receiveInto(request, spool, file)
+        future(endpoint.uploads().begin()).compose(spool -> receiveInto(request, broken, spool, file)
                 .recover(e -> future(endpoint.uploads().abandon(spool, e))
                         .transform(reported -> Future.failedFuture(reported.succeeded() ? reported.result() : e))))
                 .onSuccess(v -> send(request, 200, TEXT_TYPE, Buffer.buffer()))
                 .onFailure(e -> {
+                    if (ClientGone.is(request, e)) {
+                        LOG.info("cache {}: NAR upload {} ended by the client: {}", cache.name(), file.fileName(),
+                                e.toString());
+                        return;
+                    }
                     LOG.warn("cache {}: rejected NAR upload {}: {}", cache.name(), file.fileName(),
                             HttpErrors.answer(e).message());
                     fail(request, e);
                 });
     }
 
-    private Future<Void> receiveInto(HttpServerRequest request, Path spool, NarFile file) {
+    private Future<Void> receiveInto(HttpServerRequest request, RequestFailure broken, Path spool, NarFile file) {
         return SpoolWriteStream.open(context, spool, "SHA-256", endpoint.maxNarBytes()).compose(writer -> {
             // The content is digested while it arrives, so the narinfo that follows needs no second pass.
             Optional<CompletionStage<NarDigest>> content = endpoint.uploads().follow(writer.progress(),
                     file.compression());
-            return writer.receive(request).compose(v -> future(endpoint.uploads().complete(spool, file,
+            return writer.receive(request, broken).compose(v -> future(endpoint.uploads().complete(spool, file,
                     new NixHash(writer.digest()), writer.count(), content)));
         });
     }
@@ -359,7 +365,9 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
                 .compose(body -> future(endpoint.publisher().publish(hash, body.toString(StandardCharsets.UTF_8))))
                 .onSuccess(info -> send(request, 200, TEXT_TYPE, Buffer.buffer()))
                 .onFailure(e -> {
-                    LOG.warn("cache {}: rejected narinfo {}: {}", cache.name(), hash, HttpErrors.answer(e).message());
+                    if (!ClientGone.is(request, e)) {
+                        LOG.warn("cache {}: rejected narinfo {}: {}", cache.name(), hash, HttpErrors.answer(e).message());
+                    }
                     fail(request, e);
                 });
     }
@@ -401,6 +409,11 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
     }
 
     private void fail(HttpServerRequest request, Throwable failure) {
+        if (ClientGone.is(request, failure)) {
+            LOG.info("cache {}: {} {}: the client went away: {}", cache.name(), request.method(), request.path(),
+                    failure.toString());
+            return;
+        }
         if (observer != null) {
             observer.failed(request, failure);
         }
@@ -416,10 +429,8 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
         if (answer.retryable()) {
             response.putHeader(HttpHeaders.RETRY_AFTER, "5");
         }
-        if (!request.isEnded()) {
-            // The body was not read; closing is the only way to keep the next request on this connection sane.
-            response.putHeader(HttpHeaders.CONNECTION, "close");
-        }
+        // The body was not read; closing is the only way to keep the next request on this connection sane.
+        UnreadBody.closeAfterAnswer(request);
         send(request, answer.status(), TEXT_TYPE, Buffer.buffer(answer.message() + "\n"));
     }
 

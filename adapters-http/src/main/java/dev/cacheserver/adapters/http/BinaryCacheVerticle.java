@@ -1,5 +1,6 @@
 package dev.cacheserver.adapters.http;
 
+import dev.cacheserver.adapters.http.guard.HttpGuard;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -19,10 +20,16 @@ public final class BinaryCacheVerticle extends VerticleBase {
     public static final long SHUTDOWN_GRACE_SECONDS = Long.getLong("cache-server.shutdown-grace-seconds", 30);
     static final int UPLOAD_CHUNK_BYTES = 64 * 1024;
     private final BinaryCacheEndpoint endpoint;
+    private final ConnectionLimits limits;
     private HttpServer server;
 
     public BinaryCacheVerticle(BinaryCacheEndpoint endpoint) {
+        this(endpoint, ConnectionLimits.DEFAULTS);
+    }
+
+    public BinaryCacheVerticle(BinaryCacheEndpoint endpoint, ConnectionLimits limits) {
         this.endpoint = endpoint;
+        this.limits = limits;
     }
 
     public static HttpServerOptions serverOptions(String host, int port) {
@@ -49,7 +56,8 @@ public final class BinaryCacheVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         BinaryCacheRequestHandler handler = new BinaryCacheRequestHandler(endpoint, context);
-        server = vertx.createHttpServer(serverOptions(endpoint.host(), endpoint.port())).requestHandler(handler);
+        HttpServerOptions options = serverOptions(endpoint.host(), endpoint.port());
+        server = HttpGuard.install(vertx, vertx.createHttpServer(options), options, limits).requestHandler(handler);
         return server.listen();
     }
 

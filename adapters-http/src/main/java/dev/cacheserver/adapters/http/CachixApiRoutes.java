@@ -1,6 +1,7 @@
 package dev.cacheserver.adapters.http;
 
 import dev.cacheserver.application.cachix.CachixCache;
+import dev.cacheserver.domain.error.AuthenticationException;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.error.NotFoundException;
 import dev.cacheserver.domain.model.NarFile;
@@ -52,6 +53,7 @@ final class CachixApiRoutes {
 
     Router router() {
         Router router = Router.router(vertx);
+        router.post().handler(this::authenticateBeforeBody);
         router.post().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
         router.get(CACHE).handler(this::describe);
         router.post(CACHE + "/narinfo").handler(this::missing);
@@ -69,6 +71,25 @@ final class CachixApiRoutes {
         router.post("/api/v1/dht/put").handler(this::dhtPut);
         router.route().failureHandler(this::failure);
         return router;
+    }
+
+    /**
+     * Authentication comes before the body is read: a missing token (every POST but the public-cache narinfo query
+     * needs one) or an invalid one is 401 at once. Permissions, which depend on the body's cache, come later.
+     */
+    private void authenticateBeforeBody(RoutingContext ctx) {
+        String path = ctx.request().path();
+        if (!path.startsWith("/api/v1/cache/") && !path.startsWith("/api/v1/dht/")) {
+            // Other routes on this port (Cachix Deploy) have their own tokens and check them themselves.
+            ctx.next();
+            return;
+        }
+        Optional<String> token = token(ctx);
+        api.access().rejectInvalid(token);
+        if (token.isEmpty() && !path.endsWith("/narinfo")) {
+            throw new AuthenticationException("this request needs a token");
+        }
+        ctx.next();
     }
 
     private void describe(RoutingContext ctx) {
@@ -196,6 +217,10 @@ final class CachixApiRoutes {
 
     private void failure(RoutingContext ctx) {
         Throwable cause = ctx.failure();
+        if (cause != null && ClientGone.is(ctx.request(), cause)) {
+            LOG.info("{} {}: the client went away: {}", ctx.request().method(), ctx.request().path(), cause.toString());
+            return;
+        }
         if (cause == null) {
             // A routing failure (e.g. body too large) with only a status code.
             int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
@@ -220,6 +245,7 @@ final class CachixApiRoutes {
         if (answer.retryable() || answer.status() == 429) {
             response.putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
+        UnreadBody.closeAfterAnswer(ctx.request());
         response.setStatusCode(answer.status()).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
                 .end(new JsonObject().put("error", answer.message()).toBuffer());
     }

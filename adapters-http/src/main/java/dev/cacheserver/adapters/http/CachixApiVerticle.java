@@ -1,8 +1,10 @@
 package dev.cacheserver.adapters.http;
 
+import dev.cacheserver.adapters.http.guard.HttpGuard;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.util.function.Consumer;
 
@@ -13,6 +15,7 @@ import java.util.function.Consumer;
 public final class CachixApiVerticle extends VerticleBase {
     private final CachixApi api;
     private final Consumer<Router> extraRoutes;
+    private final ConnectionLimits limits;
     private HttpServer server;
 
     public CachixApiVerticle(CachixApi api) {
@@ -21,16 +24,21 @@ public final class CachixApiVerticle extends VerticleBase {
 
     /** {@code extraRoutes} mounts more REST routes on the same port (Cachix Deploy, operations). */
     public CachixApiVerticle(CachixApi api, Consumer<Router> extraRoutes) {
+        this(api, extraRoutes, ConnectionLimits.DEFAULTS);
+    }
+
+    public CachixApiVerticle(CachixApi api, Consumer<Router> extraRoutes, ConnectionLimits limits) {
         this.api = api;
         this.extraRoutes = extraRoutes;
+        this.limits = limits;
     }
 
     @Override
     public Future<?> start() {
         Router router = new CachixApiRoutes(api, vertx, context).router();
         extraRoutes.accept(router);
-        server = vertx.createHttpServer(BinaryCacheVerticle.serverOptions(api.host(), api.port()))
-                .requestHandler(router);
+        HttpServerOptions options = BinaryCacheVerticle.serverOptions(api.host(), api.port());
+        server = HttpGuard.install(vertx, vertx.createHttpServer(options), options, limits).requestHandler(router);
         return server.listen();
     }
 

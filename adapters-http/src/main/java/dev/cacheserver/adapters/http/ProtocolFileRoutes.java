@@ -114,9 +114,10 @@ final class ProtocolFileRoutes {
         if (encoding.isPresent() && !encoding.get().matches("[A-Za-z0-9-]{1,32}")) {
             throw new InvalidInputException("invalid Content-Encoding");
         }
+        RequestFailure broken = RequestFailure.watch(request);
         request.pause();
         future(files.artifacts().begin()).compose(spool -> SpoolWriteStream.open(context, spool, "SHA-256", maxBytes)
-                        .compose(writer -> writer.receive(request).map(v -> writer.count()))
+                        .compose(writer -> writer.receive(request, broken).map(v -> writer.count()))
                         .compose(size -> future(files.artifacts().complete(spool, kind, name, size, type, encoding)))
                         .recover(e -> future(files.artifacts().abort(spool)).transform(ignored -> Future.failedFuture(e))))
                 .onSuccess(stored -> text(request, 200, ""))

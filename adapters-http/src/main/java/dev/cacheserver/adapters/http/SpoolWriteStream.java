@@ -91,9 +91,14 @@ final class SpoolWriteStream implements WriteStream<Buffer> {
 
     /**
      * Receives {@code request}'s body (answering {@code Expect: 100-continue} first) and ends the stream. A broken
-     * body abandons the spool rather than ending it: nothing may take a truncated file as whole.
+     * body abandons the spool rather than ending it: nothing may take a truncated file as whole. {@code broken}
+     * has watched the request since before it was paused.
      */
-    Future<Void> receive(HttpServerRequest request) {
+    Future<Void> receive(HttpServerRequest request, RequestFailure broken) {
+        if (broken.failure() != null) {
+            Throwable failure = broken.failure();
+            return abandon().transform(ignored -> Future.failedFuture(failure));
+        }
         ExpectContinue.answer(request);
         return request.pipe().endOnFailure(false).to(this)
                 .recover(e -> abandon().transform(ignored -> Future.failedFuture(e)));

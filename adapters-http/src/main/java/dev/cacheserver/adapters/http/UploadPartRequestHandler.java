@@ -77,24 +77,31 @@ final class UploadPartRequestHandler implements Handler<HttpServerRequest> {
                 throw new InvalidInputException("Content-Length is not a number");
             }
         }
+        RequestFailure broken = RequestFailure.watch(request);
         request.pause();
         future(uploads.beginPart(cache, grant, request.getParam("sig"), request.getHeader("Content-MD5")))
-                .compose(transfer -> store(request, transfer)
+                .compose(transfer -> store(request, broken, transfer)
                         .recover(e -> future(uploads.abandonPart(transfer)).transform(x -> Future.failedFuture(e))))
                 .onSuccess(part -> {
                     request.response().putHeader(HttpHeaders.ETAG, part.eTag());
                     end(request, 200);
                 })
                 .onFailure(e -> {
+                    if (ClientGone.is(request, e)) {
+                        LOG.info("cache {}: part {} of upload {} ended by the client: {}", cache, grant.partNumber(),
+                                grant.narId(), e.toString());
+                        return;
+                    }
                     LOG.info("cache {}: rejected part {} of upload {}: {}", cache, grant.partNumber(), grant.narId(),
                             HttpErrors.answer(e).message());
                     fail(request, e);
                 });
     }
 
-    private Future<dev.cacheserver.domain.upload.UploadedPart> store(HttpServerRequest request, PartTransfer transfer) {
+    private Future<dev.cacheserver.domain.upload.UploadedPart> store(HttpServerRequest request, RequestFailure broken,
+                                                                     PartTransfer transfer) {
         return SpoolWriteStream.open(context, transfer.spool(), "MD5", MAX_PART_BYTES)
-                .compose(writer -> writer.receive(request)
+                .compose(writer -> writer.receive(request, broken)
                         .compose(v -> future(uploads.finishPart(transfer, writer.digest(), writer.count()))));
     }
 
@@ -121,12 +128,9 @@ final class UploadPartRequestHandler implements Handler<HttpServerRequest> {
         if (answer.retryable()) {
             response.putHeader(HttpHeaders.RETRY_AFTER, "2");
         }
-        if (!request.isEnded()) {
-            // Refused before the body was read: let it drain (a paused request would stall the client until
-            // the idle timeout) and close the connection afterwards, so the next request starts clean.
-            response.putHeader(HttpHeaders.CONNECTION, "close");
-            request.resume();
-        }
+        // Refused before the body was read: let it drain (a paused request would stall the client until
+        // the idle timeout) and close the connection afterwards, so the next request starts clean.
+        UnreadBody.closeAfterAnswer(request);
         byte[] body = (answer.message() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         response.setStatusCode(answer.status()).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length))

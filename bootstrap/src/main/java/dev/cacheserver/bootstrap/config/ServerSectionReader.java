@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the {@code server:} section into {@link ServerSettings}: every key of the original plus data-dir,
- * dht-bootstrap, dht-network, dht-trusted-keys, gc-interval, metrics-access, request-log, max-build-log-size, narinfo-cache-size and the upstream keys. Every key is optional; see the defaults below.
+ * dht-bootstrap, dht-network, dht-trusted-keys, gc-interval, metrics-access, request-log, max-build-log-size, narinfo-cache-size the upstream keys and the connection limits. Every key is optional; see the defaults below.
  */
 final class ServerSectionReader {
     static final List<String> KEYS = List.of("data-dir", "database", "hostname", "standalone", "dht-port",
@@ -18,7 +18,8 @@ final class ServerSectionReader {
             "server-port", "deploy-port", "key", "default-retention", "default-port", "default-storage",
             "default-storage-strategy", "gc-interval", "dht-pull-through", "metrics-access", "request-log",
             "max-build-log-size", "upstreams", "upstream-timeout", "upstream-negative-ttl", "upstream-backoff",
-            "narinfo-cache-size");
+            "narinfo-cache-size", "request-header-timeout", "request-body-timeout", "request-body-min-rate",
+            "max-connections");
 
     static final String DEFAULT_HOSTNAME = "0.0.0.0";
     static final int DEFAULT_DHT_PORT = 4222;
@@ -34,6 +35,11 @@ final class ServerSectionReader {
     static final String DATABASE_FILE = "db.sqlite";
     /** Generous for a compressed or plain build log; bounds the disk a client with a write token can fill per log. */
     static final long DEFAULT_MAX_BUILD_LOG_BYTES = 256L << 20;
+    static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
+    static final long DEFAULT_BODY_MIN_RATE = 1024;
+    static final int DEFAULT_MAX_CONNECTIONS = 4096;
+    static final int MAX_MAX_CONNECTIONS = 1_000_000;
 
     // A bind address or host name: no scheme, path, port or spaces.
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9.:%_-]+");
@@ -84,8 +90,19 @@ final class ServerSectionReader {
                 map.has("request-log") ? choiceOrOff(map.get("request-log"), Choices.REQUEST_LOG,
                         ServerSettings.RequestLog.OFF) : ServerSettings.RequestLog.OFF,
                 ConfigValues.size(map.get("max-build-log-size"), 1).orElse(DEFAULT_MAX_BUILD_LOG_BYTES),
+                ConfigValues.size(map.get("narinfo-cache-size"), 0).orElse(DEFAULT_NARINFO_CACHE_BYTES),
+                connectionLimits(map));
+    }
 
-                ConfigValues.size(map.get("narinfo-cache-size"), 0).orElse(DEFAULT_NARINFO_CACHE_BYTES));
+    private static ServerSettings.ConnectionLimits connectionLimits(YamlMap map) {
+        YamlNode header = map.get("request-header-timeout");
+        YamlNode body = map.get("request-body-timeout");
+        YamlNode maxConnections = map.get("max-connections");
+        return new ServerSettings.ConnectionLimits(
+                header.isPresent() ? ConfigValues.interval(header) : DEFAULT_HEADER_TIMEOUT,
+                body.isPresent() ? ConfigValues.interval(body) : DEFAULT_BODY_TIMEOUT,
+                ConfigValues.size(map.get("request-body-min-rate"), 0).orElse(DEFAULT_BODY_MIN_RATE),
+                maxConnections.isPresent() ? (int) maxConnections.integer(1, MAX_MAX_CONNECTIONS) : DEFAULT_MAX_CONNECTIONS);
     }
 
     /** One of {@code choices}; an unquoted {@code off} (a YAML 1.1 boolean, like {@code false}) means {@code off}. */

@@ -16,6 +16,7 @@ import java.util.Optional;
  * {@code metricsAccess}: who may read {@code /metrics} on server-port; {@code requestLog}: the level of the
  * one-line-per-request access log. {@code maxBuildLogBytes}: the largest build log a client may upload.
  * {@code narInfoCacheBytes}: the size of the in-memory cache of rendered narinfos.
+ * one-line-per-request access log. {@code connectionLimits}: what one client connection may cost every port.
  */
 public record ServerSettings(Path dataDir, Path database, String hostname, boolean standalone, int dhtPort,
                              String dhtBootstrapHost, int dhtBootstrapPort, List<HostPort> dhtBootstrap,
@@ -24,7 +25,7 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
                              StorageType defaultStorage, StorageStrategyName defaultStorageStrategy,
                              Duration gcInterval, boolean dhtPullThrough, MetricsAccess metricsAccess,
                              RequestLog requestLog, long maxBuildLogBytes,
-                             long narInfoCacheBytes) {
+                             long narInfoCacheBytes, ConnectionLimits connectionLimits) {
     public ServerSettings {
         dhtBootstrap = List.copyOf(dhtBootstrap);
         dhtTrustedKeys = List.copyOf(dhtTrustedKeys);
@@ -42,10 +43,18 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
                 + ", defaultStorageStrategy=" + defaultStorageStrategy + ", gcInterval=" + gcInterval
                 + ", dhtPullThrough=" + dhtPullThrough + ", metricsAccess=" + metricsAccess
                 + ", requestLog=" + requestLog + ", maxBuildLogBytes=" + maxBuildLogBytes
-                + ", narInfoCacheBytes=" + narInfoCacheBytes + "]";
+                + ", narInfoCacheBytes=" + narInfoCacheBytes
+                + ", connectionLimits=" + connectionLimits + "]";
     }
 
     public record HostPort(String host, int port) {
+    }
+
+    /**
+     * {@code request-header-timeout}, {@code request-body-timeout}, {@code request-body-min-rate} (bytes per second)
+     * and {@code max-connections} (per port).
+     */
+    public record ConnectionLimits(Duration headerTimeout, Duration bodyTimeout, long bodyMinRate, int maxConnections) {
     }
 
     /** {@code metrics-access}: {@code admin} (an admin token), {@code public} or {@code off} (no endpoint, no recording). */

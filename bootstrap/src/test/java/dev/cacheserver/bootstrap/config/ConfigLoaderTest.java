@@ -151,6 +151,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void connectionLimitsAreReadWithTheirDefaults() {
+        ServerSettings.ConnectionLimits defaults = parse("server:\n  key: k\n").server().connectionLimits();
+        assertEquals(new ServerSettings.ConnectionLimits(java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(60),
+                1024, 4096), defaults);
+        ServerSettings.ConnectionLimits set = parse("server:\n  request-header-timeout: 10s\n  request-body-timeout: 2m\n"
+                + "  request-body-min-rate: 4KiB\n  max-connections: 100\n").server().connectionLimits();
+        assertEquals(new ServerSettings.ConnectionLimits(java.time.Duration.ofSeconds(10), java.time.Duration.ofMinutes(2),
+                4096, 100), set);
+    }
+
+    @Test
     void fileWithOnlyServerSectionGetsTheDefaultCacheAndNonStandaloneMode() {
         AppConfig config = parse("server:\n  key: k\n");
         assertFalse(config.server().standalone(), "a config file keeps the original's default standalone: false");

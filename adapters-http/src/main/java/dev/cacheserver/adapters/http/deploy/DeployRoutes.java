@@ -2,6 +2,7 @@ package dev.cacheserver.adapters.http.deploy;
 
 import dev.cacheserver.adapters.http.Credentials;
 import dev.cacheserver.adapters.http.HttpErrors;
+import dev.cacheserver.adapters.http.UnreadBody;
 import dev.cacheserver.application.deploy.DeployAccess;
 import dev.cacheserver.application.deploy.DeployService;
 import dev.cacheserver.application.deploy.WorkspaceGrant;
@@ -38,11 +39,26 @@ public final class DeployRoutes {
     }
 
     public void mount(Router router) {
+        // Two routes each: Vert.x Web puts a body handler first within one route.
+        router.post("/api/v2/deploy/activate").handler(this::authorizeBeforeBody);
         router.post("/api/v2/deploy/activate").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(ctx -> activate(ctx, true));
+        router.post("/api/v1/deploy/activate").handler(this::authorizeBeforeBody);
         router.post("/api/v1/deploy/activate").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(ctx -> activate(ctx, false));
         router.get(STATUS_PATH + ":id").handler(this::status);
+    }
+
+    /** A missing or bad workspace token is refused before the body is read. */
+    private void authorizeBeforeBody(RoutingContext ctx) {
+        try {
+            access.workspace(token(ctx), Permission.WRITE);
+        } catch (RuntimeException e) {
+            UnreadBody.closeAfterAnswer(ctx.request());
+            fail(ctx.response(), e);
+            return;
+        }
+        ctx.next();
     }
 
     private void activate(RoutingContext ctx, boolean v2) {

@@ -2,6 +2,12 @@ package dev.cacheserver.adapters.http.deploy;
 
 import dev.cacheserver.application.deploy.DeployAccess;
 import dev.cacheserver.application.deploy.DeployService;
+import dev.cacheserver.adapters.http.ClientGone;
+import dev.cacheserver.adapters.http.ConnectionLimits;
+import dev.cacheserver.adapters.http.UnreadBody;
+import dev.cacheserver.adapters.http.guard.HttpGuard;
+import dev.cacheserver.domain.error.InvalidInputException;
+import dev.cacheserver.domain.error.PayloadTooLargeException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -16,14 +22,21 @@ import java.time.Clock;
  * agents reported is stored.
  */
 public final class DeployVerticle extends VerticleBase {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeployVerticle.class);
     private final DeployService service;
     private final DeployAccess access;
     private final String host;
     private final int port;
+    private final ConnectionLimits limits;
     private DeploySockets sockets;
     private HttpServer server;
 
     public DeployVerticle(DeployService service, DeployAccess access, String host, int port) {
+        this(service, access, host, port, ConnectionLimits.DEFAULTS);
+    }
+
+    public DeployVerticle(DeployService service, DeployAccess access, String host, int port, ConnectionLimits limits) {
+        this.limits = limits;
         this.service = service;
         this.access = access;
         this.host = host;
@@ -38,13 +51,27 @@ public final class DeployVerticle extends VerticleBase {
         router.get("/ws-deployment").handler(sockets::deployment);
         router.get("/api/v1/deploy/log/:id").handler(sockets::log);
         new DeployRoutes(service, access).mount(router);
+        router.route().failureHandler(DeployVerticle::failure);
         HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setReuseAddress(true)
-                .setTcpNoDelay(true).setIdleTimeout(0)
+                .setTcpNoDelay(true).setIdleTimeout(0).setHttp2ClearTextEnabled(false)
                 // cachix never offers permessage-deflate; plain frames keep the wire as the spec describes it.
                 .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
                 .setMaxWebSocketFrameSize(1 << 20).setMaxWebSocketMessageSize(4 << 20);
-        server = vertx.createHttpServer(options).requestHandler(router);
+        server = HttpGuard.install(vertx, vertx.createHttpServer(options), options, limits).requestHandler(router);
         return server.listen();
+    }
+
+    /** Body failures (too large, the client gone) of the deploy REST calls. */
+    private static void failure(io.vertx.ext.web.RoutingContext ctx) {
+        Throwable cause = ctx.failure();
+        if (cause != null && ClientGone.is(ctx.request(), cause)) {
+            LOG.info("{} {}: the client went away: {}", ctx.request().method(), ctx.request().path(), cause.toString());
+            return;
+        }
+        UnreadBody.closeAfterAnswer(ctx.request());
+        DeployRoutes.fail(ctx.response(), cause != null ? cause
+                : ctx.statusCode() == 413 ? new PayloadTooLargeException("the body is too large")
+                : new InvalidInputException("bad request"));
     }
 
     @Override
