@@ -105,6 +105,8 @@ class ConfigLoaderErrorsTest {
                 bad("unknown request-log level", "server:\n  request-log: trace\n",
                         "server.request-log: is not a known value (got \"trace\"; allowed: off, debug, info)"),
                 bad("gc-interval zero", "server:\n  gc-interval: 0s\n", "server.gc-interval: must be longer than zero"),
+                bad("narinfo-cache-size negative", "server:\n  narinfo-cache-size: -1\n",
+                        "server.narinfo-cache-size: must not be negative"),
                 bad("bad duration unit", "server:\n  gc-interval: 12x\n",
                         "server.gc-interval: has the unknown unit \"x\"; use s, m, h, d or w (got \"12x\")"),
                 bad("bad retention duration", cache("retention: 12x"), "caches[0].retention: has the unknown unit \"x\""),
