@@ -111,6 +111,8 @@ class ConfigLoaderErrorsTest {
                         "server.request-body-timeout: must be longer than zero"),
                 bad("body rate not a size", "server:\n  request-body-min-rate: fast\n", "server.request-body-min-rate:"),
                 bad("max-connections zero", "server:\n  max-connections: 0\n", "server.max-connections: must be an integer"),
+                bad("narinfo-cache-size negative", "server:\n  narinfo-cache-size: -1\n",
+                        "server.narinfo-cache-size: must not be negative"),
                 bad("bad duration unit", "server:\n  gc-interval: 12x\n",
                         "server.gc-interval: has the unknown unit \"x\"; use s, m, h, d or w (got \"12x\")"),
                 bad("bad retention duration", cache("retention: 12x"), "caches[0].retention: has the unknown unit \"x\""),

@@ -27,6 +27,12 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void narInfoCacheSizeTakesAByteSize() {
+        assertEquals(16L << 20, parse("server:\n  narinfo-cache-size: 16MiB\n").server().narInfoCacheBytes());
+        assertEquals(0, parse("server:\n  narinfo-cache-size: 0\n").server().narInfoCacheBytes());
+    }
+
+    @Test
     void embeddedDefaultIsOneStandalonePublicCacheUnderXdgDataHome() {
         AppConfig config = ConfigLoader.embeddedDefault(ENV);
 
@@ -45,6 +51,7 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofHours(1), server.gcInterval());
         assertEquals(ServerSettings.MetricsAccess.ADMIN, server.metricsAccess());
         assertEquals(ServerSettings.RequestLog.OFF, server.requestLog());
+        assertEquals(64L << 20, server.narInfoCacheBytes());
         assertEquals(Optional.empty(), config.source());
         assertEquals(List.of(), config.workspaces());
         assertEquals(List.of(), config.agents());

@@ -310,16 +310,19 @@ class CachixProtocolTest {
     }
 
     @Test
-    void pushingAPathThatIsAlreadyThereIsIdempotent() throws Exception {
+    void pushingAPathThatIsAlreadyThereIsIdempotentButOtherContentIsAConflict() throws Exception {
         Path1 p = new Path1();
         Upload first = upload("main", p.file);
         assertEquals(200, completeStatus("main", first, partList(first), p.create()));
         String before = get(server.url("main") + "/" + p.hash + ".narinfo", null).body();
+        Upload same = upload("main", p.file);
+        assertEquals(200, completeStatus("main", same, partList(same), p.create()), "the same content again");
 
         Path1 other = new Path1();
         Upload again = upload("main", other.file);
         JsonObject sameStorePathOtherContent = other.create(c -> c.put("cStoreHash", p.hash));
-        assertEquals(200, completeStatus("main", again, partList(again), sameStorePathOtherContent));
+        assertEquals(409, completeStatus("main", again, partList(again), sameStorePathOtherContent),
+                "a store path is immutable");
 
         assertEquals(before, get(server.url("main") + "/" + p.hash + ".narinfo", null).body());
         assertEquals(404, get(server.url("main") + "/nar/" + TestNars.sha256(other.file).nix32() + ".nar.zst", null)
