@@ -29,6 +29,11 @@ public final class NarService implements UploadNarUseCase, LocateNarUseCase {
     }
 
     @Override
+    public CompletionStage<Void> admit(long bytes) {
+        return store.admit(bytes);
+    }
+
+    @Override
     public CompletionStage<Path> begin() {
         return store.createSpoolFile();
     }

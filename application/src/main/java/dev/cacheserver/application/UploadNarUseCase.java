@@ -20,6 +20,14 @@ import java.util.concurrent.CompletionStage;
  * stored NAR again.
  */
 public interface UploadNarUseCase {
+    /**
+     * Fails with PayloadTooLargeException, before the body is read, when a NAR of the declared {@code bytes}
+     * would not fit on any storage of the cache.
+     */
+    default CompletionStage<Void> admit(long bytes) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     CompletionStage<Path> begin();
 
     /** Starts digesting the content of the NAR being written into {@code spool}; empty when it is not worth it. */

@@ -329,7 +329,9 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
         }
         RequestFailure broken = RequestFailure.watch(request);
         request.pause();
-        future(endpoint.uploads().begin()).compose(spool -> receiveInto(request, broken, spool, file)
+        // A declared size that fits on no storage is refused at once, before a byte of the body is read.
+        future(endpoint.uploads().admit(declared)).compose(admitted -> future(endpoint.uploads().begin()))
+                .compose(spool -> receiveInto(request, broken, spool, file)
                 .recover(e -> future(endpoint.uploads().abandon(spool, e))
                         .transform(reported -> Future.failedFuture(reported.succeeded() ? reported.result() : e))))
                 .onSuccess(v -> send(request, 200, TEXT_TYPE, Buffer.buffer()))

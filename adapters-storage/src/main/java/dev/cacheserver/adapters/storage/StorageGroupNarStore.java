@@ -538,4 +538,17 @@ public final class StorageGroupNarStore implements NarStore {
     private static Path normalize(Path spool) {
         return spool.toAbsolutePath().normalize();
     }
+
+    /**
+     * Refuses a declared size larger than the free space of every local storage that accepts new NARs; a group with
+     * an S3 storage admits everything (S3 has no free space to measure). One statfs per storage, on a worker.
+     */
+    @Override
+    public CompletionStage<Void> admit(long bytes) {
+        if (bytes <= 0 || members.stream().anyMatch(m -> m.localRoot().isEmpty())) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return vertx.executeBlocking(() -> FreeSpace.largest(members), false).toCompletionStage()
+                .thenAccept(largest -> FreeSpace.admit(cache, bytes, largest));
+    }
 }

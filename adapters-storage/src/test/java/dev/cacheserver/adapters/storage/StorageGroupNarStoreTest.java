@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cacheserver.domain.error.PayloadTooLargeException;
 import dev.cacheserver.domain.error.StorageFullException;
 import dev.cacheserver.domain.error.UnavailableException;
 import dev.cacheserver.domain.model.CacheName;
@@ -234,6 +235,21 @@ class StorageGroupNarStoreTest extends NarStoreContract {
         assertEquals(Optional.of("old"), group.storageOf(file));
         assertEquals(new NarStore.StorageUsage(700, 1), await(group.usage()));
         assertEquals(List.of("new"), push(group, 1, 10, "next"), "adopting is no write: round-robin starts at new");
+    }
+
+    @Test
+    void aDeclaredSizeLargerThanTheFreeSpaceOfEveryStorageIsRefusedBeforeAnythingIsWritten() throws Exception {
+        StorageGroupNarStore group = group("round-robin", member("a", Capacity.UNLIMITED, 0),
+                member("b", Capacity.UNLIMITED, 0));
+        long free = Files.getFileStore(directory).getUsableSpace();
+
+        Throwable refused = failureOf(group.admit(free + (1L << 40)));
+
+        assertInstanceOf(PayloadTooLargeException.class, refused);
+        assertTrue(refused.getMessage().contains("larger than the free space of every storage of cache"),
+                refused.getMessage());
+        await(group.admit(1024));
+        assertEquals(new NarStore.StorageUsage(0, 0), await(group.usage()));
     }
 
     private static void assertArrayEqualsBytes(byte[] expected, NarLocation location) throws Exception {

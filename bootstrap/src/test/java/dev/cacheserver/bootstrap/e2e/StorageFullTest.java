@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A local storage on a real 2 MiB tmpfs (mounted here; needs root, as CI runs) that a NAR does not fit on: the
- * upload is refused with 507 naming the storage, nothing half-written is left, {@code /ready} and the metrics say
+ * A local storage on a real 2 MiB tmpfs (mounted here; needs root, as CI runs) that a NAR does not fit on: a
+ * declared size past the free space is refused with 413 at once, a chunked upload with 507 naming the storage, nothing half-written is left, {@code /ready} and the metrics say
  * the storage is full, and a group places the next NARs on its other storage. Without mount rights the test is
  * skipped and says so; StorageGroupNarStoreTest covers the same rules with an ENOSPC test double.
  */
@@ -62,7 +62,15 @@ class StorageFullTest {
             byte[] file = TestNars.zstd(TestNars.regularFile(support.randomBytes(TOO_BIG)));
             String narUrl = base + "/nar/" + TestNars.sha256(file).nix32() + ".nar.zst";
 
-            HttpResponse<String> refused = support.send("PUT", narUrl, file, Tokens.write("main"));
+            // Declared larger than the free space: refused at once, before the body is read.
+            HttpResponse<String> tooLarge = support.send("PUT", narUrl, file, Tokens.write("main"));
+            assertEquals(413, tooLarge.statusCode(), tooLarge.body());
+            assertTrue(tooLarge.body().contains("larger than the free space of every storage of cache main"),
+                    tooLarge.body());
+            assertEquals(0, regularFilesUnder(small), "nothing written for a refused declaration");
+
+            // Sent chunked (no size declared): the write itself runs out of space.
+            HttpResponse<String> refused = sendChunked(narUrl, file, Tokens.write("main"));
 
             assertEquals(507, refused.statusCode(), refused.body());
             assertTrue(refused.body().contains("storage 'small' of cache main is full"), refused.body());
@@ -104,6 +112,16 @@ class StorageFullTest {
             assertEquals(200, support.send("GET", base + "/" + next.url(), null, null).statusCode());
             assertEquals(0, regularFilesUnder(small));
         }
+    }
+
+    /** A PUT whose body has no Content-Length (chunked), as a client streaming a NAR of unknown size sends it. */
+    private HttpResponse<String> sendChunked(String url, byte[] body, String token) throws Exception {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        (":" + token).getBytes(StandardCharsets.UTF_8)))
+                .build();
+        return support.http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> awaitReady(String base, boolean ready) throws Exception {

@@ -38,6 +38,15 @@ public interface NarStore {
         return discard(spool).handle((v, e) -> cause);
     }
 
+    /**
+     * Checks, before a body is read, that a NAR of {@code bytes} (as the client declared them) can be stored at
+     * all: fails with {@link dev.cacheserver.domain.error.PayloadTooLargeException} when it is larger than the free
+     * space of every storage that could take it. Stores that cannot tell admit everything.
+     */
+    default CompletionStage<Void> admit(long bytes) {
+        return CompletableFuture.completedFuture(null);
+    }
+
     /** Where to read {@code file} from, or empty when it is not stored. */
     CompletionStage<Optional<NarLocation>> locate(NarFile file);
 
