@@ -52,4 +52,43 @@ class PeerAnnouncerTest {
 
         assertEquals(Set.of(b), directory.announcedBy(PeerAnnouncer.provider(main)));
     }
+
+    @Test
+    void storedPathsAreWalkedAgainEveryPeriodAndADeletedOneIsNoLongerAnnounced() throws Exception {
+        CacheProfile main = cache("main", true);
+        var repository = new dev.cacheserver.domain.port.inmemory.InMemoryNarInfoRepository();
+        for (char c : new char[] {'c', 'd', 'f'}) {
+            repository.save(main.name(), PeerNarInfoServiceTest.narInfo(c)).toCompletableFuture().join();
+        }
+        java.util.List<Long> counts = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        PeerAnnouncer.Renewal renewal = announcer.keepAnnounced(main, repository, java.time.Duration.ofMillis(50),
+                (count, e) -> counts.add(count));
+        try {
+            awaitTrue(() -> renewal.walks() >= 2);
+            assertEquals(3, counts.get(0), "the first walk hands every stored path");
+            assertEquals(3, counts.get(1), "and the next walk hands them again");
+            repository.delete(main.name(), PeerNarInfoServiceTest.narInfo('c').storePath().hash())
+                    .toCompletableFuture().join();
+            long after = renewal.walks() + 1;
+            awaitTrue(() -> renewal.walks() > after);
+            assertEquals(2, counts.get(counts.size() - 1), "a deleted path is not walked any more");
+        } finally {
+            renewal.stop();
+        }
+        PeerAnnouncer.Renewal privateCache = announcer.keepAnnounced(cache("secret", false), repository,
+                java.time.Duration.ofMillis(50), (count, e) -> counts.add(-1L));
+        assertEquals(0, privateCache.walks());
+        assertEquals(false, counts.contains(-1L), "a private cache is never walked");
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out");
+            }
+            Thread.sleep(10);
+        }
+    }
 }

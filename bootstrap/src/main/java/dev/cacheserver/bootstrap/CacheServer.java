@@ -218,6 +218,7 @@ public final class CacheServer {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
+        live.cluster().stopAnnouncing();
         try {
             long bound = BinaryCacheVerticle.SHUTDOWN_GRACE_SECONDS + 30;
             undeploy(vertx.deploymentIDs().stream().filter(id -> !clusterDeployments.contains(id)).toList(), bound);

@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterWiring {
     static final String LIBRARY_PROPERTY = "cache-server.dht.library";
+    /** Seconds between two walks announcing every path again; the DHT forgets an announcement after 10 minutes. */
+    static final String REANNOUNCE_PROPERTY = "cache-server.dht.reannounce-seconds";
+    static final Duration DEFAULT_REANNOUNCE = Duration.ofMinutes(8);
     private static final Logger LOG = LoggerFactory.getLogger(ClusterWiring.class);
     private static final Duration PEER_CONNECT_TIMEOUT = Duration.ofMillis(1000);
     private static final Duration PEER_NARINFO_TIMEOUT = Duration.ofMillis(2000);
@@ -51,6 +54,7 @@ final class ClusterWiring {
     private final TrustedKeys trusted;
     private final List<PublicSigningKey> ownKeys;
     private final Set<URI> ownUrls;
+    private final List<PeerAnnouncer.Renewal> renewals = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ClusterWiring(AppConfig config, PeerDirectory directory, HttpPeerClient client, TrustedKeys trusted,
                           List<PublicSigningKey> ownKeys, Set<URI> ownUrls) {
@@ -121,14 +125,32 @@ final class ClusterWiring {
         PeerNarInfoService fallback = new PeerNarInfoService(profile, directory, client, trusted, ownUrls, settings,
                 narInfos.publishing(), new LoggingPeerEvents(profile), Clock.systemUTC());
         narInfos.addListener(announcer.listenerFor(profile));
-        announcer.announceStored(profile, repository).whenComplete((count, e) -> {
+        boolean[] first = {true};
+        Duration period = reannounceInterval();
+        renewals.add(announcer.keepAnnounced(profile, repository, period, (count, e) -> {
             if (e != null) {
                 LOG.warn("cache {}: announcing its paths to the cluster failed: {}", profile.name(), e.getMessage());
-            } else if (count > 0) {
-                LOG.info("cache {}: handed {} paths to the cluster for announcement", profile.name(), count);
+            } else if (first[0] && count > 0) {
+                LOG.info("cache {}: handed {} paths to the cluster for announcement; announced again every {} s",
+                        profile.name(), count, period.toSeconds());
             }
-        });
+            first[0] = false;
+        }));
         return endpoint.withPeers(new PeerFallback(fallback, client));
+    }
+
+    /** Stops the periodic announcement walks (at shutdown). */
+    void stopAnnouncing() {
+        renewals.forEach(PeerAnnouncer.Renewal::stop);
+    }
+
+    private static Duration reannounceInterval() {
+        String seconds = System.getProperty(REANNOUNCE_PROPERTY);
+        try {
+            return seconds == null ? DEFAULT_REANNOUNCE : Duration.ofSeconds(Math.max(1, Long.parseLong(seconds.trim())));
+        } catch (NumberFormatException e) {
+            return DEFAULT_REANNOUNCE;
+        }
     }
 
     /**

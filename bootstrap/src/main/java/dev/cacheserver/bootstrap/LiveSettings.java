@@ -50,4 +50,9 @@ final class LiveSettings {
         }
         cluster.trust(next.server().dhtTrustedKeys());
     }
+
+    /** The cluster wiring, for shutdown (its announcement walks stop). */
+    ClusterWiring cluster() {
+        return cluster;
+    }
 }

@@ -45,14 +45,9 @@ final class DhtNode {
     private final Executor deliver;
     private final int port;
     private final String nodeId;
-    private volatile boolean closed;
 
     /** A value found by a get: its bytes and the id the network knows it by. */
     record Found(long id, byte[] data) {
-    }
-
-    /** A permanent put in progress: the native value (kept referenced to read its id and cancel it). */
-    record Announcement(byte[] key, Pointer value) {
     }
 
     private DhtNode(OpenDhtC lib, Pointer runner, Executor deliver, int port, String nodeId) {
@@ -116,32 +111,17 @@ final class DhtNode {
         return op.result;
     }
 
-    /** Announces {@code data} under {@code key} until cancelled, refreshed by the library before it expires. */
-    Announcement announce(byte[] key, byte[] data, CompletableFuture<Boolean> done) {
+    /**
+     * Stores {@code data} under {@code key} on the closest nodes with a plain put: fire and forget, every copy
+     * (this node's too) expires 10 minutes later unless put again. Nothing of it stays referenced here: the runner
+     * holds its own reference to the value until the put is done.
+     */
+    void put(byte[] key, byte[] data, CompletableFuture<Boolean> done) {
         Pointer value = lib.dht_value_new(data, data.length);
         PutOp op = new PutOp(deliver, done);
         long id = register(op);
-        lib.dht_runner_put(runner, OpenDhtC.DhtInfoHash.of(key), value, ON_DONE, new Pointer(id), true);
-        return new Announcement(key, value);
-    }
-
-    /** The id the network assigned to an announcement's value (0 until the put has started). */
-    long valueId(Announcement announcement) {
-        return lib.dht_value_get_id(announcement.value());
-    }
-
-    /** Stops refreshing an announcement and frees it; copies on other nodes expire on their own (≤ 10 min). */
-    void cancel(Announcement announcement) {
-        long valueId = valueId(announcement);
-        if (!closed && valueId != 0) {
-            lib.dht_runner_cancel_put(runner, OpenDhtC.DhtInfoHash.of(announcement.key()), valueId);
-        }
-        lib.dht_value_unref(announcement.value());
-    }
-
-    /** Frees an announcement's value without cancelling it (after close). */
-    void release(Announcement announcement) {
-        lib.dht_value_unref(announcement.value());
+        lib.dht_runner_put(runner, OpenDhtC.DhtInfoHash.of(key), value, ON_DONE, new Pointer(id), false);
+        lib.dht_value_unref(value);
     }
 
     /** Starts a lookup; {@link Lookup#finish()} ends it early with what arrived so far. */
@@ -176,7 +156,6 @@ final class DhtNode {
 
     /** Graceful shutdown (bounded wait, spec G10), then frees the runner. Blocking; ops still open fail. */
     void close() {
-        closed = true;
         CountDownLatch stopped = new CountDownLatch(1);
         long id = IDS.getAndIncrement();
         SHUTDOWNS.put(id, stopped);

@@ -12,7 +12,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,9 +24,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's single OpenDHT runner, reached over the event bus ({@link DhtAddresses}). It announces paths with
- * permanent puts (the library refreshes them before the 10-minute expiry and re-announces to nodes that join),
- * paced at {@code announcesPerSecond}; cancels them on withdrawal; answers lookups within {@code lookupTimeout}
- * with whatever was found; and pings the configured peers periodically so seed nodes never stall (spec G8).
+ * plain puts, paced at {@code announcesPerSecond}: each expires on every node 10 minutes later, so the sender
+ * (PeerAnnouncer) walks its paths again before then. Nothing per announced path is kept here, only the queue of
+ * paths handed over and not yet sent (the sender hands them at the pace they are sent). A withdrawn path is no
+ * longer offered by this node's lookups, and other nodes' copies expire on their own (≤ 10 min). Lookups answer
+ * within {@code lookupTimeout} with whatever was found; configured peers are pinged periodically so seed nodes
+ * never stall (spec G8).
  *
  * <p>When the library cannot be loaded or the UDP port cannot be bound, it logs one line and keeps answering in
  * standalone mode: lookups find nothing, announcements are dropped, the status says why. All state is confined
@@ -43,10 +45,11 @@ public final class DhtVerticle extends VerticleBase {
     private final String disabledReason;
     private DhtNode node;
     private String standaloneReason = "";
-    private final Map<AnnounceKey, DhtNode.Announcement> announced = new HashMap<>();
     private final LinkedHashMap<AnnounceKey, byte[]> pending = new LinkedHashMap<>();
-    private final LinkedHashSet<Long> withdrawnIds = new LinkedHashSet<>();
+    /** Recently withdrawn paths of this node: their copies still stored elsewhere are not offered (bounded). */
+    private final LinkedHashSet<AnnounceKey> withdrawnKeys = new LinkedHashSet<>();
     private final Map<InetSocketAddress, Boolean> peers = new LinkedHashMap<>();
+    private long announced;
     private long withdrawn;
     private long lookups;
     private long lookupsFound;
@@ -163,15 +166,14 @@ public final class DhtVerticle extends VerticleBase {
             byte[] value = DhtRecords.encode(provider);
             for (StorePathHash hash : ProviderJson.hashes(message.body())) {
                 AnnounceKey key = new AnnounceKey(hash, provider);
-                if (!announced.containsKey(key)) {
-                    pending.putIfAbsent(key, value);
-                }
+                withdrawnKeys.remove(key);
+                pending.putIfAbsent(key, value);
             }
         }
         message.reply(null);
     }
 
-    /** Starts the next batch of permanent puts: paced so a full re-announce never trips the rate limit (G12). */
+    /** Sends the next batch of puts: paced so a walk over every path never trips the rate limit (G12). */
     private void announcePending() {
         int batch = (int) Math.max(1, settings.announcesPerSecond() * PACE_MILLIS / 1000);
         Iterator<Map.Entry<AnnounceKey, byte[]>> it = pending.entrySet().iterator();
@@ -184,7 +186,8 @@ public final class DhtVerticle extends VerticleBase {
                     failures++;
                 }
             });
-            announced.put(next.getKey(), node.announce(DhtRecords.key(next.getKey().hash()), next.getValue(), done));
+            node.put(DhtRecords.key(next.getKey().hash()), next.getValue(), done);
+            announced++;
         }
     }
 
@@ -193,26 +196,19 @@ public final class DhtVerticle extends VerticleBase {
             Provider provider = ProviderJson.provider(message.body().getJsonObject("provider"));
             for (StorePathHash hash : ProviderJson.hashes(message.body())) {
                 AnnounceKey key = new AnnounceKey(hash, provider);
-                if (pending.remove(key) != null) {
-                    withdrawn++;
-                    continue;
-                }
-                DhtNode.Announcement announcement = announced.remove(key);
-                if (announcement != null) {
-                    // Other nodes keep their copy until it expires; this node at least never offers it again.
-                    rememberWithdrawn(node.valueId(announcement));
-                    node.cancel(announcement);
-                    withdrawn++;
-                }
+                pending.remove(key);
+                // Other nodes keep their copy until it expires; this node at least never offers it again.
+                rememberWithdrawn(key);
+                withdrawn++;
             }
         }
         message.reply(null);
     }
 
-    private void rememberWithdrawn(long valueId) {
-        withdrawnIds.add(valueId);
-        if (withdrawnIds.size() > MAX_REMEMBERED_WITHDRAWALS) {
-            Iterator<Long> it = withdrawnIds.iterator();
+    private void rememberWithdrawn(AnnounceKey key) {
+        withdrawnKeys.add(key);
+        if (withdrawnKeys.size() > MAX_REMEMBERED_WITHDRAWALS) {
+            Iterator<AnnounceKey> it = withdrawnKeys.iterator();
             it.next();
             it.remove();
         }
@@ -237,9 +233,9 @@ public final class DhtVerticle extends VerticleBase {
             if (result.succeeded()) {
                 Set<Provider> unique = new LinkedHashSet<>();
                 for (DhtNode.Found found : result.result()) {
-                    if (!withdrawnIds.contains(found.id())) {
-                        DhtRecords.decode(found.data()).ifPresent(unique::add);
-                    }
+                    DhtRecords.decode(found.data())
+                            .filter(provider -> !withdrawnKeys.contains(new AnnounceKey(hash, provider)))
+                            .ifPresent(unique::add);
                 }
                 providers.addAll(unique);
             } else {
@@ -283,7 +279,7 @@ public final class DhtVerticle extends VerticleBase {
         peers.keySet().forEach(p -> bootstrap.add(p.getAddress().getHostAddress() + ":" + p.getPort()));
         int reachable = (int) peers.values().stream().filter(Boolean::booleanValue).count();
         return new DirectoryStatus("cluster", "", node.nodeId(), node.port(), settings.network(), bootstrap, reachable,
-                announced.size(), pending.size(), withdrawn, lookups, lookupsFound, lookupTimeouts, failures);
+                announced, pending.size(), withdrawn, lookups, lookupsFound, lookupTimeouts, failures);
     }
 
     @Override
@@ -294,14 +290,11 @@ public final class DhtVerticle extends VerticleBase {
         vertx.cancelTimer(paceTimer);
         vertx.cancelTimer(pingTimer);
         DhtNode closing = node;
-        List<DhtNode.Announcement> values = new ArrayList<>(announced.values());
-        announced.clear();
         pending.clear();
         node = null;
         standaloneReason = "stopped";
         return vertx.executeBlocking(() -> {
             closing.close();
-            values.forEach(closing::release);
             return null;
         });
     }

@@ -9,12 +9,18 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import io.vertx.core.json.JsonArray;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
@@ -24,8 +30,14 @@ import java.util.function.Supplier;
  * usage never drifts from the placements. Failures are {@link StorageException}s.
  */
 public final class SqliteNarPlacementRepository implements NarPlacementRepository {
-    private static final String LOAD_PLACEMENTS =
-            "SELECT file_name, storage, size FROM nar_placement WHERE cache = ? ORDER BY file_name";
+    private static final String FIRST_PAGE = "SELECT file_name, storage, size, created_at FROM nar_placement"
+            + " WHERE cache = ? ORDER BY file_name LIMIT ?";
+    private static final String NEXT_PAGE = "SELECT file_name, storage, size, created_at FROM nar_placement"
+            + " WHERE cache = ? AND file_name > ? ORDER BY file_name LIMIT ?";
+    private static final String FIND_ONE =
+            "SELECT file_name, storage, size, created_at FROM nar_placement WHERE cache = ? AND file_name = ?";
+    private static final String RECORDED = "SELECT file_name FROM nar_placement"
+            + " WHERE cache = ? AND file_name IN (SELECT value FROM json_each(?))";
     private static final String LOAD_USAGE = "SELECT storage, bytes, files FROM storage_usage WHERE cache = ?";
     private static final String LOAD_LAST = "SELECT last_placement FROM placement_state WHERE cache = ?";
     private static final String INSERT = """
@@ -56,26 +68,57 @@ public final class SqliteNarPlacementRepository implements NarPlacementRepositor
     }
 
     @Override
-    public CompletionStage<Snapshot> load(CacheName cache) {
+    public CompletionStage<State> state(CacheName cache) {
         Tuple key = Tuple.of(cache.value());
-        Future<List<Placement>> placements = db.readers().preparedQuery(LOAD_PLACEMENTS).execute(key).map(rows -> {
-            List<Placement> list = new ArrayList<>(rows.size());
-            for (Row row : rows) {
-                list.add(new Placement(NarFile.parseFileName(row.getString(0)), row.getString(1), row.getLong(2)));
-            }
-            return list;
-        });
-        Future<Map<String, Usage>> usage = db.readers().preparedQuery(LOAD_USAGE).execute(key).map(rows -> {
-            Map<String, Usage> map = new HashMap<>();
-            for (Row row : rows) {
-                map.put(row.getString(0), new Usage(row.getLong(1), row.getLong(2)));
-            }
-            return map;
-        });
         Future<Optional<String>> last = db.readers().preparedQuery(LOAD_LAST).execute(key)
                 .map(rows -> rows.size() == 0 ? Optional.<String>empty() : Optional.of(rows.iterator().next().getString(0)));
-        return stage(() -> "load storage placement of " + cache, Future.all(placements, usage, last)
-                .map(all -> new Snapshot(placements.result(), usage.result(), last.result())));
+        Future<Map<String, Usage>> usage = Future.fromCompletionStage(usage(cache));
+        return stage(() -> "load storage state of " + cache, Future.all(usage, last)
+                .map(all -> new State(usage.result(), last.result())));
+    }
+
+    @Override
+    public CompletionStage<Optional<Placement>> find(CacheName cache, NarFile file) {
+        return stage(() -> "find the storage of " + file.fileName() + " in " + cache, db.readers()
+                .preparedQuery(FIND_ONE).execute(Tuple.of(cache.value(), file.fileName()))
+                .map(rows -> rows.size() == 0 ? Optional.<Placement>empty()
+                        : Optional.of(placement(rows.iterator().next()))));
+    }
+
+    @Override
+    public CompletionStage<List<Placement>> page(CacheName cache, Optional<NarFile> after, int limit) {
+        Future<RowSet<Row>> rows = after.isEmpty()
+                ? db.readers().preparedQuery(FIRST_PAGE).execute(Tuple.of(cache.value(), limit))
+                : db.readers().preparedQuery(NEXT_PAGE).execute(Tuple.of(cache.value(), after.get().fileName(), limit));
+        return stage(() -> "list storage placements of " + cache, rows.map(result -> {
+            List<Placement> page = new ArrayList<>(result.size());
+            for (Row row : result) {
+                page.add(placement(row));
+            }
+            return page;
+        }));
+    }
+
+    @Override
+    public CompletionStage<Set<NarFile>> recorded(CacheName cache, Collection<NarFile> files) {
+        if (files.isEmpty()) {
+            return CompletableFuture.completedFuture(Set.of());
+        }
+        JsonArray names = new JsonArray();
+        files.forEach(f -> names.add(f.fileName()));
+        return stage(() -> "find which of " + files.size() + " NAR files are recorded in " + cache, db.readers()
+                .preparedQuery(RECORDED).execute(Tuple.of(cache.value(), names.encode())).map(rows -> {
+                    Set<NarFile> found = new HashSet<>();
+                    for (Row row : rows) {
+                        found.add(NarFile.parseFileName(row.getString(0)));
+                    }
+                    return Set.copyOf(found);
+                }));
+    }
+
+    private static Placement placement(Row row) {
+        return new Placement(NarFile.parseFileName(row.getString(0)), row.getString(1), row.getLong(2),
+                Instant.ofEpochMilli(row.getLong(3)));
     }
 
     @Override
@@ -91,13 +134,13 @@ public final class SqliteNarPlacementRepository implements NarPlacementRepositor
     }
 
     @Override
-    public CompletionStage<Void> recordPublished(CacheName cache, String storage, NarFile file, long size,
-                                                 boolean advancesRoundRobin) {
+    public CompletionStage<Boolean> recordPublished(CacheName cache, String storage, NarFile file, long size,
+                                                    boolean advancesRoundRobin) {
         return stage(() -> "record " + file.fileName() + " in storage " + storage + " of " + cache,
                 db.inWriteTransaction(conn -> conn.preparedQuery(INSERT)
                         .execute(Tuple.of(cache.value(), file.fileName(), storage, size, clock.millis()))
-                        .compose(inserted -> inserted.rowCount() == 0 ? Future.<Void>succeededFuture()
-                                : afterInsert(conn, cache, storage, size, advancesRoundRobin))));
+                        .compose(inserted -> inserted.rowCount() == 0 ? Future.succeededFuture(false)
+                                : afterInsert(conn, cache, storage, size, advancesRoundRobin).map(true))));
     }
 
     private static Future<Void> afterInsert(SqlConnection conn, CacheName cache, String storage, long size,

@@ -43,10 +43,11 @@ class SqliteNarPlacementRepositoryTest extends NarPlacementRepositoryContract {
         await(db.close().toCompletionStage());
 
         db = await(SqliteDatabase.open(vertx, dir.resolve("cache.sqlite")).toCompletionStage());
-        var snapshot = await(new SqliteNarPlacementRepository(db).load(MAIN));
+        var reopened = new SqliteNarPlacementRepository(db);
+        var state = await(reopened.state(MAIN));
 
-        assertEquals(Map.of("local", new Usage(4096, 1)), snapshot.usage());
-        assertEquals(Optional.of("local"), snapshot.lastPlacement());
-        assertEquals("local", snapshot.placements().get(0).storage());
+        assertEquals(Map.of("local", new Usage(4096, 1)), state.usage());
+        assertEquals(Optional.of("local"), state.lastPlacement());
+        assertEquals("local", await(reopened.find(MAIN, a)).orElseThrow().storage());
     }
 }

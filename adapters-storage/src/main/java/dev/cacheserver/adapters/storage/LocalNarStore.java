@@ -15,12 +15,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
-import java.util.Map;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * Usage is counted once at {@link #open} and then tracked in memory. Files written into the directory by
  * anything other than this store are not counted until the next open.
  */
-public final class LocalNarStore implements NarStore, ListableNarStore, SizedLocator {
+public final class LocalNarStore implements NarStore, SizedLocator {
     /** Where uploads are spooled, under the store's root. */
     public static final String SPOOL_DIRECTORY = ".spool";
     private static final Logger LOG = LoggerFactory.getLogger(LocalNarStore.class);
@@ -136,21 +140,56 @@ public final class LocalNarStore implements NarStore, ListableNarStore, SizedLoc
         return CompletableFuture.completedFuture(new StorageUsage(bytes.get(), files.get()));
     }
 
-    /** Every NAR file in the directory and its size, read on a worker thread. */
+    /**
+     * Reads the directory through one open directory stream, a page at a time on a worker thread, so neither the
+     * heap nor a page's wait grows with the number of NARs. Files published or deleted during the walk may or may
+     * not be seen.
+     */
     @Override
-    public CompletionStage<Map<NarFile, Long>> listNars() {
-        return vertx.executeBlocking(() -> {
-            Map<NarFile, Long> nars = new HashMap<>();
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
-                for (Path entry : entries) {
-                    String name = entry.getFileName().toString();
-                    if (isNarFileName(name) && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
-                        nars.put(NarFile.parseFileName(name), Files.size(entry));
+    public CompletionStage<Void> walk(int pageSize, Function<List<StoredNar>, CompletionStage<Void>> visitor) {
+        return vertx.executeBlocking(() -> Files.newDirectoryStream(root), false)
+                .recover(e -> Future.failedFuture(StorageFailures.wrap("cannot list " + root, e)))
+                .toCompletionStage()
+                .thenCompose(stream -> nextPage(stream.iterator(), pageSize, visitor)
+                        .whenComplete((v, e) -> vertx.executeBlocking(() -> {
+                            stream.close();
+                            return null;
+                        }, false)));
+    }
+
+    private CompletionStage<Void> nextPage(Iterator<Path> entries, int pageSize,
+                                           Function<List<StoredNar>, CompletionStage<Void>> visitor) {
+        return vertx.executeBlocking(() -> readPage(entries, pageSize), false)
+                .recover(e -> Future.failedFuture(StorageFailures.wrap("cannot list " + root, e)))
+                .toCompletionStage()
+                .thenCompose(page -> page.isEmpty() ? CompletableFuture.<Void>completedFuture(null)
+                        : visitor.apply(page).thenCompose(v -> nextPage(entries, pageSize, visitor)));
+    }
+
+    private static List<StoredNar> readPage(Iterator<Path> entries, int pageSize) throws IOException {
+        List<StoredNar> page = new ArrayList<>(Math.min(pageSize, 1024));
+        try {
+            while (page.size() < pageSize && entries.hasNext()) {
+                Path entry = entries.next();
+                String name = entry.getFileName().toString();
+                if (!isNarFileName(name)) {
+                    continue;
+                }
+                try {
+                    BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class,
+                            LinkOption.NOFOLLOW_LINKS);
+                    if (attributes.isRegularFile()) {
+                        page.add(new StoredNar(NarFile.parseFileName(name), attributes.size(),
+                                attributes.lastModifiedTime().toInstant()));
                     }
+                } catch (NoSuchFileException e) {
+                    // Deleted since the directory was read: not held any more.
                 }
             }
-            return nars;
-        }, false).recover(e -> Future.failedFuture(StorageFailures.wrap("cannot list " + root, e))).toCompletionStage();
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
+        }
+        return page;
     }
 
     private boolean publishBlocking(Path spool, Path target) throws IOException {

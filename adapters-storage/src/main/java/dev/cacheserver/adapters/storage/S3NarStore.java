@@ -17,14 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.function.Function;
 import org.reactivestreams.FlowAdapters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +46,6 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.services.s3.paginators.ListObjectsV2Publisher;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -62,10 +60,12 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * {@link StorageFullException} (507); its message names the storage only, the details go to the log. Never blocks the
  * caller; SDK callbacks complete the stages on SDK threads.
  */
-public final class S3NarStore implements NarStore, ListableNarStore, SizedLocator {
+public final class S3NarStore implements NarStore, SizedLocator {
     private static final Logger LOG = LoggerFactory.getLogger(S3NarStore.class);
     private static final Duration PRESIGNED_URL_LIFETIME = Duration.ofMinutes(15);
     private static final int MAX_PARTS = 10_000;
+    /** The most keys one ListObjectsV2 call returns. */
+    private static final int LIST_PAGE = 1000;
     // Parts in flight per multipart upload: enough to fill a link without one NAR hogging the client.
     private static final int PARALLEL_PARTS = 4;
 
@@ -324,24 +324,46 @@ public final class S3NarStore implements NarStore, ListableNarStore, SizedLocato
                 }));
     }
 
-    /** Lists the bucket prefix, page by page (no 1000-object ceiling): every minute of listing is per call. */
+    /** Lists the bucket prefix, page by page (no 1000-object ceiling), summing as it goes: costly, per call. */
     @Override
     public CompletionStage<StorageUsage> usage() {
-        return listNars().thenApply(nars -> new StorageUsage(
-                nars.values().stream().mapToLong(Long::longValue).sum(), nars.size()));
+        long[] total = new long[2];
+        return walk(LIST_PAGE, page -> {
+            page.forEach(nar -> {
+                total[0] += nar.size();
+                total[1]++;
+            });
+            return CompletableFuture.completedFuture(null);
+        }).thenApply(v -> new StorageUsage(total[0], total[1]));
     }
 
+    /** One ListObjectsV2 call per page, continued with its continuation token: S3 sorts by key. */
     @Override
-    public CompletionStage<Map<NarFile, Long>> listNars() {
-        Map<NarFile, Long> nars = new HashMap<>();
-        ListObjectsV2Publisher pages = s3.listObjectsV2Paginator(b -> b.bucket(options.bucket())
-                .prefix(options.keyPrefix()));
-        return pages.contents().subscribe(object -> narFileOf(object).ifPresent(file -> nars.put(file, object.size())))
-                .handle((done, e) -> {
+    public CompletionStage<Void> walk(int pageSize, Function<List<StoredNar>, CompletionStage<Void>> visitor) {
+        return listFrom(null, Math.max(1, Math.min(pageSize, LIST_PAGE)), visitor);
+    }
+
+    private CompletionStage<Void> listFrom(String token, int pageSize,
+                                           Function<List<StoredNar>, CompletionStage<Void>> visitor) {
+        return s3.listObjectsV2(b -> b.bucket(options.bucket()).prefix(options.keyPrefix()).maxKeys(pageSize)
+                        .continuationToken(token))
+                .handle((response, e) -> {
                     if (e != null) {
                         throw new CompletionException(unavailable("LIST " + options.keyPrefix(), e));
                     }
-                    return nars;
+                    return response;
+                })
+                .thenCompose(response -> {
+                    List<StoredNar> page = new ArrayList<>(response.contents().size());
+                    for (S3Object object : response.contents()) {
+                        narFileOf(object).ifPresent(file -> page.add(new StoredNar(file, object.size(),
+                                object.lastModified())));
+                    }
+                    CompletionStage<Void> visited = page.isEmpty() ? CompletableFuture.completedFuture(null)
+                            : visitor.apply(page);
+                    boolean more = Boolean.TRUE.equals(response.isTruncated()) && response.nextContinuationToken() != null;
+                    return more ? visited.thenCompose(v -> listFrom(response.nextContinuationToken(), pageSize, visitor))
+                            : visited;
                 });
     }
 

@@ -10,7 +10,7 @@ import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.port.NarLocation;
 import dev.cacheserver.domain.port.NarPlacementRepository;
 import dev.cacheserver.domain.port.NarPlacementRepository.Placement;
-import dev.cacheserver.domain.port.NarPlacementRepository.Snapshot;
+import dev.cacheserver.domain.port.NarPlacementRepository.State;
 import dev.cacheserver.domain.port.NarStore;
 import dev.cacheserver.domain.storage.Capacity;
 import dev.cacheserver.domain.storage.PlacementStrategy;
@@ -31,6 +31,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * storage the {@link PlacementStrategy} picks among those that are neither full nor failing; every NAR file
  * is recorded with the storage that holds it, so reads go straight there and the same FileHash is stored once
  * per cache. The records, the usage per storage and the round-robin position are persisted through the
- * {@link NarPlacementRepository} on every NAR write (never on reads) and held in memory from {@link #open}.
+ * {@link NarPlacementRepository} on every NAR write. Only the usage and the round-robin position are held in
+ * memory; the placement of a NAR is read from the repository when it is asked for, behind a bounded cache of the
+ * {@value #PLACEMENT_CACHE} most recently used, so the heap does not grow with the number of NARs.
  *
  * <p>Uploads are spooled by the storage the strategy would pick for a NAR of unknown size, so the common
  * case publishes without copying; when the final choice differs (size limits, a failure) the spool file moves
@@ -53,6 +56,10 @@ public final class StorageGroupNarStore implements NarStore {
     private static final Logger LOG = LoggerFactory.getLogger(StorageGroupNarStore.class);
     static final long FAILING_SECONDS = 30;
     static final long FULL_SECONDS = 30;
+    /** Placements kept in memory, most recently used first: a NAR is usually fetched soon after its narinfo. */
+    static final int PLACEMENT_CACHE = 4096;
+    /** NAR files per page when a storage or the placement records are walked. */
+    static final int WALK_PAGE = 256;
 
     /**
      * One storage of the group. {@code localRoot} is the directory whose filesystem's free space counts for
@@ -66,8 +73,7 @@ public final class StorageGroupNarStore implements NarStore {
     public record MemberUsage(String name, String type, long bytes, long files, boolean full, boolean failing) {
     }
 
-    /** {@code storedAt}: when this process recorded it, or its start for NARs recorded earlier (GC age bound). */
-    private record Placed(int member, long size, java.time.Instant storedAt) {
+    private record Placed(int member, long size) {
     }
 
     private final Vertx vertx;
@@ -75,7 +81,7 @@ public final class StorageGroupNarStore implements NarStore {
     private final List<Member> members;
     private final PlacementStrategy strategy;
     private final NarPlacementRepository repository;
-    private final Map<String, Placed> placements = new ConcurrentHashMap<>();
+    private final PlacementCache<Placed> placements = new PlacementCache<>(PLACEMENT_CACHE);
     private final AtomicLong[] bytes;
     private final AtomicLong[] files;
     private final long[] failingUntilNanos;
@@ -84,9 +90,10 @@ public final class StorageGroupNarStore implements NarStore {
     private final Map<Path, Integer> spoolOwners = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private volatile Optional<String> lastPlacement;
+    private final CompletableFuture<Void> reconciled = new CompletableFuture<>();
 
     private StorageGroupNarStore(Vertx vertx, CacheName cache, List<Member> members, PlacementStrategy strategy,
-                                 NarPlacementRepository repository, Snapshot snapshot) {
+                                 NarPlacementRepository repository, State snapshot) {
         this.vertx = vertx;
         this.cache = cache;
         this.members = List.copyOf(members);
@@ -103,71 +110,106 @@ public final class StorageGroupNarStore implements NarStore {
             files[i] = new AtomicLong(usage == null ? 0 : usage.files());
         }
         this.lastPlacement = snapshot.lastPlacement();
-        for (Placement p : snapshot.placements()) {
-            int index = indexOf(p.storage());
-            if (index < 0) {
-                LOG.warn("cache {}: {} is recorded in storage '{}', which is no longer configured; it is not served",
-                        cache, p.file().fileName(), p.storage());
-            } else {
-                placements.put(p.file().fileName(), new Placed(index, p.size(), java.time.Instant.now()));
+        for (String storage : snapshot.usage().keySet()) {
+            if (indexOf(storage) < 0) {
+                LOG.warn("cache {}: storage '{}' holds recorded NARs but is no longer configured; they are not served",
+                        cache, storage);
             }
         }
     }
 
     /**
-     * Loads the placement records, then reconciles them with what the local storages (and S3 storages never
-     * used by this cache before) actually hold: unrecorded NARs are adopted, records of vanished local files
-     * dropped. Storages are listed only here, never per request.
+     * Loads the usage per storage and the round-robin position (a few rows), then, in the background, reconciles
+     * the placement records with what the local storages (and S3 storages never used by this cache before)
+     * actually hold: unrecorded NARs are adopted, records of vanished local files dropped. The walk goes page by
+     * page, so neither start time nor heap depends on the number of NARs; {@link #reconciled()} tells when it is
+     * done. Storages are listed only here, never per request.
      */
     public static Future<StorageGroupNarStore> open(Vertx vertx, CacheName cache, List<Member> members,
                                                     PlacementStrategy strategy, NarPlacementRepository repository) {
         if (members.isEmpty()) {
             return Future.failedFuture(new StorageException("cache " + cache + " has no storage"));
         }
-        return Future.fromCompletionStage(repository.load(cache))
-                .compose(snapshot -> {
-                    StorageGroupNarStore group = new StorageGroupNarStore(vertx, cache, members, strategy, repository,
-                            snapshot);
-                    Future<Void> chain = Future.succeededFuture();
-                    for (int i = 0; i < members.size(); i++) {
-                        int index = i;
-                        boolean neverUsed = !snapshot.usage().containsKey(members.get(i).name());
-                        chain = chain.compose(v -> Future.fromCompletionStage(group.reconcile(index, neverUsed)));
-                    }
-                    return chain.map(group);
-                });
+        return Future.fromCompletionStage(repository.state(cache)).map(state -> {
+            StorageGroupNarStore group = new StorageGroupNarStore(vertx, cache, members, strategy, repository, state);
+            CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+            for (int i = 0; i < members.size(); i++) {
+                int index = i;
+                boolean neverUsed = !state.usage().containsKey(members.get(i).name());
+                chain = chain.thenCompose(v -> group.reconcile(index, neverUsed));
+            }
+            chain.whenComplete((v, e) -> {
+                if (e != null) {
+                    LOG.warn("cache {}: reconciling the storages with the placement records failed: {}", cache,
+                            e.toString());
+                    group.reconciled.completeExceptionally(e);
+                } else {
+                    group.reconciled.complete(null);
+                }
+            });
+            return group;
+        });
+    }
+
+    /** Completes when the background reconciliation started by {@link #open} is over (fails if it failed). */
+    public CompletionStage<Void> reconciled() {
+        return reconciled;
     }
 
     private CompletionStage<Void> reconcile(int index, boolean neverUsed) {
         Member member = members.get(index);
         boolean local = member.store() instanceof LocalNarStore;
-        if (!(member.store() instanceof ListableNarStore listable) || !(local || neverUsed)) {
+        boolean s3 = member.store() instanceof S3NarStore;
+        if (!(local || s3 && neverUsed)) {
             return CompletableFuture.completedFuture(null);
         }
-        return listable.listNars().thenCompose(present -> {
-            CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
-            int adopted = 0;
-            for (Map.Entry<NarFile, Long> nar : present.entrySet()) {
-                if (!placements.containsKey(nar.getKey().fileName())) {
-                    adopted++;
-                    chain = chain.thenCompose(v -> record(index, nar.getKey(), nar.getValue(), false));
-                }
-            }
-            int dropped = 0;
-            if (local) {
-                for (Map.Entry<String, Placed> placed : List.copyOf(placements.entrySet())) {
-                    NarFile file = NarFile.parseFileName(placed.getKey());
-                    if (placed.getValue().member() == index && !present.containsKey(file)) {
-                        dropped++;
-                        chain = chain.thenCompose(v -> forget(file).thenApply(forgotten -> null));
-                    }
-                }
-            }
-            if (adopted + dropped > 0) {
+        long[] counts = new long[2];
+        CompletionStage<Void> adopting = member.store().walk(WALK_PAGE, page -> adopt(index, page, counts));
+        CompletionStage<Void> dropping = !local ? adopting
+                : adopting.thenCompose(v -> dropVanished(index, Optional.empty(), counts));
+        return dropping.thenRun(() -> {
+            if (counts[0] + counts[1] > 0) {
                 LOG.info("cache {}: storage '{}' holds {} NAR files not recorded (now recorded); {} records of files "
-                        + "that are gone were dropped", cache, member.name(), adopted, dropped);
+                        + "that are gone were dropped", cache, member.name(), counts[0], counts[1]);
+            }
+        });
+    }
+
+    /** One query per page tells which stored NARs are recorded; the others are recorded where they are. */
+    private CompletionStage<Void> adopt(int index, List<StoredNar> page, long[] counts) {
+        return repository.recorded(cache, page.stream().map(StoredNar::file).toList()).thenCompose(known -> {
+            CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+            for (StoredNar nar : page) {
+                if (!known.contains(nar.file())) {
+                    counts[0]++;
+                    chain = chain.thenCompose(v -> record(index, nar.file(), nar.size(), false).thenApply(x -> null));
+                }
             }
             return chain;
+        });
+    }
+
+    /** Walks the records by file name; the files of this local storage that are gone are forgotten. */
+    private CompletionStage<Void> dropVanished(int index, Optional<NarFile> after, long[] counts) {
+        String name = members.get(index).name();
+        LocalNarStore store = (LocalNarStore) members.get(index).store();
+        return repository.page(cache, after, WALK_PAGE).thenCompose(page -> {
+            if (page.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            List<Placement> here = page.stream().filter(p -> p.storage().equals(name)).toList();
+            return vertx.executeBlocking(() -> here.stream()
+                            .filter(p -> !Files.exists(((NarLocation.LocalFile) store.locationOf(p.file(), p.size())).path()))
+                            .toList(), false).toCompletionStage()
+                    .thenCompose(gone -> {
+                        CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+                        for (Placement p : gone) {
+                            counts[1]++;
+                            chain = chain.thenCompose(v -> forget(p.file(), index, p.size()).thenApply(x -> null));
+                        }
+                        return chain;
+                    })
+                    .thenCompose(v -> dropVanished(index, Optional.of(page.get(page.size() - 1).file()), counts));
         });
     }
 
@@ -194,9 +236,6 @@ public final class StorageGroupNarStore implements NarStore {
             return CompletableFuture.failedFuture(
                     new StorageException("not a spool file of cache " + cache + " (or already used): " + spool));
         }
-        if (placements.containsKey(file.fileName())) {
-            return members.get(owner).store().discard(path);
-        }
         CompletableFuture<Void> mine = new CompletableFuture<>();
         CompletableFuture<Void> other = inFlight.putIfAbsent(file.fileName(), mine);
         if (other != null) {
@@ -206,11 +245,14 @@ public final class StorageGroupNarStore implements NarStore {
                 return publish(path, file);
             });
         }
-        return vertx.fileSystem().props(path.toString()).toCompletionStage()
-                .exceptionally(e -> {
-                    throw new CompletionException(StorageFailures.wrap("cannot stat spool file " + path, e));
-                })
-                .thenCompose(props -> place(path, owner, file, props.size()))
+        return placed(file)
+                .thenCompose(held -> held.isPresent() ? members.get(owner).store().discard(path)
+                        : vertx.fileSystem().props(path.toString()).toCompletionStage()
+                                .exceptionally(e -> {
+                                    throw new CompletionException(
+                                            StorageFailures.wrap("cannot stat spool file " + path, e));
+                                })
+                                .thenCompose(props -> place(path, owner, file, props.size())))
                 .whenComplete((v, e) -> {
                     inFlight.remove(file.fileName(), mine);
                     mine.complete(null);
@@ -253,7 +295,7 @@ public final class StorageGroupNarStore implements NarStore {
                                             long size) {
         Member member = members.get(target);
         return member.store().publish(spool, file)
-                .thenCompose(published -> record(target, file, size, true))
+                .thenCompose(published -> record(target, file, size, true).thenApply(x -> (Void) null))
                 .thenRun(() -> clearFull(target))
                 .exceptionallyCompose(e -> {
                     Throwable cause = StorageFailures.wrap("publish " + file.fileName() + " to " + member.name(), e);
@@ -299,28 +341,51 @@ public final class StorageGroupNarStore implements NarStore {
                 lastFailure);
     }
 
-    private CompletionStage<Void> record(int member, NarFile file, long size, boolean advancesRoundRobin) {
+    /** True when the file was newly recorded (then it counts in the storage's usage). */
+    private CompletionStage<Boolean> record(int member, NarFile file, long size, boolean advancesRoundRobin) {
         String name = members.get(member).name();
-        return repository.recordPublished(cache, name, file, size, advancesRoundRobin).thenRun(() -> {
-            if (placements.putIfAbsent(file.fileName(), new Placed(member, size, java.time.Instant.now())) == null) {
+        return repository.recordPublished(cache, name, file, size, advancesRoundRobin).thenApply(added -> {
+            if (added) {
                 bytes[member].addAndGet(size);
                 files[member].incrementAndGet();
                 if (advancesRoundRobin) {
                     lastPlacement = Optional.of(name);
                 }
+                placements.put(file.fileName(), new Placed(member, size));
             }
+            return added;
         });
     }
 
-    private CompletionStage<Boolean> forget(NarFile file) {
+    /** True when the file was recorded (then it no longer counts in the storage's usage). */
+    private CompletionStage<Boolean> forget(NarFile file, int member, long size) {
         return repository.recordDeleted(cache, file).thenApply(recorded -> {
-            Placed placed = placements.remove(file.fileName());
-            if (placed != null) {
-                bytes[placed.member()].addAndGet(-placed.size());
-                files[placed.member()].decrementAndGet();
+            placements.remove(file.fileName());
+            if (recorded) {
+                bytes[member].addAndGet(-size);
+                files[member].decrementAndGet();
             }
-            return recorded || placed != null;
+            return recorded;
         });
+    }
+
+    /** Where {@code file} is recorded: from the cache of recent placements, else one repository lookup. */
+    private CompletionStage<Optional<Placed>> placed(NarFile file) {
+        Placed recent = placements.get(file.fileName());
+        if (recent != null) {
+            return CompletableFuture.completedFuture(Optional.of(recent));
+        }
+        return repository.find(cache, file).thenApply(found -> found.flatMap(p -> {
+            int index = indexOf(p.storage());
+            if (index < 0) {
+                LOG.debug("cache {}: {} is recorded in storage '{}', which is no longer configured; not served",
+                        cache, p.file().fileName(), p.storage());
+                return Optional.empty();
+            }
+            Placed placed = new Placed(index, p.size());
+            placements.put(file.fileName(), placed);
+            return Optional.of(placed);
+        }));
     }
 
     @Override
@@ -358,29 +423,34 @@ public final class StorageGroupNarStore implements NarStore {
 
     @Override
     public CompletionStage<Optional<NarLocation>> locate(NarFile file) {
-        Placed placed = placements.get(file.fileName());
-        if (placed == null) {
-            return CompletableFuture.completedFuture(Optional.empty());
-        }
-        NarStore store = members.get(placed.member()).store();
-        if (store instanceof SizedLocator sized) {
-            try {
-                return CompletableFuture.completedFuture(Optional.of(sized.locationOf(file, placed.size())));
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
+        return placed(file).thenCompose(found -> {
+            if (found.isEmpty()) {
+                return CompletableFuture.completedFuture(Optional.empty());
             }
-        }
-        return store.locate(file);
+            Placed placed = found.get();
+            NarStore store = members.get(placed.member()).store();
+            if (store instanceof SizedLocator sized) {
+                try {
+                    return CompletableFuture.completedFuture(Optional.of(sized.locationOf(file, placed.size())));
+                } catch (RuntimeException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            }
+            return store.locate(file);
+        });
     }
 
     @Override
     public CompletionStage<Boolean> delete(NarFile file) {
-        Placed placed = placements.get(file.fileName());
-        if (placed == null) {
-            return CompletableFuture.completedFuture(false);
-        }
-        return members.get(placed.member()).store().delete(file)
-                .thenCompose(deleted -> forget(file).thenApply(forgotten -> deleted || forgotten));
+        return placed(file).thenCompose(found -> {
+            if (found.isEmpty()) {
+                return CompletableFuture.completedFuture(false);
+            }
+            Placed placed = found.get();
+            return members.get(placed.member()).store().delete(file)
+                    .thenCompose(deleted -> forget(file, placed.member(), placed.size())
+                            .thenApply(forgotten -> deleted || forgotten));
+        });
     }
 
     @Override
@@ -394,12 +464,25 @@ public final class StorageGroupNarStore implements NarStore {
         return CompletableFuture.completedFuture(new StorageUsage(totalBytes, totalFiles));
     }
 
+    /** Walks the placement records by file name, a page per repository query; storedAt is when it was recorded. */
     @Override
-    public CompletionStage<List<StoredNar>> list() {
-        List<StoredNar> all = new ArrayList<>(placements.size());
-        placements.forEach((name, placed) -> all.add(new StoredNar(NarFile.parseFileName(name), placed.size(),
-                placed.storedAt())));
-        return CompletableFuture.completedFuture(all);
+    public CompletionStage<Void> walk(int pageSize, Function<List<StoredNar>, CompletionStage<Void>> visitor) {
+        return walkAfter(Optional.empty(), pageSize, visitor);
+    }
+
+    private CompletionStage<Void> walkAfter(Optional<NarFile> after, int pageSize,
+                                            Function<List<StoredNar>, CompletionStage<Void>> visitor) {
+        return repository.page(cache, after, pageSize).thenCompose(page -> {
+            if (page.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            List<StoredNar> served = page.stream().filter(p -> indexOf(p.storage()) >= 0)
+                    .map(p -> new StoredNar(p.file(), p.size(), p.recordedAt())).toList();
+            Optional<NarFile> last = Optional.of(page.get(page.size() - 1).file());
+            CompletionStage<Void> visited = served.isEmpty() ? CompletableFuture.completedFuture(null)
+                    : visitor.apply(served);
+            return visited.thenCompose(v -> walkAfter(last, pageSize, visitor));
+        });
     }
 
     /** Bytes, files and state per storage, from memory (no storage is asked). */
@@ -415,8 +498,13 @@ public final class StorageGroupNarStore implements NarStore {
     }
 
     /** The storage that holds {@code file}, if any. */
-    public Optional<String> storageOf(NarFile file) {
-        return Optional.ofNullable(placements.get(file.fileName())).map(p -> members.get(p.member()).name());
+    public CompletionStage<Optional<String>> storageOf(NarFile file) {
+        return placed(file).thenApply(found -> found.map(p -> members.get(p.member()).name()));
+    }
+
+    /** How many placements are cached in memory (bounded by {@value #PLACEMENT_CACHE}); for tests and metrics. */
+    int placementsInMemory() {
+        return placements.size();
     }
 
     public List<Member> members() {

@@ -187,6 +187,70 @@ abstract class NarStoreContract {
         assertEquals(new StorageUsage(a.length + c.length, 2), await(store.usage()));
     }
 
+    @Test
+    void aWalkVisitsEveryPublishedNarOnceInPagesOfAtMostThePageSize() throws Exception {
+        java.util.Set<String> published = new java.util.HashSet<>();
+        for (int i = 0; i < 23; i++) {
+            byte[] content = bytes("walked " + i, 100 + i);
+            await(store.publish(spool(content), narFile(content)));
+            published.add(narFile(content).fileName() + " " + content.length);
+        }
+        spool(bytes("an unpublished upload is no NAR", 50));
+
+        List<String> walked = new ArrayList<>();
+        List<Integer> pageSizes = new ArrayList<>();
+        await(store.walk(5, page -> {
+            pageSizes.add(page.size());
+            page.forEach(nar -> walked.add(nar.file().fileName() + " " + nar.size()));
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }));
+
+        assertEquals(published, new java.util.HashSet<>(walked));
+        assertEquals(published.size(), walked.size(), "each NAR once: " + walked);
+        assertTrue(pageSizes.stream().allMatch(n -> n >= 1 && n <= 5), "pages of 1 to 5: " + pageSizes);
+    }
+
+    @Test
+    void aWalkReadsTheNextPageOnlyWhenTheVisitorIsDoneAndStopsOnItsFailure() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            byte[] content = bytes("paced " + i, 10);
+            await(store.publish(spool(content), narFile(content)));
+        }
+        java.util.concurrent.CompletableFuture<Void> firstDone = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger pages = new java.util.concurrent.atomic.AtomicInteger();
+
+        var walk = store.walk(2, page -> pages.incrementAndGet() == 1 ? firstDone
+                : java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("visitor gave up")))
+                .toCompletableFuture();
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (pages.get() == 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(1, pages.get(), "the first page arrives");
+        assertFalse(walk.isDone(), "no second page while the first is being handled");
+        assertEquals(1, pages.get());
+        firstDone.complete(null);
+        ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> walk.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(IllegalStateException.class, unwrapped(failed.getCause()));
+        assertEquals(2, pages.get(), "the failure ends the walk");
+    }
+
+    @Test
+    void aWalkOfAnEmptyStoreVisitsNothing() throws Exception {
+        List<Integer> pages = new ArrayList<>();
+        await(store.walk(10, page -> {
+            pages.add(page.size());
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }));
+        assertEquals(List.of(), pages);
+    }
+
+    private static Throwable unwrapped(Throwable e) {
+        return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
     // --- helpers
 
     /** The bytes behind any location: the file, the relayed stream, or a GET of the redirect URL. */

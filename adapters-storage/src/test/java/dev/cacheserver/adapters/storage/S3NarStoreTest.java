@@ -144,7 +144,12 @@ class S3NarStoreTest extends NarStoreContract {
         StorageUsage usage = await(store.usage());
 
         assertEquals(1005, usage.files());
-        assertEquals(1005, await(s3Store().listNars()).size());
+        java.util.concurrent.atomic.AtomicInteger walked = new java.util.concurrent.atomic.AtomicInteger();
+        await(s3Store().walk(300, page -> {
+            walked.addAndGet(page.size());
+            return CompletableFuture.completedFuture(null);
+        }));
+        assertEquals(1005, walked.get(), "the walk follows the continuation tokens");
     }
 
     @Test

@@ -72,7 +72,7 @@ class StorageGroupNarStoreTest extends NarStoreContract {
             Path spool = await(group.createSpoolFile());
             Files.write(spool, content);
             await(group.publish(spool, file));
-            landed.add(group.storageOf(file).orElseThrow());
+            landed.add(await(group.storageOf(file)).orElseThrow());
         }
         return landed;
     }
@@ -158,7 +158,7 @@ class StorageGroupNarStoreTest extends NarStoreContract {
 
         await(group.publish(spool(group, content), file));
 
-        assertEquals(Optional.of("good"), group.storageOf(file));
+        assertEquals(Optional.of("good"), await(group.storageOf(file)));
         assertArrayEqualsBytes(content, await(group.locate(file)).orElseThrow());
         assertEquals(List.of(), List.of(directory.resolve("broken").toFile().list((d, n) -> n.endsWith(".zst"))));
     }
@@ -190,7 +190,7 @@ class StorageGroupNarStoreTest extends NarStoreContract {
 
         await(group.publish(spool(group, content), file));
 
-        assertEquals(Optional.of("big"), group.storageOf(file));
+        assertEquals(Optional.of("big"), await(group.storageOf(file)));
         assertEquals(List.of("small"), group.outOfSpaceStorages());
         assertTrue(group.usageByStorage().get(0).full(), "the metric says small is full");
         assertEquals(List.of("big"), push(group, 1, 10, "next"), "small takes no new NAR for a while");
@@ -231,8 +231,9 @@ class StorageGroupNarStoreTest extends NarStoreContract {
 
         StorageGroupNarStore group = group("round-robin", member("new", Capacity.UNLIMITED, 0),
                 member("old", Capacity.UNLIMITED, 0));
+        await(group.reconciled());
 
-        assertEquals(Optional.of("old"), group.storageOf(file));
+        assertEquals(Optional.of("old"), await(group.storageOf(file)));
         assertEquals(new NarStore.StorageUsage(700, 1), await(group.usage()));
         assertEquals(List.of("new"), push(group, 1, 10, "next"), "adopting is no write: round-robin starts at new");
     }
@@ -250,6 +251,49 @@ class StorageGroupNarStoreTest extends NarStoreContract {
                 refused.getMessage());
         await(group.admit(1024));
         assertEquals(new NarStore.StorageUsage(0, 0), await(group.usage()));
+    }
+
+    @Test
+    void recordsOfLocalFilesThatAreGoneAreDroppedAfterOpen() throws Exception {
+        StorageGroupNarStore group = group("round-robin", member("a", Capacity.UNLIMITED, 0));
+        List<NarFile> files = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            byte[] content = bytes("kept or not " + i, 100);
+            files.add(narFile(content));
+            await(group.publish(spool(group, content), files.get(i)));
+        }
+        Files.delete(directory.resolve("a").resolve(files.get(1).fileName()));
+
+        StorageGroupNarStore reopened = group("round-robin", member("a", Capacity.UNLIMITED, 0));
+        await(reopened.reconciled());
+
+        assertEquals(Optional.empty(), await(reopened.locate(files.get(1))), "the vanished NAR is not offered");
+        assertEquals(Optional.of("a"), await(reopened.storageOf(files.get(0))));
+        assertEquals(new NarStore.StorageUsage(200, 2), await(reopened.usage()));
+    }
+
+    @Test
+    void placementsAreReadWhenAskedForAndOnlyABoundedNumberStayInMemory() throws Exception {
+        int recorded = StorageGroupNarStore.PLACEMENT_CACHE + 1000;
+        List<NarFile> files = new ArrayList<>();
+        for (int i = 0; i < recorded; i++) {
+            NarFile file = narFile(bytes("recorded earlier " + i, 40));
+            files.add(file);
+            await(repository.recordPublished(CACHE, "far", file, 10, true));
+        }
+
+        // Not a local storage: nothing is walked at open, every placement comes from the repository.
+        StorageGroupNarStore group = group("in-order", failing(member("far", Capacity.UNLIMITED, 0)));
+        await(group.reconciled());
+
+        assertEquals(0, group.placementsInMemory(), "nothing is loaded at open");
+        assertEquals(new NarStore.StorageUsage(10L * recorded, recorded), await(group.usage()));
+        for (NarFile file : files) {
+            assertEquals(Optional.of("far"), await(group.storageOf(file)), file.fileName());
+        }
+        assertTrue(group.placementsInMemory() <= StorageGroupNarStore.PLACEMENT_CACHE,
+                "held in memory: " + group.placementsInMemory());
+        assertEquals(Optional.empty(), await(group.storageOf(narFile(bytes("never recorded", 20)))));
     }
 
     private static void assertArrayEqualsBytes(byte[] expected, NarLocation location) throws Exception {

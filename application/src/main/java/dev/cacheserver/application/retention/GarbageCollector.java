@@ -155,27 +155,24 @@ public final class GarbageCollector {
         });
     }
 
-    /** Orphans are found in batches: one repository query per batch tells which NARs are still in use. */
+    /**
+     * Orphans are found while the store is walked page by page (the heap holds one page): one repository query
+     * per page tells which NARs are still in use.
+     */
     private CompletionStage<Void> orphans(Instant now, boolean dryRun, Tally tally) {
         Instant cutoff = now.minus(orphanAge);
-        return store.list().handle((all, failure) -> {
-            if (failure != null) {
-                if (unwrap(failure) instanceof UnsupportedOperationException) {
-                    return CompletableFuture.<Void>completedFuture(null);   // a store that cannot list has no orphans we could find
-                }
-                return CompletableFuture.<Void>failedFuture(unwrap(failure));
-            }
-            List<NarStore.StoredNar> old = all.stream().filter(nar -> nar.storedAt().isBefore(cutoff)).toList();
-            CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
-            for (int from = 0; from < old.size(); from += BATCH) {
-                List<NarStore.StoredNar> batch = old.subList(from, Math.min(old.size(), from + BATCH));
-                chain = chain.thenCompose(v -> orphanBatch(batch, dryRun, tally));
-            }
-            return chain;
-        }).thenCompose(stage -> stage);
+        return store.walk(BATCH, page -> orphanBatch(
+                        page.stream().filter(nar -> nar.storedAt().isBefore(cutoff)).toList(), dryRun, tally))
+                .exceptionallyCompose(failure -> unwrap(failure) instanceof UnsupportedOperationException
+                        // a store that cannot list has no orphans we could find
+                        ? CompletableFuture.completedFuture(null)
+                        : CompletableFuture.failedFuture(unwrap(failure)));
     }
 
     private CompletionStage<Void> orphanBatch(List<NarStore.StoredNar> batch, boolean dryRun, Tally tally) {
+        if (batch.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
         return repository.narFilesInUse(cache.name(), batch.stream().map(NarStore.StoredNar::file).toList())
                 .thenCompose(inUse -> {
                     CompletionStage<Void> chain = CompletableFuture.completedFuture(null);

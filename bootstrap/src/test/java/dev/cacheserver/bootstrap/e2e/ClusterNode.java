@@ -18,6 +18,7 @@ final class ClusterNode implements AutoCloseable {
     final Path dir;
     final int httpPort;
     final int secretPort;
+    final int apiPort;
     final int dhtPort;
     final SecretSigningKey key;
     CacheServer server;
@@ -31,6 +32,7 @@ final class ClusterNode implements AutoCloseable {
         this.dir = dir;
         this.httpPort = TestServer.freePort();
         this.secretPort = TestServer.freePort();
+        this.apiPort = TestServer.freePort();
         this.dhtPort = freeUdpPort();
         this.key = SecretSigningKey.generate(keyName);
         Files.createDirectories(dir);
@@ -44,7 +46,7 @@ final class ClusterNode implements AutoCloseable {
                 .append("  hostname: 127.0.0.1\n")
                 .append("  standalone: false\n")
                 .append("  data-dir: ").append(dir.resolve("data")).append('\n')
-                .append("  server-port: ").append(TestServer.freePort()).append('\n')
+                .append("  server-port: ").append(apiPort).append('\n')
                 .append("  deploy-port: ").append(TestServer.freePort()).append('\n')
                 .append("  key: ").append(TestServer.KEY).append('\n')
                 .append("  dht-port: ").append(dhtPort).append('\n')

@@ -83,7 +83,7 @@ class StorageStrategiesTest {
             assertEquals(Map.of("disk", 3L, "bucket", 3L), StorageTestSupport.filesPerStorage(server, "rr"));
             assertEquals(3, narFilesIn(disk.resolve("rr/disk")));
             assertEquals(3, narFilesIn(s3.bucketDirectory(StorageTestSupport.BUCKET).resolve("cache-server/rr/bucket")));
-            List<String> order = pushed.stream().map(f -> StorageTestSupport.group(server, "rr").storageOf(f).orElseThrow())
+            List<String> order = pushed.stream().map(f -> StorageTestSupport.group(server, "rr").storageOf(f).toCompletableFuture().join().orElseThrow())
                     .toList();
             assertEquals(List.of("disk", "bucket", "disk", "bucket", "disk", "bucket"), order);
             assertServed(server, "rr", pushed);

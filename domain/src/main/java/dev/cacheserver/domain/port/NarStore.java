@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The NAR files of one cache. Uploads are written by the caller into a spool file that this store hands
@@ -57,10 +58,13 @@ public interface NarStore {
     CompletionStage<StorageUsage> usage();
 
     /**
-     * The NAR files held, with when each was stored (or first seen by this process), for garbage collection of
-     * NARs no narinfo refers to. Stores that cannot list fail with UnsupportedOperationException.
+     * Walks the NAR files held, with when each was stored, in pages of at most {@code pageSize} (each file once,
+     * in no promised order), for garbage collection of NARs no narinfo refers to and for reconciling records. The
+     * next page is read only after the stage {@code visitor} returned for the previous one completed, so the heap
+     * holds one page whatever the size of the store; a failed visitor stage ends the walk with its failure.
+     * Stores that cannot list fail with UnsupportedOperationException.
      */
-    default CompletionStage<List<StoredNar>> list() {
+    default CompletionStage<Void> walk(int pageSize, Function<List<StoredNar>, CompletionStage<Void>> visitor) {
         return CompletableFuture.failedFuture(new UnsupportedOperationException("this store cannot list its NARs"));
     }
 

@@ -117,18 +117,37 @@ public final class InMemoryNarStore implements NarStore {
         return CompletableFuture.completedFuture(new StorageUsage(bytes, published.size()));
     }
 
+    /** Pages by file name from a fresh view each time, so NARs published or deleted meanwhile do not upset it. */
     @Override
-    public CompletionStage<java.util.List<StoredNar>> list() {
-        java.util.List<StoredNar> all = new java.util.ArrayList<>();
-        published.forEach((file, path) -> {
-            try {
-                all.add(new StoredNar(file, java.nio.file.Files.size(path),
-                        java.nio.file.Files.getLastModifiedTime(path).toInstant()));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+    public CompletionStage<Void> walk(int pageSize,
+                                      java.util.function.Function<java.util.List<StoredNar>, CompletionStage<Void>> visitor) {
+        return walkAfter(null, pageSize, visitor);
+    }
+
+    private CompletionStage<Void> walkAfter(String after, int pageSize,
+                                            java.util.function.Function<java.util.List<StoredNar>, CompletionStage<Void>> visitor) {
+        java.util.TreeMap<String, NarFile> names = new java.util.TreeMap<>();
+        published.keySet().forEach(f -> names.put(f.fileName(), f));
+        java.util.List<StoredNar> page = new java.util.ArrayList<>();
+        for (NarFile file : (after == null ? names : names.tailMap(after, false)).values()) {
+            if (page.size() == pageSize) {
+                break;
             }
-        });
-        return CompletableFuture.completedFuture(all);
+            Path path = published.get(file);
+            if (path == null) {
+                continue;
+            }
+            try {
+                page.add(new StoredNar(file, Files.size(path), Files.getLastModifiedTime(path).toInstant()));
+            } catch (IOException e) {
+                return failed("cannot stat " + path, e);
+            }
+        }
+        if (page.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        String last = page.get(page.size() - 1).file().fileName();
+        return visitor.apply(java.util.List.copyOf(page)).thenCompose(v -> walkAfter(last, pageSize, visitor));
     }
 
     /** The NARs published so far, for assertions. */
