@@ -21,7 +21,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import dev.cacheserver.domain.model.StorePath;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -387,14 +386,24 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
     }
 
     @Override
-    public CompletionStage<OptionalLong> markKeptWithin(CacheName cache, StorePathHash hash, long budget) {
-        Tuple params = Tuple.of(cache.value(), hash.value());
-        return stage(() -> "mark the closure of " + hash + " in " + cache, db.inWriteTransaction(conn -> conn
-                .preparedQuery(UNMARKED_CLOSURE_BYTES).execute(params)
+    public CompletionStage<KeptWithin> markKeptWithin(CacheName cache, List<StorePathHash> paths, long budget) {
+        List<StorePathHash> ordered = List.copyOf(paths);
+        // One transaction (one fsync) for the whole batch; the statements see the marks made before them.
+        return stage(() -> "mark closures within a budget in " + cache, db.inWriteTransaction(conn ->
+                keepEach(conn, cache, ordered, 0, new KeptWithin(0, false), budget)));
+    }
+
+    private static Future<KeptWithin> keepEach(io.vertx.sqlclient.SqlConnection conn, CacheName cache,
+                                               List<StorePathHash> paths, int index, KeptWithin so, long budget) {
+        if (index == paths.size()) {
+            return Future.succeededFuture(so);
+        }
+        Tuple params = Tuple.of(cache.value(), paths.get(index).value());
+        return conn.preparedQuery(UNMARKED_CLOSURE_BYTES).execute(params)
                 .map(rows -> rows.iterator().next().getLong(0))
-                .compose(bytes -> bytes > budget ? Future.succeededFuture(OptionalLong.empty())
-                        : conn.preparedQuery(MARK_UNMARKED_CLOSURE).execute(params)
-                                .map(marked -> OptionalLong.of(bytes)))));
+                .compose(bytes -> so.bytes() + bytes > budget ? Future.succeededFuture(new KeptWithin(so.bytes(), true))
+                        : conn.preparedQuery(MARK_UNMARKED_CLOSURE).execute(params).compose(marked -> keepEach(conn,
+                                cache, paths, index + 1, new KeptWithin(so.bytes() + bytes, false), budget)));
     }
 
     private static String prefixed(String alias) {

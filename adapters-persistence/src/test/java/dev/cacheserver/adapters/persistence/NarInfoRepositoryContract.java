@@ -522,16 +522,17 @@ public abstract class NarInfoRepositoryContract {
                 await(repository.unmarkedByRecency(MAIN, base.plusSeconds(10), base.plusSeconds(30), 10)));
 
         long appClosure = app.fileSize() + lib.fileSize();
-        assertEquals(java.util.OptionalLong.empty(), await(repository.markKeptWithin(MAIN, app.storePath().hash(),
-                appClosure - 1)), "over the budget: nothing marked");
+        assertEquals(new NarInfoRepository.KeptWithin(0, true), await(repository.markKeptWithin(MAIN,
+                List.of(app.storePath().hash()), appClosure - 1)), "over the budget: nothing marked");
         assertEquals(0L, await(repository.keptBytes(MAIN)));
-        assertEquals(java.util.OptionalLong.of(appClosure), await(repository.markKeptWithin(MAIN,
-                app.storePath().hash(), appClosure)));
+        assertEquals(new NarInfoRepository.KeptWithin(appClosure, false), await(repository.markKeptWithin(MAIN,
+                List.of(app.storePath().hash()), appClosure)));
         assertEquals(appClosure, await(repository.keptBytes(MAIN)));
         assertEquals(List.of(tool.storePath().hash(), old.storePath().hash()),
                 await(repository.unmarkedByRecency(MAIN, base, end, 10)), "app and its reference lib are marked");
-        assertEquals(java.util.OptionalLong.of(tool.fileSize()), await(repository.markKeptWithin(MAIN,
-                tool.storePath().hash(), tool.fileSize())), "lib is kept already: only tool's own NAR is added");
+        assertEquals(new NarInfoRepository.KeptWithin(tool.fileSize(), true), await(repository.markKeptWithin(MAIN,
+                List.of(tool.storePath().hash(), old.storePath().hash()), tool.fileSize() + old.fileSize() - 1)),
+                "lib is kept already: only tool's own NAR is added; old does not fit and ends the batch");
         assertEquals(List.of(old), await(repository.unmarkedPage(MAIN, end, Optional.empty(), 10)));
         assertEquals(List.of(old), await(repository.unmarkedPage(MAIN, base.plusSeconds(10), end, Optional.empty(), 10)));
         assertEquals(List.of(), await(repository.unmarkedPage(MAIN, base.plusSeconds(11), end, Optional.empty(), 10)));

@@ -163,21 +163,11 @@ public final class GarbageCollector {
         if (budget < 0) {
             return CompletableFuture.completedFuture(null);
         }
-        return repository.unmarkedByRecency(cache.name(), since, before, BATCH)
-                .thenCompose(page -> keepEach(page, 0, budget, since, before));
-    }
-
-    private CompletionStage<Void> keepEach(List<StorePathHash> page, int index, long budget, Instant since,
-                                           Instant before) {
-        if (page.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        if (index == page.size()) {
-            return keepWithin(budget, since, before);
-        }
-        return repository.markKeptWithin(cache.name(), page.get(index), budget).thenCompose(added ->
-                added.isEmpty() ? CompletableFuture.completedFuture(null)
-                        : keepEach(page, index + 1, budget - added.getAsLong(), since, before));
+        return repository.unmarkedByRecency(cache.name(), since, before, BATCH).thenCompose(page -> page.isEmpty()
+                ? CompletableFuture.completedFuture(null)
+                : repository.markKeptWithin(cache.name(), page, budget).thenCompose(kept -> kept.budgetReached()
+                        ? CompletableFuture.completedFuture(null)
+                        : keepWithin(budget - kept.bytes(), since, before)));
     }
 
     /**

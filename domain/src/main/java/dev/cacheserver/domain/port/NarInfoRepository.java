@@ -10,7 +10,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
@@ -122,9 +121,13 @@ public interface NarInfoRepository {
                                                            Instant accessedBefore, int limit);
 
     /**
-     * Marks {@code hash} and the unmarked paths of its closure as kept when the NAR bytes this adds to the kept set
-     * (files no marked path uses yet, each counted once) are at most {@code budget}. Completes with the bytes added,
-     * or empty when they exceed the budget (then nothing is marked). One transaction.
+     * Takes {@code paths} in order and marks each, with the unmarked paths of its closure, as kept while the NAR
+     * bytes this adds to the kept set (files no marked path uses yet, each counted once) stay within
+     * {@code budget}; the first path that does not fit is not marked and ends the call. One transaction.
      */
-    CompletionStage<OptionalLong> markKeptWithin(CacheName cache, StorePathHash hash, long budget);
+    CompletionStage<KeptWithin> markKeptWithin(CacheName cache, List<StorePathHash> paths, long budget);
+
+    /** What {@link #markKeptWithin} did: the bytes it added to the kept set, and whether a path did not fit. */
+    record KeptWithin(long bytes, boolean budgetReached) {
+    }
 }

@@ -230,7 +230,20 @@ public final class InMemoryNarInfoRepository implements NarInfoRepository {
     }
 
     @Override
-    public synchronized CompletionStage<OptionalLong> markKeptWithin(CacheName cache, StorePathHash hash, long budget) {
+    public synchronized CompletionStage<KeptWithin> markKeptWithin(CacheName cache, List<StorePathHash> paths,
+                                                                    long budget) {
+        long added = 0;
+        for (StorePathHash hash : paths) {
+            OptionalLong bytes = keepWithin(cache, hash, budget - added);
+            if (bytes.isEmpty()) {
+                return done(new KeptWithin(added, true));
+            }
+            added += bytes.getAsLong();
+        }
+        return done(new KeptWithin(added, false));
+    }
+
+    private OptionalLong keepWithin(CacheName cache, StorePathHash hash, long budget) {
         Set<StorePathHash> marks = marks(cache);
         Set<StorePathHash> adding = walk(cache, List.of(hash), marks);
         Set<NarFile> keptFiles = new HashSet<>();
@@ -244,10 +257,10 @@ public final class InMemoryNarInfoRepository implements NarInfoRepository {
         });
         long bytes = added.values().stream().mapToLong(Long::longValue).sum();
         if (bytes > budget) {
-            return done(OptionalLong.empty());
+            return OptionalLong.empty();
         }
         marks.addAll(adding);
-        return done(OptionalLong.of(bytes));
+        return OptionalLong.of(bytes);
     }
 
     private List<NarInfo> kept(CacheName cache) {
