@@ -123,6 +123,8 @@ public final class CacheServer {
                     ops.gc().recordRun(report.cache(), report.removedPathCount(),
                             report.removedNars() + report.orphanNars(), report.removedNarBytes() + report.orphanBytes(),
                             report.durationMillis());
+                    ops.gc().recordSize(report.cache(), report.storedBytesAfter(), report.maxSize(),
+                            report.sizeEvictedCount());
                 }
             });
             dev.cacheserver.adapters.http.ops.OperationsRoutes opsRoutes = ops.routes(access, running);
@@ -130,6 +132,7 @@ public final class CacheServer {
                 opsRoutes.mount(router);
                 deploy.ifPresent(d -> d.routes().mount(router));
                 maintenance.routes().mount(router);
+                maintenance.pathRoutes().mount(router);
             });
             return new CacheServer(vertx, database, hasher, running, ops, clusterDeployments,
                     new LiveSettings(tokens, running, maintenance.collectors(), cluster));

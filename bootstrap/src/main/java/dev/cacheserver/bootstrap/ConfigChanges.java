@@ -53,6 +53,7 @@ final class ConfigChanges {
         shown("server.deploy-port", a.deployPort(), b.deployPort(), false);
         hidden("server.key", a.key(), b.key(), true);
         shown("server.default-retention", retention(a.defaultRetention()), retention(b.defaultRetention()), true);
+        shown("server.default-max-size", size(a.defaultMaxSize()), size(b.defaultMaxSize()), true);
         shown("server.default-port", a.defaultPort(), b.defaultPort(), false);
         shown("server.default-storage", a.defaultStorage(), b.defaultStorage(), false);
         shown("server.default-storage-strategy", a.defaultStorageStrategy(), b.defaultStorageStrategy(), false);
@@ -74,6 +75,7 @@ final class ConfigChanges {
             shown(at + "port", a.port(), b.port(), false);
             shown(at + "access", a.access().name().toLowerCase(), b.access().name().toLowerCase(), true);
             shown(at + "retention", retention(a.retention()), retention(b.retention()), true);
+            shown(at + "max-size", size(a.maxSize()), size(b.maxSize()), true);
             shown(at + "enabled", a.enabled(), b.enabled(), false);
             shown(at + "url", a.url().map(Object::toString).orElse("(default)"),
                     b.url().map(Object::toString).orElse("(default)"), false);
@@ -101,6 +103,10 @@ final class ConfigChanges {
         if (!Objects.equals(a, b)) {
             changes.add(new Change(key, "changed", live));
         }
+    }
+
+    private static String size(java.util.OptionalLong bytes) {
+        return bytes.isPresent() ? bytes.getAsLong() + " bytes" : "no limit";
     }
 
     private static String retention(Optional<java.time.Duration> window) {

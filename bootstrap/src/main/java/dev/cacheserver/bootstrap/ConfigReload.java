@@ -78,7 +78,7 @@ final class ConfigReload {
             CacheSettings n = nextCaches.get(c.name());
             return n == null ? c : new CacheSettings(c.name(), c.port(), n.access(),
                     n.retention(), c.storageStrategy(), c.storages(), c.enabled(), c.url(), c.priority(),
-                    c.compression(), c.signingKeyFile());
+                    c.compression(), c.signingKeyFile(), n.maxSize());
         }).toList();
         ServerSettings s = running.server();
         ServerSettings n = next.server();
@@ -87,7 +87,7 @@ final class ConfigReload {
                 s.dhtNetwork(), n.dhtTrustedKeys(), s.serverPort(), s.deployPort(), n.key(), n.defaultRetention(),
                 s.defaultPort(), s.defaultStorage(), s.defaultStorageStrategy(), s.gcInterval(), s.dhtPullThrough(),
                 s.metricsAccess(), s.requestLog(), s.maxBuildLogBytes(),
-                s.narInfoCacheBytes(), s.connectionLimits());
+                s.narInfoCacheBytes(), s.connectionLimits(), n.defaultMaxSize());
         return new AppConfig(server, caches, running.workspaces(), running.agents(), running.source(),
                 running.upstreams());
     }

@@ -36,7 +36,8 @@ final class GcCommand {
                 case "--help", "-h" -> {
                     out.println("usage: cache-server [--config FILE] gc [--cache NAME] [--dry-run]");
                     out.println("Sweeps now: deletes paths not read or pushed within their cache's retention window");
-                    out.println("(unless a kept or pinned path references them) and orphan NARs older than an hour.");
+                    out.println("(unless a kept or pinned path references them), then, while a cache is over its max-size,");
+                    out.println("the least recently accessed paths (closure-safe), and orphan NARs older than an hour.");
                     out.println("--dry-run prints what would go. The server must be running.");
                     return 0;
                 }

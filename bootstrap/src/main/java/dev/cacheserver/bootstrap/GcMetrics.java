@@ -23,7 +23,25 @@ public final class GcMetrics {
         this.registry = registry;
     }
 
-    private record Meters(Counter runs, Counter paths, Counter nars, Counter bytes, Timer duration, AtomicLong lastRun) {
+    private record Meters(Counter runs, Counter paths, Counter nars, Counter bytes, Timer duration, AtomicLong lastRun,
+                          Counter evictedForSize, AtomicLong storedBytes, AtomicLong maxSize) {
+    }
+
+    /**
+     * The size side of a finished sweep of {@code cache}: {@code storedBytes} its NAR bytes after the sweep (negative:
+     * not measured, the gauge keeps its value), {@code maxSize} its limit (0: none), {@code evicted} paths removed
+     * because the cache was over it.
+     */
+    public void recordSize(String cache, long storedBytes, long maxSize, long evicted) {
+        if (registry == null) {
+            return;
+        }
+        Meters m = meters(cache);
+        if (storedBytes >= 0) {
+            m.storedBytes().set(storedBytes);
+        }
+        m.maxSize().set(maxSize);
+        m.evictedForSize().increment(evicted);
     }
 
     /**
@@ -53,6 +71,12 @@ public final class GcMetrics {
     private Meters meters(String cache) {
         return byCache.computeIfAbsent(cache, c -> {
             AtomicLong last = new AtomicLong();
+            AtomicLong stored = new AtomicLong();
+            AtomicLong limit = new AtomicLong();
+            registry.gauge("cache_server.gc.stored.bytes", io.micrometer.core.instrument.Tags.of("cache", c), stored,
+                    AtomicLong::get);
+            registry.gauge("cache_server.gc.max.size.bytes", io.micrometer.core.instrument.Tags.of("cache", c), limit,
+                    AtomicLong::get);
             registry.gauge("cache_server.gc.last.run.timestamp.seconds",
                     io.micrometer.core.instrument.Tags.of("cache", c), last, AtomicLong::get);
             return new Meters(
@@ -62,7 +86,10 @@ public final class GcMetrics {
                     counter("cache_server.gc.removed.bytes", c, "Bytes of NAR files deleted by garbage collection"),
                     Timer.builder("cache_server.gc.duration").description("Duration of garbage collection sweeps")
                             .tag("cache", c).register(registry),
-                    last);
+                    last,
+                    counter("cache_server.gc.evicted.for.size.paths", c,
+                            "Store paths removed because the cache was over its max-size"),
+                    stored, limit);
         });
     }
 

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * The settings a running server takes from a re-read configuration without a restart: each cache's access
- * (public/private) and retention, the token key ({@code server.key}: tokens of the old key stop working at once,
+ * (public/private), retention and max-size, the token key ({@code server.key}: tokens of the old key stop working at once,
  * for the caches, the API and Cachix Deploy) and the trusted peer keys. Each lives in one object the requests
  * read on every use, so a reload is a few volatile writes.
  */
@@ -46,6 +46,7 @@ final class LiveSettings {
             GarbageCollector collector = collectors.get(cache.name());
             if (collector != null) {
                 collector.retain(new RetentionPolicy(cache.retention()));
+                collector.limitSize(cache.maxSize());
             }
         }
         cluster.trust(next.server().dhtTrustedKeys());

@@ -39,8 +39,11 @@ public final class Main {
               public-key --cache NAME  print the cache's public signing key (trusted-public-keys value)
               check-config             validate the configuration and exit (0 valid, 2 invalid)
               gc [--cache NAME] [--dry-run]
-                                       sweep now (the server must be running): expired paths, orphan NARs
+                                       sweep now (the server must be running): expired paths,
+                                       paths over the cache's max-size, orphan NARs
               storage-usage [--cache NAME]  NAR files and bytes per storage of each cache
+              path list|info|delete --cache NAME [--filter TEXT] [HASH-OR-PATH] [--force]
+                                       list, inspect or delete stored paths (the server must be running)
               import-original --from ORIGINAL-DB [--cache ORIGINAL[=TARGET]]... [--dry-run]
                                        import the original server's paths and keys (stop the server first)
 
@@ -105,6 +108,8 @@ public final class Main {
                     return StorageUsageCommand.run(rest, configFile, out, err);
                 case "gc":
                     return GcCommand.run(rest, configFile, out, err);
+                case "path":
+                    return PathCommand.run(rest, configFile, out, err);
                 case "import-original":
                     return ImportOriginalCommand.run(rest, configFile, out, err);
                 default:

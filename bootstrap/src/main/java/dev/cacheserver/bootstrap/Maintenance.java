@@ -2,11 +2,13 @@ package dev.cacheserver.bootstrap;
 
 import dev.cacheserver.adapters.http.maintenance.AdminRoutes;
 import dev.cacheserver.adapters.http.maintenance.MaintenanceVerticle;
+import dev.cacheserver.adapters.http.maintenance.PathAdminRoutes;
 import dev.cacheserver.adapters.persistence.SqliteDatabase;
 import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
 import dev.cacheserver.adapters.persistence.SqlitePinRepository;
 import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.AccessLog;
+import dev.cacheserver.application.admin.PathAdministration;
 import dev.cacheserver.application.retention.GarbageCollector;
 import dev.cacheserver.application.retention.GcReport;
 import dev.cacheserver.bootstrap.config.AppConfig;
@@ -26,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Retention wiring: one garbage collector per cache (its {@code retention}, pins, orphan NARs older than an
  * hour), the maintenance verticle that sweeps every {@code gc-interval} and records reads every minute, and
- * the admin route behind the {@code gc} command.
+ * the admin routes behind the {@code gc} and {@code path} commands.
  */
 final class Maintenance {
     static final Duration ORPHAN_AGE = Duration.ofHours(1);
@@ -34,11 +36,14 @@ final class Maintenance {
     private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
 
     private final AdminRoutes routes;
+    private final PathAdminRoutes pathRoutes;
     private final List<Consumer<GcReport>> listeners;
     private final Map<String, GarbageCollector> collectors;
 
-    private Maintenance(AdminRoutes routes, List<Consumer<GcReport>> listeners, Map<String, GarbageCollector> collectors) {
+    private Maintenance(AdminRoutes routes, PathAdminRoutes pathRoutes, List<Consumer<GcReport>> listeners,
+                        Map<String, GarbageCollector> collectors) {
         this.routes = routes;
+        this.pathRoutes = pathRoutes;
         this.listeners = listeners;
         this.collectors = Map.copyOf(collectors);
     }
@@ -51,11 +56,15 @@ final class Maintenance {
         List<GarbageCollector> collectors = new ArrayList<>();
         Map<String, GarbageCollector> byCache = new HashMap<>();
         List<AccessLog> narInfos = new ArrayList<>();
+        List<PathAdministration> administration = new ArrayList<>();
         for (CacheServer.RunningCache cache : caches) {
             RetentionPolicy policy = new RetentionPolicy(cache.settings().retention());
             GarbageCollector collector = new GarbageCollector(cache.profile(), cache.narInfos().accessLog(),
                     cache.narInfos().removal(), repository, cache.store(), pins, policy, ORPHAN_AGE, clock);
+            collector.limitSize(cache.settings().maxSize());
             collectors.add(collector);
+            administration.add(new PathAdministration(cache.profile(), repository, cache.narInfos().removal(),
+                    cache.store(), pins));
             byCache.put(cache.settings().name(), collector);
             narInfos.add(cache.narInfos().accessLog());
         }
@@ -64,7 +73,8 @@ final class Maintenance {
         Consumer<GcReport> reports = report -> listeners.forEach(l -> l.accept(report));
         CacheServer.await(vertx.deployVerticle(new MaintenanceVerticle(collectors, narInfos,
                 config.server().gcInterval(), FLUSH_INTERVAL, reports)));
-        return new Maintenance(new AdminRoutes(collectors, access, reports), listeners, byCache);
+        return new Maintenance(new AdminRoutes(collectors, access, reports),
+                new PathAdminRoutes(administration, access), listeners, byCache);
     }
 
     /** Each running cache's collector, by cache name (a reload changes their retention). */
@@ -76,14 +86,20 @@ final class Maintenance {
         return routes;
     }
 
+    /** The {@code path list/info/delete} admin API. */
+    PathAdminRoutes pathRoutes() {
+        return pathRoutes;
+    }
+
     /** Also tells {@code listener} about every sweep (e.g. metrics). */
     void onReport(Consumer<GcReport> listener) {
         listeners.add(listener);
     }
 
     private static void log(GcReport report) {
-        LOG.info("gc {}: {} of {} paths expired, {} NARs ({} bytes) and {} orphan NARs ({} bytes) deleted in {} ms",
-                report.cache(), report.removedPathCount(), report.pathsBefore(), report.removedNars(),
-                report.removedNarBytes(), report.orphanNars(), report.orphanBytes(), report.durationMillis());
+        LOG.info("gc {}: {} of {} paths expired, {} evicted for size, {} NARs ({} bytes) and {} orphan NARs ({} bytes)"
+                        + " deleted in {} ms", report.cache(), report.expiredCount(), report.pathsBefore(),
+                report.sizeEvictedCount(), report.removedNars(), report.removedNarBytes(), report.orphanNars(),
+                report.orphanBytes(), report.durationMillis());
     }
 }

@@ -29,12 +29,12 @@ class ConfigChangesTest {
     @Test
     void liveAndRestartOnlyKeysAreToldApart() throws Exception {
         AppConfig before = load("  - name: main\n    port: 8080\n", "  key: first-secret\n");
-        AppConfig after = load("  - name: main\n    port: 8081\n    access: private\n    retention: 7d\n"
+        AppConfig after = load("  - name: main\n    port: 8081\n    access: private\n    retention: 7d\n    max-size: 5G\n"
                 + "  - name: extra\n    port: 8082\n", "  key: second-secret\n  gc-interval: 5m\n");
 
         List<ConfigChanges.Change> changes = ConfigChanges.between(before, after);
 
-        assertEquals(List.of("caches[main].access", "caches[main].retention", "server.key"),
+        assertEquals(List.of("caches[main].access", "caches[main].max-size", "caches[main].retention", "server.key"),
                 changes.stream().filter(ConfigChanges.Change::live).map(ConfigChanges.Change::key).sorted().toList());
         assertEquals(List.of("caches[extra]", "caches[main].port", "server.gc-interval"),
                 changes.stream().filter(c -> !c.live()).map(ConfigChanges.Change::key).sorted().toList());

@@ -21,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import dev.cacheserver.domain.model.StorePath;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -107,6 +108,50 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
              FROM narinfo AS n WHERE n.cache = ?1 AND +n.last_accessed_at < ?2 AND n.hash > ?4
                 AND NOT EXISTS (SELECT 1 FROM gc_keep AS k WHERE k.cache = ?1 AND k.hash = n.hash)
             ORDER BY n.hash LIMIT ?3""";
+    private static final String UNMARKED_SINCE = "SELECT " + prefixed("n.") + """
+             FROM narinfo AS n WHERE n.cache = ?1 AND +n.last_accessed_at < ?2 AND +n.last_accessed_at >= ?5
+                AND n.hash > ?4
+                AND NOT EXISTS (SELECT 1 FROM gc_keep AS k WHERE k.cache = ?1 AND k.hash = n.hash)
+            ORDER BY n.hash LIMIT ?3""";
+    /* instr() rather than LIKE: the filter is taken literally (no % or _ wildcards to escape). */
+    private static final String STORE_PATHS_AFTER = """
+            SELECT store_path FROM narinfo WHERE cache = ?1 AND hash > ?2 AND instr(store_path, ?3) > 0
+            ORDER BY hash LIMIT ?4""";
+    private static final String LAST_ACCESS = "SELECT last_accessed_at FROM narinfo WHERE cache = ? AND hash = ?";
+    /* One row per NAR file: paths sharing a file count it once. */
+    private static final String STORED_BYTES = """
+            SELECT COALESCE(SUM(size), 0) FROM (SELECT MAX(file_size) AS size FROM narinfo WHERE cache = ?
+                                                GROUP BY file_hash, compression)""";
+    private static final String KEPT_BYTES = """
+            SELECT COALESCE(SUM(size), 0) FROM (
+                SELECT MAX(n.file_size) AS size FROM gc_keep AS k
+                JOIN narinfo AS n ON n.cache = k.cache AND n.hash = k.hash
+                WHERE k.cache = ? GROUP BY n.file_hash, n.compression)""";
+    /* Backwards over the access-time index: the most recent first, stopping at the LIMIT. */
+    private static final String UNMARKED_BY_RECENCY = """
+            SELECT n.hash FROM narinfo AS n
+            WHERE n.cache = ?1 AND n.last_accessed_at >= ?2 AND n.last_accessed_at < ?3
+                AND NOT EXISTS (SELECT 1 FROM gc_keep AS k WHERE k.cache = ?1 AND k.hash = n.hash)
+            ORDER BY n.last_accessed_at DESC, n.hash LIMIT ?4""";
+    /* The unmarked part of one path's closure; ?1 cache, ?2 the path. */
+    private static final String UNMARKED_CLOSURE = """
+            WITH RECURSIVE walk(hash) AS (
+                SELECT n.hash FROM narinfo AS n WHERE n.cache = ?1 AND n.hash = ?2
+                    AND NOT EXISTS (SELECT 1 FROM gc_keep AS k WHERE k.cache = ?1 AND k.hash = n.hash)
+                UNION
+                SELECT r.ref FROM walk CROSS JOIN narinfo_ref AS r ON r.cache = ?1 AND r.hash = walk.hash
+                WHERE NOT EXISTS (SELECT 1 FROM gc_keep AS k WHERE k.cache = ?1 AND k.hash = r.ref)
+                    AND EXISTS (SELECT 1 FROM narinfo AS n WHERE n.cache = ?1 AND n.hash = r.ref)
+            )
+            """;
+    private static final String UNMARKED_CLOSURE_BYTES = UNMARKED_CLOSURE + """
+            SELECT COALESCE(SUM(size), 0) FROM (
+                SELECT MAX(n.file_size) AS size FROM walk JOIN narinfo AS n ON n.cache = ?1 AND n.hash = walk.hash
+                WHERE NOT EXISTS (SELECT 1 FROM narinfo AS m JOIN gc_keep AS k ON k.cache = m.cache AND k.hash = m.hash
+                                  WHERE m.cache = ?1 AND m.file_hash = n.file_hash AND m.compression = n.compression)
+                GROUP BY n.file_hash, n.compression)""";
+    private static final String MARK_UNMARKED_CLOSURE =
+            "INSERT OR IGNORE INTO gc_keep (cache, hash) " + UNMARKED_CLOSURE + "SELECT ?1, hash FROM walk";
     /*
      * The hashes travel as one JSON array parameter, so any number of them is one statement with two
      * parameters (no 999/32766 parameter limit, no chunking), and each is a primary-key lookup.
@@ -288,6 +333,77 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
                 .preparedQuery(after.isPresent() ? UNMARKED_AFTER : UNMARKED_FROM_START)
                 .collecting(Collectors.mapping(NarInfoRows::fromRow, Collectors.toList()))
                 .execute(params).map(SqlResult::value));
+    }
+
+    @Override
+    public CompletionStage<List<NarInfo>> unmarkedPage(CacheName cache, Instant accessedSince, Instant accessedBefore,
+                                                       Optional<StorePathHash> after, int limit) {
+        Tuple params = Tuple.of(cache.value(), accessedBefore.toEpochMilli(), limit,
+                after.map(StorePathHash::value).orElse(""), accessedSince.toEpochMilli());
+        return stage(() -> "list the paths a sweep of " + cache + " may delete", db.readers()
+                .preparedQuery(UNMARKED_SINCE)
+                .collecting(Collectors.mapping(NarInfoRows::fromRow, Collectors.toList()))
+                .execute(params).map(SqlResult::value));
+    }
+
+    @Override
+    public CompletionStage<List<StorePath>> storePathsAfter(CacheName cache, String filter,
+                                                            Optional<StorePathHash> after, int limit) {
+        Tuple params = Tuple.of(cache.value(), after.map(StorePathHash::value).orElse(""), filter, limit);
+        return stage(() -> "list the store paths of " + cache, db.readers().preparedQuery(STORE_PATHS_AFTER)
+                .collecting(Collectors.mapping(row -> StorePath.parse(row.getString(0)), Collectors.toList()))
+                .execute(params).map(SqlResult::value));
+    }
+
+    @Override
+    public CompletionStage<Optional<Instant>> lastAccess(CacheName cache, StorePathHash hash) {
+        return stage(() -> "read the last access of " + hash + " in " + cache, db.readers().preparedQuery(LAST_ACCESS)
+                .execute(Tuple.of(cache.value(), hash.value()))
+                .map(rows -> rows.size() == 0 ? Optional.<Instant>empty()
+                        : Optional.of(Instant.ofEpochMilli(rows.iterator().next().getLong(0)))));
+    }
+
+    @Override
+    public CompletionStage<Long> storedBytes(CacheName cache) {
+        return stage(() -> "sum the NAR bytes of " + cache, db.readers().preparedQuery(STORED_BYTES)
+                .execute(Tuple.of(cache.value())).map(rows -> rows.iterator().next().getLong(0)));
+    }
+
+    @Override
+    public CompletionStage<Long> keptBytes(CacheName cache) {
+        return stage(() -> "sum the kept NAR bytes of " + cache, db.readers().preparedQuery(KEPT_BYTES)
+                .execute(Tuple.of(cache.value())).map(rows -> rows.iterator().next().getLong(0)));
+    }
+
+    @Override
+    public CompletionStage<List<StorePathHash>> unmarkedByRecency(CacheName cache, Instant accessedSince,
+                                                                  Instant accessedBefore, int limit) {
+        return stage(() -> "list the most recently used paths of " + cache, db.readers()
+                .preparedQuery(UNMARKED_BY_RECENCY)
+                .collecting(Collectors.mapping(row -> new StorePathHash(row.getString(0)), Collectors.toList()))
+                .execute(Tuple.of(cache.value(), accessedSince.toEpochMilli(), accessedBefore.toEpochMilli(), limit))
+                .map(SqlResult::value));
+    }
+
+    @Override
+    public CompletionStage<KeptWithin> markKeptWithin(CacheName cache, List<StorePathHash> paths, long budget) {
+        List<StorePathHash> ordered = List.copyOf(paths);
+        // One transaction (one fsync) for the whole batch; the statements see the marks made before them.
+        return stage(() -> "mark closures within a budget in " + cache, db.inWriteTransaction(conn ->
+                keepEach(conn, cache, ordered, 0, new KeptWithin(0, false), budget)));
+    }
+
+    private static Future<KeptWithin> keepEach(io.vertx.sqlclient.SqlConnection conn, CacheName cache,
+                                               List<StorePathHash> paths, int index, KeptWithin so, long budget) {
+        if (index == paths.size()) {
+            return Future.succeededFuture(so);
+        }
+        Tuple params = Tuple.of(cache.value(), paths.get(index).value());
+        return conn.preparedQuery(UNMARKED_CLOSURE_BYTES).execute(params)
+                .map(rows -> rows.iterator().next().getLong(0))
+                .compose(bytes -> so.bytes() + bytes > budget ? Future.succeededFuture(new KeptWithin(so.bytes(), true))
+                        : conn.preparedQuery(MARK_UNMARKED_CLOSURE).execute(params).compose(marked -> keepEach(conn,
+                                cache, paths, index + 1, new KeptWithin(so.bytes() + bytes, false), budget)));
     }
 
     private static String prefixed(String alias) {

@@ -99,7 +99,8 @@ public abstract class NarInfoRepositoryContract {
         java.time.Instant before = java.time.Instant.now().minusSeconds(1);
         await(repository.save(MAIN, FULL));
         await(repository.save(MAIN, MINIMAL));
-        java.time.Instant later = java.time.Instant.now().plus(java.time.Duration.ofDays(3));
+        java.time.Instant later = java.time.Instant.now().plus(java.time.Duration.ofDays(3))
+                .truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         java.time.Instant earlier = java.time.Instant.parse("2001-01-01T00:00:00Z");
         await(repository.touch(MAIN, java.util.Map.of(FULL.storePath().hash(), later,
                 MINIMAL.storePath().hash(), earlier, hashOf("unknown"), later)));
@@ -118,7 +119,8 @@ public abstract class NarInfoRepositoryContract {
         await(repository.save(MAIN, FULL));
         await(repository.save(MAIN, twin));
         await(repository.save(MAIN, MINIMAL));
-        java.time.Instant later = java.time.Instant.now().plus(java.time.Duration.ofDays(3));
+        java.time.Instant later = java.time.Instant.now().plus(java.time.Duration.ofDays(3))
+                .truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
 
         await(repository.touchNars(MAIN, java.util.Map.of(FULL.narFile(), later)));
 
@@ -446,6 +448,94 @@ public abstract class NarInfoRepositoryContract {
         await(repository.clearKeepMarks(MAIN));
         assertEquals(5, await(repository.unmarkedPage(MAIN, cutoff, Optional.empty(), 100)).size(),
                 "cleared marks keep nothing (only app and junk-top, accessed after the cutoff, are not listed)");
+    }
+
+    @Test
+    void storePathsArePagedInHashOrderAndFilteredLiterally() {
+        for (String name : List.of("hello-2.12", "hello-doc", "bash-5.2", "x_y", "xzy")) {
+            await(repository.save(MAIN, generated(name)));
+        }
+        await(repository.save(OTHER, generated("hello-other")));
+
+        List<dev.cacheserver.domain.model.StorePath> all = await(repository.storePathsAfter(MAIN, "", Optional.empty(), 10));
+        assertEquals(5, all.size());
+        assertEquals(all.stream().map(p -> p.hash()).sorted().toList(), all.stream().map(p -> p.hash()).toList());
+        List<dev.cacheserver.domain.model.StorePath> first = await(repository.storePathsAfter(MAIN, "", Optional.empty(), 3));
+        assertEquals(all.subList(0, 3), first);
+        assertEquals(all.subList(3, 5), await(repository.storePathsAfter(MAIN, "", Optional.of(first.get(2).hash()), 3)));
+        assertEquals(Set.of("pkg-hello-2.12", "pkg-hello-doc"), await(repository.storePathsAfter(MAIN, "-hello", Optional.empty(), 10))
+                .stream().map(dev.cacheserver.domain.model.StorePath::name).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(List.of("pkg-x_y"), await(repository.storePathsAfter(MAIN, "x_y", Optional.empty(), 10)).stream()
+                .map(dev.cacheserver.domain.model.StorePath::name).toList(), "wildcard characters match themselves");
+        assertEquals(List.of(), await(repository.storePathsAfter(MAIN, "zzz", Optional.empty(), 10)));
+    }
+
+    @Test
+    void lastAccessIsTheLatestReadOrSave() {
+        await(repository.save(MAIN, FULL));
+        java.time.Instant later = java.time.Instant.now().plus(java.time.Duration.ofDays(3))
+                .truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        await(repository.touch(MAIN, java.util.Map.of(FULL.storePath().hash(), later)));
+
+        assertEquals(Optional.of(later),
+                await(repository.lastAccess(MAIN, FULL.storePath().hash())));
+        assertEquals(Optional.empty(), await(repository.lastAccess(OTHER, FULL.storePath().hash())));
+    }
+
+    @Test
+    void storedBytesCountASharedNarOnceAndKeptBytesOnlyMarkedOnes() {
+        NarInfo twin = new NarInfo(generated("twin").storePath(), FULL.narFile(), FULL.fileSize(), FULL.narHash(),
+                FULL.narSize(), List.of(), null, null, List.of(), null);
+        await(repository.save(MAIN, FULL));
+        await(repository.save(MAIN, twin));
+        await(repository.save(MAIN, MINIMAL));
+        await(repository.save(OTHER, generated("elsewhere")));
+
+        assertEquals(FULL.fileSize() + MINIMAL.fileSize(), await(repository.storedBytes(MAIN)));
+        assertEquals(0L, await(repository.storedBytes(new CacheName("empty"))));
+        await(repository.clearKeepMarks(MAIN));
+        assertEquals(0L, await(repository.keptBytes(MAIN)));
+        await(repository.markKept(MAIN, java.time.Instant.now().plus(java.time.Duration.ofDays(1)),
+                List.of(twin.storePath().hash())));
+        assertEquals(FULL.fileSize(), await(repository.keptBytes(MAIN)));
+    }
+
+    @Test
+    void keepingWithinABudgetMarksWholeClosuresMostRecentFirst() {
+        NarInfo lib = chain("lib", List.of());
+        NarInfo app = chain("app", List.of(lib));
+        NarInfo tool = chain("tool", List.of(lib));
+        NarInfo old = chain("old", List.of());
+        for (NarInfo info : List.of(lib, app, tool, old)) {
+            await(repository.save(MAIN, info));
+        }
+        java.time.Instant base = java.time.Instant.now().plus(java.time.Duration.ofDays(1));
+        await(repository.touch(MAIN, java.util.Map.of(app.storePath().hash(), base.plusSeconds(30),
+                tool.storePath().hash(), base.plusSeconds(20), old.storePath().hash(), base.plusSeconds(10),
+                lib.storePath().hash(), base)));
+        java.time.Instant end = base.plusSeconds(60);
+        await(repository.clearKeepMarks(MAIN));
+
+        assertEquals(List.of(app, tool, old, lib).stream().map(i -> i.storePath().hash()).toList(),
+                await(repository.unmarkedByRecency(MAIN, base, end, 10)));
+        assertEquals(List.of(tool.storePath().hash(), old.storePath().hash()),
+                await(repository.unmarkedByRecency(MAIN, base.plusSeconds(10), base.plusSeconds(30), 10)));
+
+        long appClosure = app.fileSize() + lib.fileSize();
+        assertEquals(new NarInfoRepository.KeptWithin(0, true), await(repository.markKeptWithin(MAIN,
+                List.of(app.storePath().hash()), appClosure - 1)), "over the budget: nothing marked");
+        assertEquals(0L, await(repository.keptBytes(MAIN)));
+        assertEquals(new NarInfoRepository.KeptWithin(appClosure, false), await(repository.markKeptWithin(MAIN,
+                List.of(app.storePath().hash()), appClosure)));
+        assertEquals(appClosure, await(repository.keptBytes(MAIN)));
+        assertEquals(List.of(tool.storePath().hash(), old.storePath().hash()),
+                await(repository.unmarkedByRecency(MAIN, base, end, 10)), "app and its reference lib are marked");
+        assertEquals(new NarInfoRepository.KeptWithin(tool.fileSize(), true), await(repository.markKeptWithin(MAIN,
+                List.of(tool.storePath().hash(), old.storePath().hash()), tool.fileSize() + old.fileSize() - 1)),
+                "lib is kept already: only tool's own NAR is added; old does not fit and ends the batch");
+        assertEquals(List.of(old), await(repository.unmarkedPage(MAIN, end, Optional.empty(), 10)));
+        assertEquals(List.of(old), await(repository.unmarkedPage(MAIN, base.plusSeconds(10), end, Optional.empty(), 10)));
+        assertEquals(List.of(), await(repository.unmarkedPage(MAIN, base.plusSeconds(11), end, Optional.empty(), 10)));
     }
 
     /** A narinfo named {@code name} referencing {@code refs}. */

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -47,6 +48,7 @@ public final class GarbageCollector {
     private final PinRepository pins;
     /** Replaced whole on a configuration reload; a sweep uses the policy it read when planning. */
     private volatile RetentionPolicy policy;
+    private volatile OptionalLong maxSize = OptionalLong.empty();
     private final Duration orphanAge;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
@@ -78,21 +80,48 @@ public final class GarbageCollector {
         this.policy = java.util.Objects.requireNonNull(policy, "policy");
     }
 
+    /** The most bytes the cache's NARs may take (empty: no limit); see {@link #limitSize}. */
+    public OptionalLong sizeLimit() {
+        return maxSize;
+    }
+
+    /** Sweeps with {@code maxSize} as the size limit from the next sweep on (empty: no limit). */
+    public void limitSize(OptionalLong maxSize) {
+        this.maxSize = java.util.Objects.requireNonNull(maxSize, "maxSize");
+    }
+
     public CompletionStage<GcReport> collect(boolean dryRun) {
         if (!running.compareAndSet(false, true)) {
             return CompletableFuture.failedFuture(new IllegalStateException("a sweep of " + cache.name() + " is running"));
         }
         Instant start = clock.instant();
         Tally tally = new Tally();
+        RetentionPolicy policy = this.policy;
+        OptionalLong limit = this.maxSize;
+        tally.maxSize = limit.orElse(0);
         CompletionStage<GcReport> sweep = accessLog.flush()
-                .thenCompose(flushed -> policy.cutoff(start).isEmpty()
-                        ? repository.count(cache.name()).thenApply(count -> {
-                            tally.pathsBefore = count;
-                            return (Void) null;
-                        })
-                        : markAndSweep(policy.cutoff(start).get(), start, dryRun, tally))
+                .thenCompose(flushed -> limit.isEmpty() ? CompletableFuture.completedFuture(-1L)
+                        : repository.storedBytes(cache.name()))
+                .thenCompose(stored -> {
+                    tally.storedBytesBefore = stored;
+                    Optional<Instant> cutoff = policy.cutoff(start);
+                    if (limit.isPresent() && stored > limit.getAsLong()) {
+                        return sizeSweep(limit.getAsLong(), cutoff, start, dryRun, tally);
+                    }
+                    return cutoff.isEmpty()
+                            ? repository.count(cache.name()).thenApply(count -> {
+                                tally.pathsBefore = count;
+                                return (Void) null;
+                            })
+                            : markAndSweep(cutoff.get(), start, dryRun, tally);
+                })
                 .thenCompose(v -> orphans(start, dryRun, tally))
-                .thenApply(v -> tally.report(cache.name().value(), dryRun, millisSince(start)));
+                .thenCompose(v -> limit.isEmpty() || dryRun ? CompletableFuture.completedFuture(-1L)
+                        : repository.storedBytes(cache.name()))
+                .thenApply(after -> {
+                    tally.storedBytesAfter = after;
+                    return tally.report(cache.name().value(), dryRun, millisSince(start));
+                });
         return sweep.whenComplete((report, failure) -> running.set(false));
     }
 
@@ -102,42 +131,78 @@ public final class GarbageCollector {
                         .thenCompose(v -> repository.markKept(cache.name(), cutoff, PinnedPaths.at(pinList, start))))
                 .thenCompose(count -> {
                     tally.pathsBefore = count;
-                    return dryRun ? countPages(start, Optional.empty(), tally)
-                            : sweepPages(start, Optional.empty(), tally);
+                    return pages(Instant.EPOCH, start, start, dryRun, false, Optional.empty(), tally);
                 });
     }
 
-    /** A dry run walks the pages without deleting anything. */
-    private CompletionStage<Void> countPages(Instant start, Optional<StorePathHash> after, Tally tally) {
-        return repository.unmarkedPage(cache.name(), start, after, BATCH).thenCompose(page -> {
-            if (page.isEmpty()) {
-                return CompletableFuture.completedFuture(null);
-            }
-            page.forEach(info -> tally.path(info.storePath().hash(), info.fileSize()));
-            return countPages(start, Optional.of(page.get(page.size() - 1).storePath().hash()), tally);
-        });
+    /**
+     * Over the size limit: the pins and their closures are kept first (and paths accessed since the sweep began); then the paths within the retention window,
+     * most recently accessed first, each with its closure, as long as the kept NARs stay within the limit. The first
+     * path whose closure does not fit ends the keeping: it and every path accessed before it go (closure-safe: a
+     * kept path's references are kept with it). Paths older than the window go for age, the others for size.
+     */
+    private CompletionStage<Void> sizeSweep(long limit, Optional<Instant> cutoff, Instant start, boolean dryRun,
+                                            Tally tally) {
+        Instant since = cutoff.orElse(Instant.EPOCH);
+        return pins.pins(cache.name())
+                .thenCompose(pinList -> repository.clearKeepMarks(cache.name())
+                        // Paths accessed since the start are never removed by this sweep: kept (and counted) first.
+                        .thenCompose(v -> repository.markKept(cache.name(), start, PinnedPaths.at(pinList, start))))
+                .thenCompose(count -> {
+                    tally.pathsBefore = count;
+                    return repository.keptBytes(cache.name());
+                })
+                .thenCompose(pinned -> keepWithin(limit - pinned, since, start))
+                .thenCompose(v -> cutoff.isEmpty() ? CompletableFuture.completedFuture(null)
+                        : pages(Instant.EPOCH, cutoff.get(), start, dryRun, false, Optional.empty(), tally))
+                .thenCompose(v -> pages(since, start, start, dryRun, true, Optional.empty(), tally));
+    }
+
+    /** Marks the most recently accessed unmarked paths with their closures until one does not fit {@code budget}. */
+    private CompletionStage<Void> keepWithin(long budget, Instant since, Instant before) {
+        if (budget < 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return repository.unmarkedByRecency(cache.name(), since, before, BATCH).thenCompose(page -> page.isEmpty()
+                ? CompletableFuture.completedFuture(null)
+                : repository.markKeptWithin(cache.name(), page, budget).thenCompose(kept -> kept.budgetReached()
+                        ? CompletableFuture.completedFuture(null)
+                        : keepWithin(budget - kept.bytes(), since, before)));
     }
 
     /**
-     * One page at a time, in hash order. Reads recorded since the sweep began are written and marked first (with
+     * One page of unmarked paths accessed in [{@code since}, {@code before}) at a time, in hash order; a dry run
+     * only counts them. Before each real batch, reads recorded since the sweep began are written and marked (with
      * their closures), so a path read meanwhile, and what it references, is no longer on the page.
      */
-    private CompletionStage<Void> sweepPages(Instant start, Optional<StorePathHash> after, Tally tally) {
+    private CompletionStage<Void> pages(Instant since, Instant before, Instant start, boolean dryRun, boolean forSize,
+                                        Optional<StorePathHash> after, Tally tally) {
         // Marking again from the sweep's start is cheap: paths marked already are not walked again.
-        return accessLog.flush()
-                .thenCompose(v -> repository.markKept(cache.name(), start, Set.of()))
-                .thenCompose(v -> repository.unmarkedPage(cache.name(), start, after, BATCH))
-                .thenCompose(page -> page.isEmpty() ? CompletableFuture.completedFuture(null)
-                        : removeBatch(page, tally).thenCompose(v -> sweepPages(start,
-                                Optional.of(page.get(page.size() - 1).storePath().hash()), tally)));
+        CompletionStage<Void> marked = dryRun ? CompletableFuture.completedFuture(null)
+                : accessLog.flush().thenCompose(v -> repository.markKept(cache.name(), start, Set.of()))
+                        .thenApply(count -> (Void) null);
+        return marked
+                .thenCompose(v -> repository.unmarkedPage(cache.name(), since, before, after, BATCH))
+                .thenCompose(page -> {
+                    if (page.isEmpty()) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    Optional<StorePathHash> last = Optional.of(page.get(page.size() - 1).storePath().hash());
+                    if (dryRun) {
+                        page.forEach(info -> tally.path(info.storePath().hash(), info.fileSize(), forSize));
+                        return pages(since, before, start, true, forSize, last, tally);
+                    }
+                    return removeBatch(page, forSize, tally)
+                            .thenCompose(v -> pages(since, before, start, false, forSize, last, tally));
+                });
     }
 
-    private CompletionStage<Void> removeBatch(List<NarInfo> page, Tally tally) {
+    private CompletionStage<Void> removeBatch(List<NarInfo> page, boolean forSize, Tally tally) {
         List<StorePathHash> hashes = page.stream().map(info -> info.storePath().hash()).toList();
         Map<NarFile, Long> files = new LinkedHashMap<>();
         page.forEach(info -> files.put(info.narFile(), info.fileSize()));
         return removal.removeAll(hashes).thenCompose(removed -> {
-            page.forEach(info -> tally.path(info.storePath().hash(), 0));
+            page.forEach(info -> tally.path(info.storePath().hash(), 0, forSize));
             return repository.narFilesInUse(cache.name(), files.keySet());
         }).thenCompose(inUse -> {
             CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
@@ -209,18 +274,29 @@ public final class GarbageCollector {
     private static final class Tally {
         long pathsBefore;
         final List<StorePathHash> listed = new ArrayList<>();
+        final List<StorePathHash> listedForSize = new ArrayList<>();
         int paths;
+        int pathsForSize;
+        long maxSize;
+        long storedBytesBefore = -1;
+        long storedBytesAfter = -1;
         long pathBytes;
         int removedNars;
         long removedNarBytes;
         int orphanNars;
         long orphanBytes;
 
-        void path(StorePathHash hash, long fileSize) {
+        void path(StorePathHash hash, long fileSize, boolean forSize) {
             paths++;
             pathBytes += fileSize;
             if (listed.size() < LISTED_PATHS) {
                 listed.add(hash);
+            }
+            if (forSize) {
+                pathsForSize++;
+                if (listedForSize.size() < LISTED_PATHS) {
+                    listedForSize.add(hash);
+                }
             }
         }
 
@@ -232,7 +308,7 @@ public final class GarbageCollector {
         GcReport report(String cache, boolean dryRun, long millis) {
             return new GcReport(cache, dryRun, (int) Math.min(Integer.MAX_VALUE, pathsBefore), listed, paths,
                     dryRun ? paths : removedNars, dryRun ? pathBytes : removedNarBytes, orphanNars, orphanBytes,
-                    millis);
+                    millis, listedForSize, pathsForSize, maxSize, storedBytesBefore, storedBytesAfter);
         }
     }
 }

@@ -4,12 +4,24 @@ import dev.cacheserver.domain.model.StorePathHash;
 import java.util.List;
 
 /**
- * What one sweep of one cache removed (or, for a dry run, would remove): expired paths ({@code removedPathCount} of
+ * What one sweep of one cache removed (or, for a dry run, would remove): removed paths ({@code removedPathCount} of
  * them; {@code removedPaths} lists the first ones, at most ten thousand), the NAR files freed by them, and orphan NARs.
+ * Of the removed paths, {@code sizeEvictedCount} went because the cache was over its size limit
+ * ({@code sizeEvictedPaths} lists the first ones), the others because they were not accessed within the retention
+ * window. {@code maxSize} is the limit (0: none); {@code storedBytesBefore}/{@code After} the cache's NAR bytes
+ * when the sweep started and ended (-1 when not measured: no limit, or a dry run's end).
  */
 public record GcReport(String cache, boolean dryRun, int pathsBefore, List<StorePathHash> removedPaths,
-                       int removedPathCount, int removedNars, long removedNarBytes, int orphanNars, long orphanBytes, long durationMillis) {
+                       int removedPathCount, int removedNars, long removedNarBytes, int orphanNars, long orphanBytes,
+                       long durationMillis, List<StorePathHash> sizeEvictedPaths, int sizeEvictedCount, long maxSize,
+                       long storedBytesBefore, long storedBytesAfter) {
     public GcReport {
         removedPaths = List.copyOf(removedPaths);
+        sizeEvictedPaths = List.copyOf(sizeEvictedPaths);
+    }
+
+    /** The paths removed for age (not accessed within the retention window). */
+    public int expiredCount() {
+        return removedPathCount - sizeEvictedCount;
     }
 }

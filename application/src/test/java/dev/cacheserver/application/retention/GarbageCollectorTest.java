@@ -167,6 +167,105 @@ class GarbageCollectorTest {
         assertTrue(await(store.locate(first.narFile())).isPresent());
     }
 
+    @Test
+    void overTheSizeLimitTheLeastRecentlyReadClosureGoesFirstAndWholly() throws Exception {
+        StorePath oldLib = path('k', "old-lib");
+        StorePath oldApp = path('l', "old-app");
+        StorePath newLib = path('m', "new-lib");
+        StorePath newApp = path('n', "new-app");
+        push(oldLib, filled(100, 1));
+        push(oldApp, filled(101, 2), oldLib);
+        push(newLib, filled(102, 3));
+        push(newApp, filled(103, 4), newLib);
+        clock.advance(Duration.ofHours(1));
+        await(narInfos.serving().lookup(oldApp.hash()));
+        clock.advance(Duration.ofHours(1));
+        await(narInfos.serving().lookup(newApp.hash()));
+        collector.limitSize(java.util.OptionalLong.of(300));
+
+        GcReport dry = await(collector.collect(true));
+        assertEquals(Set.of(oldLib.hash(), oldApp.hash()), Set.copyOf(dry.sizeEvictedPaths()), "why: size");
+        assertEquals(2, dry.sizeEvictedCount());
+        assertEquals(0, dry.expiredCount());
+        assertEquals(406, dry.storedBytesBefore());
+        assertTrue(await(repository.find(MAIN, oldLib.hash())).isPresent(), "a dry run deletes nothing");
+
+        GcReport report = await(collector.collect(false));
+        assertEquals(Set.of(oldLib.hash(), oldApp.hash()), Set.copyOf(report.removedPaths()));
+        assertEquals(2, report.removedNars());
+        assertEquals(205, report.storedBytesAfter());
+        assertTrue(await(narInfos.serving().lookup(newLib.hash())).isPresent(), "the kept closure is whole");
+        assertTrue(await(narInfos.serving().lookup(oldLib.hash())).isEmpty());
+    }
+
+    @Test
+    void aPathReferencedByAKeptPathStaysHoweverOldItsOwnAccess() throws Exception {
+        StorePath lib = path('p', "lib");
+        StorePath app = path('q', "app");
+        StorePath other = path('r', "other");
+        push(lib, filled(100, 5));
+        push(other, filled(100, 6));
+        clock.advance(Duration.ofMinutes(5));
+        push(app, filled(100, 7), lib);
+        clock.advance(Duration.ofMinutes(1));
+        collector.limitSize(java.util.OptionalLong.of(250));
+
+        GcReport report = await(collector.collect(false));
+
+        assertEquals(List.of(other.hash()), report.removedPaths(), "lib is older than other but app needs it");
+        assertEquals(1, report.sizeEvictedCount());
+    }
+
+    @Test
+    void pinsKeepTheirClosuresOverTheLimitAndUnderItNothingGoesForSize() throws Exception {
+        StorePath lib = path('s', "pinned-lib");
+        StorePath pinned = path('v', "pinned");
+        StorePath recent = path('w', "recent");
+        push(lib, filled(100, 8));
+        push(pinned, filled(100, 9), lib);
+        await(pins.add(new Pin(MAIN, "release", pinned, List.of(), new Pin.Keep(Pin.Keep.Kind.FOREVER, 0),
+                clock.instant())));
+        clock.advance(Duration.ofMinutes(5));
+        push(recent, filled(100, 10));
+        clock.advance(Duration.ofMinutes(1));
+        collector.limitSize(java.util.OptionalLong.of(300));
+        assertEquals(List.of(), await(collector.collect(false)).removedPaths(), "300 bytes fit a 300-byte limit");
+
+        collector.limitSize(java.util.OptionalLong.of(250));
+        GcReport report = await(collector.collect(false));
+
+        assertEquals(List.of(recent.hash()), report.removedPaths(), "the pin's closure is kept though older");
+        assertTrue(await(narInfos.serving().lookup(lib.hash())).isPresent());
+    }
+
+    @Test
+    void pathsOutsideTheWindowGoForAgeThoseInsideForSize() throws Exception {
+        StorePath ancient = path('x', "ancient");
+        StorePath older = path('y', "older");
+        StorePath newer = path('z', "newer");
+        push(ancient, filled(100, 11));
+        clock.advance(Duration.ofDays(2));
+        push(older, filled(100, 12));
+        clock.advance(Duration.ofHours(1));
+        push(newer, filled(100, 13));
+        clock.advance(Duration.ofMinutes(1));
+        collector.limitSize(java.util.OptionalLong.of(150));
+
+        GcReport report = await(collector.collect(true));
+
+        assertEquals(Set.of(ancient.hash(), older.hash()), Set.copyOf(report.removedPaths()));
+        assertEquals(List.of(older.hash()), report.sizeEvictedPaths());
+        assertEquals(1, report.expiredCount());
+    }
+
+
+    /** {@code size} bytes, distinct per {@code seed}: every path gets its own NAR. */
+    static byte[] filled(int size, int seed) {
+        byte[] bytes = new byte[size];
+        java.util.Arrays.fill(bytes, (byte) seed);
+        return bytes;
+    }
+
     static final class MutableClock extends Clock {
         private volatile Instant now;
 

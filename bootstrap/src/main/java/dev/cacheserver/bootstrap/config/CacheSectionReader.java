@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  */
 final class CacheSectionReader {
     static final List<String> KEYS = List.of("name", "port", "access", "retention", "storage-strategy", "storages",
-            "enabled", "url", "priority", "compression", "signing-key-file", "upstreams");
+            "enabled", "url", "priority", "compression", "signing-key-file", "upstreams", "max-size");
 
     static final String DEFAULT_CACHE_NAME = "main";
     static final String DEFAULT_STORAGE_NAME = "default";
@@ -58,7 +58,8 @@ final class CacheSectionReader {
     static CacheSettings defaultCache(ServerSettings server) {
         return new CacheSettings(DEFAULT_CACHE_NAME, server.defaultPort(), CacheSettings.Access.PUBLIC,
                 server.defaultRetention(), server.defaultStorageStrategy(), List.of(defaultStorage(server)), true,
-                Optional.empty(), DEFAULT_PRIORITY, DEFAULT_COMPRESSION, Optional.empty());
+                Optional.empty(), DEFAULT_PRIORITY, DEFAULT_COMPRESSION, Optional.empty(),
+                server.defaultMaxSize());
     }
 
     /** One local storage {@code default} under {@code <data-dir>/storage}. */
@@ -92,7 +93,8 @@ final class CacheSectionReader {
                 map.has("priority") ? (int) map.get("priority").integer(0, MAX_PRIORITY) : DEFAULT_PRIORITY,
                 map.has("compression") ? map.get("compression").oneOf(Choices.COMPRESSION) : DEFAULT_COMPRESSION,
                 map.has("signing-key-file") ? Optional.of(ConfigValues.path(map.get("signing-key-file")))
-                        : Optional.<Path>empty());
+                        : Optional.<Path>empty(),
+                map.has("max-size") ? ConfigValues.size(map.get("max-size"), 1) : server.defaultMaxSize());
     }
 
     private static List<StorageSettings> storages(YamlNode section, StorageStrategyName strategy, ServerSettings server) {

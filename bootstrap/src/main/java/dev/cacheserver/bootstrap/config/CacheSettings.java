@@ -5,15 +5,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * One entry of {@code caches:}. {@code url} is the public URL clients use (default
  * {@code http://<hostname>:<port>}); {@code retention} empty means keep forever; {@code compression} is what
- * the Cachix API advertises as preferred ({@code xz} or {@code zstd}).
+ * the Cachix API advertises as preferred ({@code xz} or {@code zstd}). {@code maxSize}: the most NAR bytes the
+ * garbage collector lets the cache keep (empty: no limit).
  */
 public record CacheSettings(String name, int port, Access access, Optional<Duration> retention,
                             StorageStrategyName storageStrategy, List<StorageSettings> storages, boolean enabled,
-                            Optional<URI> url, int priority, String compression, Optional<Path> signingKeyFile) {
+                            Optional<URI> url, int priority, String compression, Optional<Path> signingKeyFile,
+                            OptionalLong maxSize) {
     public CacheSettings {
         storages = List.copyOf(storages);
     }

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 final class ServerSectionReader {
     static final List<String> KEYS = List.of("data-dir", "database", "hostname", "standalone", "dht-port",
             "dht-bootstrap-host", "dht-bootstrap-port", "dht-bootstrap", "dht-network", "dht-trusted-keys",
-            "server-port", "deploy-port", "key", "default-retention", "default-port", "default-storage",
+            "server-port", "deploy-port", "key", "default-retention", "default-port", "default-storage", "default-max-size",
             "default-storage-strategy", "gc-interval", "dht-pull-through", "metrics-access", "request-log",
             "max-build-log-size", "upstreams", "upstream-timeout", "upstream-negative-ttl", "upstream-backoff",
             "narinfo-cache-size", "request-header-timeout", "request-body-timeout", "request-body-min-rate",
@@ -91,7 +91,8 @@ final class ServerSectionReader {
                         ServerSettings.RequestLog.OFF) : ServerSettings.RequestLog.OFF,
                 ConfigValues.size(map.get("max-build-log-size"), 1).orElse(DEFAULT_MAX_BUILD_LOG_BYTES),
                 ConfigValues.size(map.get("narinfo-cache-size"), 0).orElse(DEFAULT_NARINFO_CACHE_BYTES),
-                connectionLimits(map));
+                connectionLimits(map),
+                ConfigValues.size(map.get("default-max-size"), 1));
     }
 
     private static ServerSettings.ConnectionLimits connectionLimits(YamlMap map) {

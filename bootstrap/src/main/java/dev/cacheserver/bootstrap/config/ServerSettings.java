@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The {@code server:} section. {@code hostname} is the bind address (the original's meaning);
@@ -16,7 +17,8 @@ import java.util.Optional;
  * {@code metricsAccess}: who may read {@code /metrics} on server-port; {@code requestLog}: the level of the
  * one-line-per-request access log. {@code maxBuildLogBytes}: the largest build log a client may upload.
  * {@code narInfoCacheBytes}: the size of the in-memory cache of rendered narinfos.
- * one-line-per-request access log. {@code connectionLimits}: what one client connection may cost every port.
+ * one-line-per-request access log. {@code defaultMaxSize}: the caches' {@code max-size} when they set none.
+ * {@code connectionLimits}: what one client connection may cost every port.
  */
 public record ServerSettings(Path dataDir, Path database, String hostname, boolean standalone, int dhtPort,
                              String dhtBootstrapHost, int dhtBootstrapPort, List<HostPort> dhtBootstrap,
@@ -25,7 +27,8 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
                              StorageType defaultStorage, StorageStrategyName defaultStorageStrategy,
                              Duration gcInterval, boolean dhtPullThrough, MetricsAccess metricsAccess,
                              RequestLog requestLog, long maxBuildLogBytes,
-                             long narInfoCacheBytes, ConnectionLimits connectionLimits) {
+                             long narInfoCacheBytes, ConnectionLimits connectionLimits,
+                             OptionalLong defaultMaxSize) {
     public ServerSettings {
         dhtBootstrap = List.copyOf(dhtBootstrap);
         dhtTrustedKeys = List.copyOf(dhtTrustedKeys);
@@ -44,7 +47,7 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
                 + ", dhtPullThrough=" + dhtPullThrough + ", metricsAccess=" + metricsAccess
                 + ", requestLog=" + requestLog + ", maxBuildLogBytes=" + maxBuildLogBytes
                 + ", narInfoCacheBytes=" + narInfoCacheBytes
-                + ", connectionLimits=" + connectionLimits + "]";
+                + ", connectionLimits=" + connectionLimits + ", defaultMaxSize=" + defaultMaxSize + "]";
     }
 
     public record HostPort(String host, int port) {

@@ -339,6 +339,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void maxSizeTakesUnitsAndDefaultsToTheServerDefault() {
+        AppConfig config = parse("""
+                server:
+                  default-max-size: 10GiB
+                caches:
+                  - {name: a, port: 8001, max-size: 200G}
+                  - {name: b, port: 8002, max-size: 1048576}
+                  - {name: c, port: 8003}
+                """);
+        assertEquals(List.of(java.util.OptionalLong.of(200L << 30), java.util.OptionalLong.of(1L << 20),
+                java.util.OptionalLong.of(10L << 30)), config.caches().stream().map(CacheSettings::maxSize).toList());
+        assertEquals(java.util.OptionalLong.empty(), parse("caches:\n  - {name: a, port: 8001}\n").caches().get(0).maxSize(),
+                "no limit unless one is set");
+    }
+
+    @Test
     void yamlMergeKeysAndAnchorsWork() {
         AppConfig config = parse("""
                 caches:

@@ -21,7 +21,9 @@ class SizeParserTest {
         "2TB, 2000000000000",
         "2TiB, 2199023255552",
         "1.5GiB, 1610612736",
-        "0.5KB, 500"
+        "0.5KB, 500",
+        "200G, 214748364800",
+        "10k, 10240"
     })
     void parsesDecimalAndBinaryUnits(String text, long bytes) {
         assertEquals(bytes, SizeParser.parse(text));

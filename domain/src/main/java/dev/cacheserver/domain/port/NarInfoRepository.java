@@ -2,6 +2,7 @@ package dev.cacheserver.domain.port;
 
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.NarFile;
+import dev.cacheserver.domain.model.StorePath;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
 import java.time.Instant;
@@ -88,4 +89,45 @@ public interface NarInfoRepository {
      */
     CompletionStage<List<NarInfo>> unmarkedPage(CacheName cache, Instant accessedBefore, Optional<StorePathHash> after,
                                                 int limit);
+
+    /**
+     * Like {@link #unmarkedPage(CacheName, Instant, Optional, int)}, limited to paths last accessed at or after
+     * {@code accessedSince} (a sweep tells the paths it removes for age from those it removes for size).
+     */
+    CompletionStage<List<NarInfo>> unmarkedPage(CacheName cache, Instant accessedSince, Instant accessedBefore,
+                                                Optional<StorePathHash> after, int limit);
+
+    /**
+     * A page of the store paths of {@code cache} whose full path contains {@code filter} (empty: all), in
+     * ascending hash order strictly after {@code after}. An empty page ends the listing.
+     */
+    CompletionStage<List<StorePath>> storePathsAfter(CacheName cache, String filter, Optional<StorePathHash> after,
+                                                     int limit);
+
+    /** When the path was last read or saved; empty when {@code cache} does not hold it. */
+    CompletionStage<Optional<Instant>> lastAccess(CacheName cache, StorePathHash hash);
+
+    /** The FileSize sum of the NAR files the paths of {@code cache} point at, a file shared by paths counted once. */
+    CompletionStage<Long> storedBytes(CacheName cache);
+
+    /** {@link #storedBytes} of the NAR files that marked (kept) paths point at. */
+    CompletionStage<Long> keptBytes(CacheName cache);
+
+    /**
+     * Up to {@code limit} unmarked paths last accessed in [{@code accessedSince}, {@code accessedBefore}), the most
+     * recently accessed first (ties in hash order). Marking paths removes them from the next call's answer.
+     */
+    CompletionStage<List<StorePathHash>> unmarkedByRecency(CacheName cache, Instant accessedSince,
+                                                           Instant accessedBefore, int limit);
+
+    /**
+     * Takes {@code paths} in order and marks each, with the unmarked paths of its closure, as kept while the NAR
+     * bytes this adds to the kept set (files no marked path uses yet, each counted once) stay within
+     * {@code budget}; the first path that does not fit is not marked and ends the call. One transaction.
+     */
+    CompletionStage<KeptWithin> markKeptWithin(CacheName cache, List<StorePathHash> paths, long budget);
+
+    /** What {@link #markKeptWithin} did: the bytes it added to the kept set, and whether a path did not fit. */
+    record KeptWithin(long bytes, boolean budgetReached) {
+    }
 }

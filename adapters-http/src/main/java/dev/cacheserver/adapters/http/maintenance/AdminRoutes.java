@@ -16,7 +16,9 @@ import java.util.function.Consumer;
 
 /**
  * Operator routes on {@code server-port}, admin token only: {@code POST /api/v1/admin/gc[?cache=NAME][&dry-run=true]}
- * sweeps now (what the {@code gc} command calls) and answers one report per cache.
+ * sweeps now (what the {@code gc} command calls) and answers one report per cache: {@code removedPaths} lists what
+ * went (or would go), {@code sizeEvictedPaths} those of them that went because the cache was over its {@code maxSize}
+ * (the others were not accessed within the retention window).
  */
 public final class AdminRoutes {
     private final List<GarbageCollector> collectors;
@@ -74,6 +76,11 @@ public final class AdminRoutes {
                 .put("removedNarBytes", report.removedNarBytes())
                 .put("orphanNars", report.orphanNars())
                 .put("orphanBytes", report.orphanBytes())
+                .put("maxSize", report.maxSize() > 0 ? report.maxSize() : null)
+                .put("storedBytes", report.storedBytesBefore() >= 0 ? report.storedBytesBefore() : null)
+                .put("expiredPathCount", report.expiredCount())
+                .put("sizeEvictedPathCount", report.sizeEvictedCount())
+                .put("sizeEvictedPaths", new JsonArray(report.sizeEvictedPaths().stream().map(Object::toString).toList()))
                 .put("durationMillis", report.durationMillis());
     }
 

@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -179,6 +182,100 @@ public final class InMemoryNarInfoRepository implements NarInfoRepository {
                 .filter(info -> !marks.contains(info.storePath().hash())
                         && accessTimes(cache).getOrDefault(info.storePath().hash(), Instant.EPOCH).isBefore(accessedBefore))
                 .limit(limit).toList());
+    }
+
+    @Override
+    public CompletionStage<List<NarInfo>> unmarkedPage(CacheName cache, Instant accessedSince, Instant accessedBefore,
+                                                       Optional<StorePathHash> after, int limit) {
+        return done(unmarkedPage(cache, accessedBefore, after, Integer.MAX_VALUE).toCompletableFuture().join()
+                .stream().filter(info -> !accessOf(cache, info).isBefore(accessedSince)).limit(limit).toList());
+    }
+
+    @Override
+    public CompletionStage<List<StorePath>> storePathsAfter(CacheName cache, String filter,
+                                                            Optional<StorePathHash> after, int limit) {
+        Map<StorePathHash, NarInfo> tail = after.isPresent() ? entries(cache).tailMap(after.get(), false)
+                : entries(cache);
+        return done(tail.values().stream().map(NarInfo::storePath)
+                .filter(path -> path.fullPath().contains(filter)).limit(limit).toList());
+    }
+
+    @Override
+    public CompletionStage<Optional<Instant>> lastAccess(CacheName cache, StorePathHash hash) {
+        return done(entries(cache).containsKey(hash) ? Optional.ofNullable(accessTimes(cache).get(hash))
+                : Optional.empty());
+    }
+
+    @Override
+    public CompletionStage<Long> storedBytes(CacheName cache) {
+        return done(bytesOf(entries(cache).values()));
+    }
+
+    @Override
+    public CompletionStage<Long> keptBytes(CacheName cache) {
+        return done(bytesOf(kept(cache)));
+    }
+
+    @Override
+    public CompletionStage<List<StorePathHash>> unmarkedByRecency(CacheName cache, Instant accessedSince,
+                                                                  Instant accessedBefore, int limit) {
+        Set<StorePathHash> marks = marks(cache);
+        return done(entries(cache).values().stream()
+                .filter(info -> !marks.contains(info.storePath().hash()))
+                .filter(info -> !accessOf(cache, info).isBefore(accessedSince)
+                        && accessOf(cache, info).isBefore(accessedBefore))
+                .sorted(Comparator.comparing((NarInfo info) -> accessOf(cache, info)).reversed()
+                        .thenComparing(info -> info.storePath().hash()))
+                .map(info -> info.storePath().hash()).limit(limit).toList());
+    }
+
+    @Override
+    public synchronized CompletionStage<KeptWithin> markKeptWithin(CacheName cache, List<StorePathHash> paths,
+                                                                    long budget) {
+        long added = 0;
+        for (StorePathHash hash : paths) {
+            OptionalLong bytes = keepWithin(cache, hash, budget - added);
+            if (bytes.isEmpty()) {
+                return done(new KeptWithin(added, true));
+            }
+            added += bytes.getAsLong();
+        }
+        return done(new KeptWithin(added, false));
+    }
+
+    private OptionalLong keepWithin(CacheName cache, StorePathHash hash, long budget) {
+        Set<StorePathHash> marks = marks(cache);
+        Set<StorePathHash> adding = walk(cache, List.of(hash), marks);
+        Set<NarFile> keptFiles = new HashSet<>();
+        kept(cache).forEach(info -> keptFiles.add(info.narFile()));
+        Map<NarFile, Long> added = new HashMap<>();
+        adding.forEach(h -> {
+            NarInfo info = entries(cache).get(h);
+            if (!keptFiles.contains(info.narFile())) {
+                added.merge(info.narFile(), info.fileSize(), Math::max);
+            }
+        });
+        long bytes = added.values().stream().mapToLong(Long::longValue).sum();
+        if (bytes > budget) {
+            return OptionalLong.empty();
+        }
+        marks.addAll(adding);
+        return OptionalLong.of(bytes);
+    }
+
+    private List<NarInfo> kept(CacheName cache) {
+        Set<StorePathHash> marks = marks(cache);
+        return entries(cache).values().stream().filter(info -> marks.contains(info.storePath().hash())).toList();
+    }
+
+    private static long bytesOf(Collection<NarInfo> infos) {
+        Map<NarFile, Long> files = new HashMap<>();
+        infos.forEach(info -> files.merge(info.narFile(), info.fileSize(), Math::max));
+        return files.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private Instant accessOf(CacheName cache, NarInfo info) {
+        return accessTimes(cache).getOrDefault(info.storePath().hash(), Instant.EPOCH);
     }
 
     /** The held roots and every held path they reference, not descending into {@code done}. */
