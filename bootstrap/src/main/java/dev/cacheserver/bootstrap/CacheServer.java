@@ -154,6 +154,7 @@ public final class CacheServer {
         NarInfoService narInfos = new NarInfoService(profile, repository, store, hasher, Clock.systemUTC(),
                 config.server().narInfoCacheBytes(), trusted);
         if (!trusted) {
+            keys.recordPassStarting(settings, profile.signingKeys());
             resignInBackground(keys, settings, profile, narInfos);
         }
         NarService nars = new NarService(store, narInfos.uploadDigests());
@@ -202,7 +203,7 @@ public final class CacheServer {
                 return;
             }
             try {
-                keys.recordSigningKeysInUse(settings, profile.signingKeys());
+                keys.recordFinishedPass(settings, profile.signingKeys());
                 if (count > 0) {
                     LOG.info("cache {}: re-signed {} stored narinfos with keys {}", settings.name(), count, names);
                 }

@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class KeyRing {
     private static final Logger LOG = LoggerFactory.getLogger(KeyRing.class);
+    private static final String PASS_PENDING = "# re-signing pass under way";
     private final AppConfig config;
 
     KeyRing(AppConfig config) {
@@ -114,20 +116,38 @@ final class KeyRing {
 
     /**
      * True when the narinfos stored for {@code cache} were signed with exactly {@code keys}, as recorded by
-     * {@link #recordSigningKeysInUse} when the last pass over them finished: their signatures need not be verified
-     * again.
+     * {@link #recordFinishedPass} when the last pass over them finished: their signatures need not be verified again.
      */
     boolean signaturesMadeWithCurrentKeys(CacheSettings cache, SigningKeys keys) throws IOException {
-        return keys.retired().isEmpty() && Set.copyOf(recordedKeys(cache)).equals(Set.copyOf(keys.publicKeys()));
+        Path file = signedWithFile(cache);
+        return keys.retired().isEmpty() && Files.exists(file)
+                && !Files.readString(file, StandardCharsets.UTF_8).startsWith(PASS_PENDING)
+                && Set.copyOf(recordedKeys(cache)).equals(Set.copyOf(keys.publicKeys()));
+    }
+
+    /**
+     * Records, before any row is signed with {@code keys}, that a pass is under way and that rows may carry
+     * signatures by the keys recorded before or by {@code keys}: if the server stops before the pass finishes, the
+     * next start still knows every key that may have signed, and retires those no longer configured.
+     */
+    void recordPassStarting(CacheSettings cache, SigningKeys keys) throws IOException {
+        Set<PublicSigningKey> mayHaveSigned = new LinkedHashSet<>(keys.publicKeys());
+        mayHaveSigned.addAll(recordedKeys(cache));
+        write(cache, PASS_PENDING + "\n", mayHaveSigned);
     }
 
     /** Records that every stored narinfo of {@code cache} is now signed with the active {@code keys} only. */
-    void recordSigningKeysInUse(CacheSettings cache, SigningKeys keys) throws IOException {
+    void recordFinishedPass(CacheSettings cache, SigningKeys keys) throws IOException {
+        write(cache, "", keys.publicKeys());
+    }
+
+    private void write(CacheSettings cache, String header, java.util.Collection<PublicSigningKey> keys)
+            throws IOException {
         Path file = signedWithFile(cache);
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        StringBuilder text = new StringBuilder();
-        keys.publicKeys().forEach(k -> text.append(k).append('\n'));
+        StringBuilder text = new StringBuilder(header);
+        keys.forEach(k -> text.append(k).append('\n'));
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
@@ -140,7 +160,7 @@ final class KeyRing {
         }
         List<PublicSigningKey> keys = new ArrayList<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (line.isBlank()) {
+            if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
             try {
