@@ -2,24 +2,30 @@ package dev.cacheserver.application;
 
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.signing.SecretSigningKey;
+import dev.cacheserver.domain.signing.SigningKeys;
 import java.net.URI;
 import java.util.Objects;
 
 /**
- * What the use cases need to know about one cache: its name, visibility, signing key and public URL. The
- * visibility is the one setting that changes while running (a configuration reload); everything else is fixed.
+ * What the use cases need to know about one cache: its name, visibility, signing keys and public URL. The
+ * visibility is the one setting that changes while running (a configuration reload); everything else is fixed
+ * (the signing keys change with a restart).
  */
 public final class CacheProfile {
     private final CacheName name;
     private volatile boolean isPublic;
-    private final SecretSigningKey signingKey;
+    private final SigningKeys signingKeys;
     private final URI publicUrl;
     private final int priority;
 
     public CacheProfile(CacheName name, boolean isPublic, SecretSigningKey signingKey, URI publicUrl, int priority) {
+        this(name, isPublic, SigningKeys.of(Objects.requireNonNull(signingKey, "signingKey")), publicUrl, priority);
+    }
+
+    public CacheProfile(CacheName name, boolean isPublic, SigningKeys signingKeys, URI publicUrl, int priority) {
         this.name = Objects.requireNonNull(name, "name");
         this.isPublic = isPublic;
-        this.signingKey = Objects.requireNonNull(signingKey, "signingKey");
+        this.signingKeys = Objects.requireNonNull(signingKeys, "signingKeys");
         this.publicUrl = Objects.requireNonNull(publicUrl, "publicUrl");
         this.priority = priority;
     }
@@ -38,8 +44,14 @@ public final class CacheProfile {
         this.isPublic = value;
     }
 
+    /** The current key: it signs first and is the one announced to cluster peers. */
     public SecretSigningKey signingKey() {
-        return signingKey;
+        return signingKeys.current();
+    }
+
+    /** Every key the cache signs with (current first) and the retired ones whose signatures it removes. */
+    public SigningKeys signingKeys() {
+        return signingKeys;
     }
 
     public URI publicUrl() {

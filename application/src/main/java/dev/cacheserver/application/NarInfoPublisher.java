@@ -26,8 +26,8 @@ import java.util.concurrent.CompletionStage;
  * cache is immutable: a narinfo for a path the cache holds must describe the same content (NAR file, sizes,
  * NarHash, references, CA), else it fails with ConflictException (409); such a re-upload only adds signatures
  * (the stored ones are kept, new ones appended) and is otherwise idempotent. A new path's NAR must be stored with
- * the claimed FileSize and its content must match NarHash and NarSize; then the narinfo is signed with the cache
- * key, saved durably, served and the listeners are told. Nothing is published when it fails. Thread-safe; never
+ * the claimed FileSize and its content must match NarHash and NarSize; then the narinfo is signed with every key of the
+ * cache, saved durably, served and the listeners are told. Nothing is published when it fails. Thread-safe; never
  * blocks.
  */
 public final class NarInfoPublisher implements PublishNarInfoUseCase {
@@ -74,7 +74,7 @@ public final class NarInfoPublisher implements PublishNarInfoUseCase {
                                     + " is not in this cache: upload it before its narinfo"))))
                     .thenCompose(verified -> {
                         NarInfo merged = existing.map(old -> withMergedSignatures(old, info)).orElse(info);
-                        NarInfo signed = merged.signedBy(cache.signingKey());
+                        NarInfo signed = merged.signedBy(cache.signingKeys());
                         return repository.save(cache.name(), signed).thenApply(saved -> {
                             served.published(signed);
                             listeners.forEach(l -> l.published(signed));

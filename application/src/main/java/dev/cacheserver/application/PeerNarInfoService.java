@@ -169,7 +169,7 @@ public final class PeerNarInfoService implements PeerFallbackUseCase {
         // Every verified peer signature stays beside ours, even under our key's name: nodes that share a key name
         // but not a key would otherwise replace each other's signature, and a client trusting only the peer's
         // key would refuse the path.
-        NarInfo ours = info.withSignatures(trusted.verifiedSignatures(info)).signedBy(cache.signingKey());
+        NarInfo ours = info.withSignatures(trusted.verifiedSignatures(info)).signedBy(cache.signingKeys());
         byte[] rendered = NarInfoText.render(ours).getBytes(StandardCharsets.UTF_8);
         URI narUrl = URI.create(normalized(provider.url()) + "/" + info.narFile().url());
         nars.put(info.narFile(), new PeerNar(provider.url(), narUrl, ours));

@@ -5,6 +5,8 @@ import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
 import dev.cacheserver.domain.narinfo.NarInfoText;
 import dev.cacheserver.domain.port.NarInfoRepository;
+import dev.cacheserver.domain.signing.SecretSigningKey;
+import dev.cacheserver.domain.signing.SigningKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,10 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * cached: found narinfos by bytes, misses for a few seconds. This node's publishes and removals update both caches;
  * a lookup that raced with one of them is answered but not cached.
  *
- * <p>Signing: a stored narinfo is served with a signature by the cache's current key. When the key may have changed
- * since the rows were signed ({@code trustOwnSignatures} false), the signature is verified on first serve and the
- * narinfo re-signed and saved when it does not verify; {@link #resignAll} does the same for every row in the
- * background. Thread-safe; never blocks.
+ * <p>Signing: a stored narinfo is served with a signature by every active key of the cache and none by a retired
+ * one (see {@link dev.cacheserver.domain.signing.SigningKeys}). When the keys may have changed since the rows were
+ * signed ({@code trustOwnSignatures} false), the signatures are verified on first serve and the narinfo re-signed
+ * and saved when they do not match the keys; {@link #resignAll} does the same for every row in the background.
+ * The rendered cache only ever holds narinfos signed that way. Thread-safe; never blocks.
  */
 public final class ServedNarInfos implements GetNarInfoUseCase {
     public static final long DEFAULT_CACHE_BYTES = 64L << 20;
@@ -116,8 +119,9 @@ public final class ServedNarInfos implements GetNarInfoUseCase {
     }
 
     /**
-     * Walks every stored narinfo in pages by key and re-signs (and saves) those without a valid signature by the
-     * cache's key; afterwards own signatures are trusted on serve. Completes with the number re-signed.
+     * Walks every stored narinfo in pages by key and re-signs (and saves) those not signed by exactly the cache's
+     * keys (a valid signature by each active key, none by a retired one); afterwards own signatures are trusted on
+     * serve. Completes with the number re-signed.
      */
     public CompletionStage<Integer> resignAll(int pageSize) {
         return resignFrom(Optional.empty(), pageSize, 0).thenApply(count -> {
@@ -134,10 +138,10 @@ public final class ServedNarInfos implements GetNarInfoUseCase {
             CompletionStage<Integer> chain = CompletableFuture.completedFuture(resigned);
             for (StorePathHash hash : page) {
                 chain = chain.thenCompose(count -> repository.find(cache.name(), hash).thenCompose(found -> {
-                    if (found.isEmpty() || found.get().signatureBy(cache.signingKey().publicKey()).isPresent()) {
+                    if (found.isEmpty() || found.get().isSignedBy(cache.signingKeys())) {
                         return CompletableFuture.completedFuture(count);
                     }
-                    return save(found.get().signedBy(cache.signingKey())).thenApply(saved -> count + 1);
+                    return save(found.get().signedBy(cache.signingKeys())).thenApply(saved -> count + 1);
                 }));
             }
             return chain.thenCompose(count -> resignFrom(Optional.of(page.get(page.size() - 1)), pageSize, count));
@@ -145,14 +149,27 @@ public final class ServedNarInfos implements GetNarInfoUseCase {
     }
 
     private CompletionStage<NarInfo> signedForServing(NarInfo info) {
-        String keyName = cache.signingKey().name();
-        if (trustOwnSignatures && info.signatures().stream().anyMatch(sig -> sig.keyName().equals(keyName))) {
+        SigningKeys keys = cache.signingKeys();
+        if (trustOwnSignatures && hasSignatureNamed(info, keys)) {
             return CompletableFuture.completedFuture(info);
         }
-        if (info.signatureBy(cache.signingKey().publicKey()).isPresent()) {
+        if (info.isSignedBy(keys)) {
             return CompletableFuture.completedFuture(info);
         }
-        return save(info.signedBy(cache.signingKey()));
+        return save(info.signedBy(keys));
+    }
+
+    /**
+     * Rows are trusted only once every one was signed with exactly these keys, so a signature under each key's name
+     * is that key's; a row lacking one (saved before the key was added, by an older version) is signed now.
+     */
+    private static boolean hasSignatureNamed(NarInfo info, SigningKeys keys) {
+        for (SecretSigningKey key : keys.active()) {
+            if (info.signatures().stream().noneMatch(sig -> sig.keyName().equals(key.name()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Stored rows carry the signature that is served, so the next serve (or start) need not sign again. */

@@ -180,7 +180,7 @@ public final class UpstreamNarInfoService implements UpstreamFallbackUseCase {
 
     /** The answer served: signed by this cache, remembered with where its NAR is until the copy is kept. */
     private byte[] chosen(StorePathHash hash, Answer.Found found) {
-        NarInfo ours = found.nar().info().signedBy(cache.signingKey());
+        NarInfo ours = found.nar().info().signedBy(cache.signingKeys());
         byte[] rendered = NarInfoText.render(ours).getBytes(StandardCharsets.UTF_8);
         nars.put(ours.narFile(), new UpstreamNar(found.nar().upstream(), found.nar().narUrl(), ours));
         served.put(hash, rendered);

@@ -46,7 +46,7 @@ class PeerNarInfoServiceTest {
     final FakePeers peers = new FakePeers();
     final MutableClock clock = new MutableClock();
     final List<String> rejections = new ArrayList<>();
-    final CacheProfile local = new CacheProfile(new CacheName("main"), true, LOCAL_KEY, LOCAL, 30);
+    CacheProfile local = new CacheProfile(new CacheName("main"), true, LOCAL_KEY, LOCAL, 30);
 
     PeerNarInfoService service(SecretSigningKey... trusted) {
         List<dev.cacheserver.domain.signing.PublicSigningKey> keys = new ArrayList<>();
@@ -96,6 +96,24 @@ class PeerNarInfoServiceTest {
         assertTrue(served.signatureBy(LOCAL_KEY.publicKey()).isPresent(), "a client trusting us accepts it");
         assertEquals(2, served.signatures().size(), "the stranger's unverified signature is not passed on: "
                 + served.signatures());
+    }
+
+    @Test
+    void duringAKeyRotationEveryKeyOfThisCacheSignsAPeerNarInfoAndARetiredKeysSignatureIsDropped() {
+        SecretSigningKey next = SecretSigningKey.generate("local-2");
+        SecretSigningKey retired = SecretSigningKey.generate("local-0");
+        local = new CacheProfile(new CacheName("main"), true, new dev.cacheserver.domain.signing.SigningKeys(
+                List.of(next, LOCAL_KEY), List.of(retired.publicKey())), LOCAL, 30);
+        NarInfo info = narInfo('m').signedBy(PEER_KEY).signedBy(retired);
+        announce(PEER, PEER_KEY, info);
+
+        NarInfo served = NarInfoText.parse(new String(join(service(PEER_KEY, retired).lookup(info.storePath().hash()))
+                .orElseThrow(), StandardCharsets.UTF_8));
+
+        assertTrue(served.signatureBy(next.publicKey()).isPresent(), "a client trusting the new key accepts it");
+        assertTrue(served.signatureBy(LOCAL_KEY.publicKey()).isPresent(), "a client trusting the old key accepts it");
+        assertTrue(served.signatureBy(PEER_KEY.publicKey()).isPresent());
+        assertFalse(served.signatureBy(retired.publicKey()).isPresent(), "a retired key of ours no longer vouches");
     }
 
     @Test

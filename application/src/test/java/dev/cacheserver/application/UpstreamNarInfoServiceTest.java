@@ -47,7 +47,7 @@ class UpstreamNarInfoServiceTest {
     final FakeUpstreams client = new FakeUpstreams();
     final PeerNarInfoServiceTest.MutableClock clock = new PeerNarInfoServiceTest.MutableClock();
     final List<String> events = new ArrayList<>();
-    final CacheProfile local = new CacheProfile(new CacheName("main"), true, LOCAL_KEY,
+    CacheProfile local = new CacheProfile(new CacheName("main"), true, LOCAL_KEY,
             URI.create("http://local.example"), 30);
     PublishNarInfoUseCase publisher = (hash, text) -> CompletableFuture.completedFuture(NarInfoText.parse(text));
     @TempDir
@@ -97,6 +97,22 @@ class UpstreamNarInfoServiceTest {
         assertEquals(URI.create(FIRST + "/" + info.narFile().url()),
                 service.locateNar(info.narFile()).orElseThrow().narUrl());
         assertEquals(1, service.stats().get(0).hits());
+    }
+
+    @Test
+    void duringAKeyRotationEveryKeyOfThisCacheSignsTheUpstreamNarInfo() {
+        SecretSigningKey next = SecretSigningKey.generate("local-2");
+        local = new CacheProfile(new CacheName("main"), true, new dev.cacheserver.domain.signing.SigningKeys(
+                List.of(next, LOCAL_KEY), List.of()), URI.create("http://local.example"), 30);
+        NarInfo info = narInfo('m').signedBy(NIXOS_KEY);
+        client.put(FIRST, info);
+
+        byte[] served = join(service(upstream(FIRST, 40, NIXOS_KEY)).lookup(info.storePath().hash())).orElseThrow();
+
+        NarInfo parsed = NarInfoText.parse(new String(served, StandardCharsets.UTF_8));
+        assertTrue(parsed.signatureBy(next.publicKey()).isPresent(), "a client trusting the new key accepts it");
+        assertTrue(parsed.signatureBy(LOCAL_KEY.publicKey()).isPresent(), "a client trusting the old key accepts it");
+        assertTrue(parsed.signatureBy(NIXOS_KEY.publicKey()).isPresent(), "the upstream's signature is kept");
     }
 
     @Test

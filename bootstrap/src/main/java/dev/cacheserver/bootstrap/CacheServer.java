@@ -148,15 +148,16 @@ public final class CacheServer {
                                            ClusterWiring cluster, ApiServer api, Operations ops,
                                            ProtocolFilesWiring protocolFiles, UpstreamWiring upstreams) throws Exception {
         CacheProfile profile = new CacheProfile(new CacheName(settings.name()),
-                settings.access() == CacheSettings.Access.PUBLIC, keys.signingKey(settings), keys.publicUrl(settings),
+                settings.access() == CacheSettings.Access.PUBLIC, keys.signingKeys(settings), keys.publicUrl(settings),
                 settings.priority());
         NarStore store = await(new NarStores(vertx, database, config.server().dataDir()).open(settings));
         SqliteNarInfoRepository repository = new SqliteNarInfoRepository(database);
         // Nothing is loaded: narinfos are read on demand, so starting takes the same time for any number of paths.
-        boolean trusted = keys.signaturesMadeWithCurrentKey(settings, profile.signingKey());
+        boolean trusted = keys.signaturesMadeWithCurrentKeys(settings, profile.signingKeys());
         NarInfoService narInfos = new NarInfoService(profile, repository, store, hasher, Clock.systemUTC(),
                 config.server().narInfoCacheBytes(), trusted);
         if (!trusted) {
+            keys.recordPassStarting(settings, profile.signingKeys());
             resignInBackground(keys, settings, profile, narInfos);
         }
         NarService nars = new NarService(store, narInfos.uploadDigests());
@@ -188,25 +189,29 @@ public final class CacheServer {
     }
 
     /**
-     * A new signing key (or none recorded): rows are re-signed in pages in the background (and on first serve
-     * meanwhile); once all are, the key is recorded so that the next start trusts their signatures.
+     * Signing keys added, removed or reordered (or none recorded): rows are re-signed in pages in the background (and
+     * on first serve meanwhile); once all are, the keys are recorded so that the next start trusts their signatures.
      */
     private static void resignInBackground(KeyRing keys, CacheSettings settings, CacheProfile profile,
                                            NarInfoService narInfos) {
+        String names = String.join(", ", profile.signingKeys().active().stream().map(k -> k.name()).toList());
+        if (!profile.signingKeys().retired().isEmpty()) {
+            LOG.info("cache {}: removing the signatures of retired keys {} from stored narinfos", settings.name(),
+                    profile.signingKeys().retired());
+        }
         narInfos.serving().resignAll(500).whenComplete((count, failure) -> {
             if (failure != null) {
-                LOG.warn("cache {}: re-signing stored narinfos with key {} failed (done on first serve instead): {}",
-                        settings.name(), profile.signingKey().name(), failure.getMessage());
+                LOG.warn("cache {}: re-signing stored narinfos with keys {} failed (done on first serve instead): {}",
+                        settings.name(), names, failure.getMessage());
                 return;
             }
             try {
-                keys.recordSigningKeyInUse(settings, profile.signingKey());
+                keys.recordFinishedPass(settings, profile.signingKeys());
                 if (count > 0) {
-                    LOG.info("cache {}: re-signed {} stored narinfos with key {}", settings.name(), count,
-                            profile.signingKey().name());
+                    LOG.info("cache {}: re-signed {} stored narinfos with keys {}", settings.name(), count, names);
                 }
             } catch (java.io.IOException e) {
-                LOG.warn("cache {}: cannot record the signing key in use: {}", settings.name(), e.getMessage());
+                LOG.warn("cache {}: cannot record the signing keys in use: {}", settings.name(), e.getMessage());
             }
         });
     }

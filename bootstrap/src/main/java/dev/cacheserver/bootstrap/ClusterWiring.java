@@ -73,7 +73,7 @@ final class ClusterWiring {
         Set<URI> ownUrls = new HashSet<>();
         for (CacheSettings cache : config.caches()) {
             if (cache.enabled()) {
-                ownKeys.add(keys.signingKey(cache).publicKey());
+                ownKeys.addAll(keys.signingKeys(cache).publicKeys());
                 ownUrls.add(keys.publicUrl(cache));
             }
         }

@@ -126,7 +126,8 @@ final class Commands {
     static int publicKey(List<String> args, Optional<Path> configFile, PrintStream out, PrintStream err) throws Exception {
         if (args.contains("--help") || args.contains("-h")) {
             out.println("usage: cache-server public-key --cache NAME");
-            out.println("Prints the cache's public signing key, the value for trusted-public-keys in nix.conf.");
+            out.println("Prints the cache's public signing keys, one a line, the current key first: the values for");
+            out.println("trusted-public-keys in nix.conf (during a key rotation a client may trust any of them).");
             return 0;
         }
         if (args.size() != 2 || !args.get(0).equals("--cache")) {
@@ -138,17 +139,19 @@ final class Commands {
             err.println("cache-server: no cache named '" + args.get(1) + "' in the configuration");
             return 2;
         }
-        out.println(new KeyRing(config).signingKey(cache.get()).publicKey());
+        new KeyRing(config).signingKeys(cache.get()).publicKeys().forEach(out::println);
         return 0;
     }
 
-    static int checkConfig(List<String> args, Optional<Path> configFile, PrintStream out, PrintStream err) {
+    static int checkConfig(List<String> args, Optional<Path> configFile, PrintStream out, PrintStream err)
+            throws java.io.IOException {
         if (args.contains("--help") || args.contains("-h")) {
             out.println("usage: cache-server [--config FILE] check-config");
             out.println("Validates the configuration without starting; exit 0 when valid, 2 with a message when not.");
             return 0;
         }
         AppConfig config = Main.load(configFile);
+        new KeyRing(config).checkConfiguredKeys();
         out.println("configuration OK: " + config.source().map(Path::toString).orElse("embedded default") + ", "
                 + config.caches().size() + " cache(s): "
                 + String.join(", ", config.caches().stream().map(c -> c.name() + " on port " + c.port()).toList()));

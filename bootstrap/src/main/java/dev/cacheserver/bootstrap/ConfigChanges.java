@@ -83,14 +83,17 @@ final class ConfigChanges {
             shown(at + "compression", a.compression(), b.compression(), false);
             shown(at + "storage-strategy", a.storageStrategy(), b.storageStrategy(), false);
             hidden(at + "storages", a.storages(), b.storages(), false);
-            shown(at + "signing-key-file", a.signingKeyFile().map(Object::toString).orElse("(generated)"),
-                    b.signingKeyFile().map(Object::toString).orElse("(generated)"), false);
+            shown(at + "signing-key-files", keyFiles(a), keyFiles(b), false);
         }
         for (CacheSettings b : next) {
             if (!before.containsKey(b.name())) {
                 changes.add(new Change("caches[" + b.name() + "]", "added", false));
             }
         }
+    }
+
+    private static String keyFiles(CacheSettings cache) {
+        return cache.signingKeyFiles().isEmpty() ? "(generated)" : cache.signingKeyFiles().toString();
     }
 
     private void shown(String key, Object a, Object b, boolean live) {

@@ -78,7 +78,7 @@ final class ConfigReload {
             CacheSettings n = nextCaches.get(c.name());
             return n == null ? c : new CacheSettings(c.name(), c.port(), n.access(),
                     n.retention(), c.storageStrategy(), c.storages(), c.enabled(), c.url(), c.priority(),
-                    c.compression(), c.signingKeyFile(), n.maxSize());
+                    c.compression(), c.signingKeyFiles(), n.maxSize());
         }).toList();
         ServerSettings s = running.server();
         ServerSettings n = next.server();

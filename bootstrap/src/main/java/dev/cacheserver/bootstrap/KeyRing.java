@@ -2,15 +2,26 @@ package dev.cacheserver.bootstrap;
 
 import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.bootstrap.config.CacheSettings;
+import dev.cacheserver.domain.signing.PublicSigningKey;
 import dev.cacheserver.domain.signing.SecretSigningKey;
+import dev.cacheserver.domain.signing.SigningKeys;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server's secrets: the HS256 token key (from {@code server.key}, else generated once into
@@ -18,6 +29,8 @@ import java.util.Base64;
  * generated once into {@code <data-dir>/keys/<cache>.secret}, named {@code <cache>.<host>-1}).
  */
 final class KeyRing {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyRing.class);
+    private static final String PASS_PENDING = "# re-signing pass under way";
     private final AppConfig config;
 
     KeyRing(AppConfig config) {
@@ -36,23 +49,64 @@ final class KeyRing {
         return generated.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The current key of {@code cache} (the first configured, else the generated one). */
     SecretSigningKey signingKey(CacheSettings cache) throws IOException {
-        if (cache.signingKeyFile().isPresent()) {
-            Path file = cache.signingKeyFile().get();
-            if (!Files.isReadable(file)) {
-                throw new StartupException("caches[" + cache.name() + "].signing-key-file: cannot read " + file);
-            }
-            try {
-                return SecretSigningKey.parse(Files.readString(file, StandardCharsets.UTF_8));
-            } catch (RuntimeException e) {
-                throw new StartupException("caches[" + cache.name() + "].signing-key-file: " + file
-                        + " is not a Nix secret key (" + e.getMessage() + ")");
+        return activeKeys(cache).get(0);
+    }
+
+    /**
+     * Every key of {@code cache}: the configured ones in order (the first is current), else the generated one; and
+     * as retired, the keys that signed the stored narinfos and are no longer configured.
+     */
+    SigningKeys signingKeys(CacheSettings cache) throws IOException {
+        List<SecretSigningKey> active = activeKeys(cache);
+        List<PublicSigningKey> retired = new ArrayList<>(recordedKeys(cache));
+        return new SigningKeys(active, retired);
+    }
+
+    /** Reads every configured key file of every cache, so that {@code check-config} reports what start would. */
+    void checkConfiguredKeys() throws IOException {
+        for (CacheSettings cache : config.caches()) {
+            if (!cache.signingKeyFiles().isEmpty()) {
+                activeKeys(cache);
             }
         }
-        Path file = generatedKeyFile(cache);
-        String text = SecretFiles.readOrCreate(file,
-                () -> SecretSigningKey.generate(defaultKeyName(cache)).toNixFormat());
-        return SecretSigningKey.parse(text);
+    }
+
+    private List<SecretSigningKey> activeKeys(CacheSettings cache) throws IOException {
+        List<Path> files = cache.signingKeyFiles();
+        if (files.isEmpty()) {
+            Path file = generatedKeyFile(cache);
+            String text = SecretFiles.readOrCreate(file,
+                    () -> SecretSigningKey.generate(defaultKeyName(cache)).toNixFormat());
+            return List.of(SecretSigningKey.parse(text));
+        }
+        List<SecretSigningKey> keys = new ArrayList<>();
+        Map<String, Path> fileByName = new HashMap<>();
+        for (int i = 0; i < files.size(); i++) {
+            String at = "caches[" + cache.name() + "]." + (files.size() == 1 ? "signing-key-file"
+                    : "signing-key-files[" + i + "]");
+            SecretSigningKey key = readKey(at, files.get(i));
+            Path sameName = fileByName.putIfAbsent(key.name(), files.get(i));
+            if (sameName != null) {
+                throw new StartupException(at + ": the key in " + files.get(i) + " is named " + key.name()
+                        + " like the key in " + sameName + "; a Nix client trusts one key per name, so give the new key"
+                        + " another name (nix key generate-secret --key-name NAME)");
+            }
+            keys.add(key);
+        }
+        return keys;
+    }
+
+    private static SecretSigningKey readKey(String at, Path file) throws IOException {
+        if (!Files.isReadable(file)) {
+            throw new StartupException(at + ": cannot read " + file);
+        }
+        try {
+            return SecretSigningKey.parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            throw new StartupException(at + ": " + file + " is not a Nix secret key (" + e.getMessage() + ")");
+        }
     }
 
     /** Where the key of a cache without {@code signing-key-file} is kept (generated at first start unless written). */
@@ -61,21 +115,62 @@ final class KeyRing {
     }
 
     /**
-     * True when the narinfos stored for {@code cache} were signed with its current key, as recorded by
-     * {@link #recordSigningKeyInUse} at the last start: their signatures need not be verified again.
+     * True when the narinfos stored for {@code cache} were signed with exactly {@code keys}, as recorded by
+     * {@link #recordFinishedPass} when the last pass over them finished: their signatures need not be verified again.
      */
-    boolean signaturesMadeWithCurrentKey(CacheSettings cache, SecretSigningKey key) throws IOException {
+    boolean signaturesMadeWithCurrentKeys(CacheSettings cache, SigningKeys keys) throws IOException {
         Path file = signedWithFile(cache);
-        return Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).strip().equals(key.publicKey().toString());
+        return keys.retired().isEmpty() && Files.exists(file)
+                && !Files.readString(file, StandardCharsets.UTF_8).startsWith(PASS_PENDING)
+                && Set.copyOf(recordedKeys(cache)).equals(Set.copyOf(keys.publicKeys()));
     }
 
-    /** Records that every stored narinfo of {@code cache} is now signed with {@code key}. */
-    void recordSigningKeyInUse(CacheSettings cache, SecretSigningKey key) throws IOException {
+    /**
+     * Records, before any row is signed with {@code keys}, that a pass is under way and that rows may carry
+     * signatures by the keys recorded before or by {@code keys}: if the server stops before the pass finishes, the
+     * next start still knows every key that may have signed, and retires those no longer configured.
+     */
+    void recordPassStarting(CacheSettings cache, SigningKeys keys) throws IOException {
+        Set<PublicSigningKey> mayHaveSigned = new LinkedHashSet<>(keys.publicKeys());
+        mayHaveSigned.addAll(recordedKeys(cache));
+        write(cache, PASS_PENDING + "\n", mayHaveSigned);
+    }
+
+    /** Records that every stored narinfo of {@code cache} is now signed with the active {@code keys} only. */
+    void recordFinishedPass(CacheSettings cache, SigningKeys keys) throws IOException {
+        write(cache, "", keys.publicKeys());
+    }
+
+    private void write(CacheSettings cache, String header, java.util.Collection<PublicSigningKey> keys)
+            throws IOException {
         Path file = signedWithFile(cache);
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, key.publicKey().toString(), StandardCharsets.UTF_8);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        StringBuilder text = new StringBuilder(header);
+        keys.forEach(k -> text.append(k).append('\n'));
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The keys recorded as having signed the stored narinfos; none when nothing was recorded yet. */
+    private List<PublicSigningKey> recordedKeys(CacheSettings cache) throws IOException {
+        Path file = signedWithFile(cache);
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        List<PublicSigningKey> keys = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            try {
+                keys.add(PublicSigningKey.parse(line));
+            } catch (RuntimeException e) {
+                // A damaged record only costs a verification pass: every row is checked again.
+                LOG.warn("{}: ignoring a line that is not a public key", file);
+            }
+        }
+        return keys;
     }
 
     private Path signedWithFile(CacheSettings cache) {

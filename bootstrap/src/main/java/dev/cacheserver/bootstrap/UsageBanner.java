@@ -9,12 +9,13 @@ final class UsageBanner {
 
     static String forCache(CacheServer.RunningCache cache, AppConfig config) {
         String url = cache.profile().publicUrl().toString();
-        String key = cache.profile().signingKey().publicKey().toString();
+        // During a key rotation every active key is listed, current first: a client may trust any of them.
+        String key = String.join(" ", cache.profile().signingKeys().publicKeys().stream().map(Object::toString).toList());
         String host = cache.profile().publicUrl().getHost();
         String configArg = config.source().map(p -> " --config " + p).orElse("");
         boolean isPublic = cache.profile().isPublic();
         return "cache '" + cache.settings().name() + "' (" + (isPublic ? "public" : "private") + ") at " + url + "\n"
-                + "  public key: " + key + "\n"
+                + (cache.profile().signingKeys().active().size() > 1 ? "  public keys: " : "  public key: ") + key + "\n"
                 + "  nix.conf:\n"
                 + "    substituters = " + url + "\n"
                 + "    trusted-public-keys = " + key + "\n"

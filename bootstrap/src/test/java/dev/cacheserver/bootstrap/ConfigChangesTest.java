@@ -43,6 +43,17 @@ class ConfigChangesTest {
     }
 
     @Test
+    void aKeyRotationStepIsReportedAsNeedingARestart() throws Exception {
+        AppConfig before = load("  - name: main\n    port: 8080\n    signing-key-files: [old.secret, new.secret]\n", "");
+        AppConfig after = load("  - name: main\n    port: 8080\n    signing-key-files: [new.secret, old.secret]\n", "");
+
+        List<ConfigChanges.Change> changes = ConfigChanges.between(before, after);
+
+        assertEquals(List.of("caches[main].signing-key-files"), changes.stream().map(ConfigChanges.Change::key).toList());
+        assertFalse(changes.get(0).live(), "keys are read at start only");
+    }
+
+    @Test
     void theSameFileChangesNothing() throws Exception {
         String caches = "  - name: main\n    port: 8080\n";
         assertEquals(List.of(), ConfigChanges.between(load(caches, ""), load(caches, "")));

@@ -5,6 +5,7 @@ import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.model.DrvOutputId;
 import dev.cacheserver.domain.narinfo.Realisation;
 import dev.cacheserver.domain.port.RealisationRepository;
+import dev.cacheserver.domain.signing.SecretSigningKey;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,8 +29,12 @@ public final class RealisationService implements RealisationUseCase {
             return CompletableFuture.failedFuture(new InvalidInputException("the realisation's id " + realisation.id()
                     + " does not match its URL " + urlId + ".doi"));
         }
-        Realisation signed = realisation.signedBy(cache.signingKey());
-        return repository.save(cache.name(), signed, clock.instant()).thenApply(v -> signed);
+        Realisation signed = realisation;
+        for (SecretSigningKey key : cache.signingKeys().active()) {
+            signed = signed.signedBy(key);
+        }
+        Realisation saved = signed;
+        return repository.save(cache.name(), saved, clock.instant()).thenApply(v -> saved);
     }
 
     @Override

@@ -54,7 +54,8 @@ public final class CachixCatalog {
         }
         return keys.keys(cache.profile().name()).thenApply(registered -> {
             List<String> publicKeys = new ArrayList<>();
-            publicKeys.add(cache.profile().signingKey().publicKey().toString());
+            // Every active key, current first: `cachix use` writes them all into trusted-public-keys.
+            cache.profile().signingKeys().publicKeys().forEach(k -> publicKeys.add(k.toString()));
             registered.forEach(k -> publicKeys.add(k.toString()));
             String uri = cache.profile().publicUrl().toString();
             return new BinaryCacheInfo(cache.profile().name().value(), uri.endsWith("/") ? uri.substring(0, uri.length() - 1)

@@ -8,6 +8,7 @@ import dev.cacheserver.domain.signing.PublicSigningKey;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -15,9 +16,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Registers the public key of a self-signed cache ({@code cachix generate-keypair}, a write token). The key
- * gets a Nix key name derived from the cache's own key name ({@code main.example.org-1} gives
- * {@code main.example.org-2}, ...), never equal to it, so a client signature and the server's signature can
- * sit side by side on a narinfo. Registering the same key again returns it unchanged.
+ * gets a Nix key name derived from the cache's current key name ({@code main.example.org-1} gives
+ * {@code main.example.org-2}, ...), never equal to the name of any of the cache's keys, so a client signature and
+ * the server's signatures can sit side by side on a narinfo. Registering the same key again returns it unchanged.
  */
 public final class SigningKeyRegistry {
     private final CachixCaches caches;
@@ -49,6 +50,7 @@ public final class SigningKeyRegistry {
             return CompletableFuture.failedFuture(e);
         }
         String own = cache.profile().signingKey().name();
+        List<String> ownNames = cache.profile().signingKeys().active().stream().map(k -> k.name()).toList();
         return keys.keys(cache.profile().name()).thenCompose(registered -> {
             for (PublicSigningKey k : registered) {
                 if (Arrays.equals(k.raw(), raw)) {
@@ -56,7 +58,7 @@ public final class SigningKeyRegistry {
                 }
             }
             Set<String> taken = new HashSet<>();
-            taken.add(own);
+            taken.addAll(ownNames);
             registered.forEach(k -> taken.add(k.name()));
             String base = own.replaceFirst("-\\d+$", "");
             int n = 2;

@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  */
 final class CacheSectionReader {
     static final List<String> KEYS = List.of("name", "port", "access", "retention", "storage-strategy", "storages",
-            "enabled", "url", "priority", "compression", "signing-key-file", "upstreams", "max-size");
+            "enabled", "url", "priority", "compression", "signing-key-file", "signing-key-files", "upstreams",
+            "max-size");
 
     static final String DEFAULT_CACHE_NAME = "main";
     static final String DEFAULT_STORAGE_NAME = "default";
@@ -58,7 +59,7 @@ final class CacheSectionReader {
     static CacheSettings defaultCache(ServerSettings server) {
         return new CacheSettings(DEFAULT_CACHE_NAME, server.defaultPort(), CacheSettings.Access.PUBLIC,
                 server.defaultRetention(), server.defaultStorageStrategy(), List.of(defaultStorage(server)), true,
-                Optional.empty(), DEFAULT_PRIORITY, DEFAULT_COMPRESSION, Optional.empty(),
+                Optional.empty(), DEFAULT_PRIORITY, DEFAULT_COMPRESSION, List.of(),
                 server.defaultMaxSize());
     }
 
@@ -92,9 +93,36 @@ final class CacheSectionReader {
                 map.has("url") ? Optional.of(ConfigValues.url(map.get("url"))) : Optional.<URI>empty(),
                 map.has("priority") ? (int) map.get("priority").integer(0, MAX_PRIORITY) : DEFAULT_PRIORITY,
                 map.has("compression") ? map.get("compression").oneOf(Choices.COMPRESSION) : DEFAULT_COMPRESSION,
-                map.has("signing-key-file") ? Optional.of(ConfigValues.path(map.get("signing-key-file")))
-                        : Optional.<Path>empty(),
+                signingKeyFiles(map),
                 map.has("max-size") ? ConfigValues.size(map.get("max-size"), 1) : server.defaultMaxSize());
+    }
+
+    /** {@code signing-key-file} (one key) or {@code signing-key-files} (a rotation: the first signs first). */
+    private static List<Path> signingKeyFiles(YamlMap map) {
+        if (map.has("signing-key-file") && map.has("signing-key-files")) {
+            throw map.get("signing-key-files").failWithoutValue("cannot be used together with signing-key-file; "
+                    + "list every key under signing-key-files (the current one first)");
+        }
+        if (map.has("signing-key-file")) {
+            return List.of(ConfigValues.path(map.get("signing-key-file")));
+        }
+        if (!map.has("signing-key-files")) {
+            return List.of();
+        }
+        YamlNode section = map.get("signing-key-files");
+        List<YamlNode> items = section.list("key files");
+        if (items.isEmpty()) {
+            throw section.fail("must list at least one key file; remove the key to use the generated key");
+        }
+        List<Path> files = new ArrayList<>();
+        for (YamlNode item : items) {
+            Path file = ConfigValues.path(item);
+            if (files.contains(file)) {
+                throw item.fail("lists the key file " + file + " twice");
+            }
+            files.add(file);
+        }
+        return files;
     }
 
     private static List<StorageSettings> storages(YamlNode section, StorageStrategyName strategy, ServerSettings server) {

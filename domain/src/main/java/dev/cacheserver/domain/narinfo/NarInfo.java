@@ -7,6 +7,7 @@ import dev.cacheserver.domain.model.StorePath;
 import dev.cacheserver.domain.signing.NarSignature;
 import dev.cacheserver.domain.signing.PublicSigningKey;
 import dev.cacheserver.domain.signing.SecretSigningKey;
+import dev.cacheserver.domain.signing.SigningKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -69,6 +70,43 @@ public record NarInfo(StorePath storePath, NarFile narFile, long fileSize, NixHa
         }
         sigs.add(key.sign(fp));
         return withSignatures(sigs);
+    }
+
+    /**
+     * A copy as a cache with {@code keys} serves it: signed by every active key (replacing their earlier
+     * signatures), without signatures by a retired key, every other signature kept.
+     */
+    public NarInfo signedBy(SigningKeys keys) {
+        NarInfo signed = withoutSignaturesBy(keys.retired());
+        for (SecretSigningKey key : keys.active()) {
+            signed = signed.signedBy(key);
+        }
+        return signed;
+    }
+
+    /**
+     * True when {@link #signedBy(SigningKeys)} would add or remove nothing that matters: every active key has a
+     * valid signature here and no retired key has one.
+     */
+    public boolean isSignedBy(SigningKeys keys) {
+        String fp = fingerprint();
+        for (SecretSigningKey key : keys.active()) {
+            PublicSigningKey pub = key.publicKey();
+            if (signatures.stream().noneMatch(s -> pub.verifies(s, fp))) {
+                return false;
+            }
+        }
+        return keys.retired().stream().noneMatch(pub -> signatures.stream().anyMatch(s -> pub.verifies(s, fp)));
+    }
+
+    /** A copy without the signatures that any of {@code keys} verifies. */
+    public NarInfo withoutSignaturesBy(List<PublicSigningKey> keys) {
+        if (keys.isEmpty()) {
+            return this;
+        }
+        String fp = fingerprint();
+        List<NarSignature> kept = signatures.stream().filter(s -> keys.stream().noneMatch(k -> k.verifies(s, fp))).toList();
+        return kept.size() == signatures.size() ? this : withSignatures(kept);
     }
 
     public NarInfo withSignatures(List<NarSignature> sigs) {
