@@ -78,7 +78,20 @@ public class PathAdmin {
         }
         SqliteDatabase database = SqliteDatabase.open(vertx, db).await(60, TimeUnit.SECONDS);
         LocalNarStore store = LocalNarStore.open(vertx, dir.resolve("nars")).await(60, TimeUnit.SECONDS);
-        SqliteNarInfoRepository repository = new SqliteNarInfoRepository(database);
+        java.util.Map<String, long[]> timings = new java.util.concurrent.ConcurrentHashMap<>();
+        SqliteNarInfoRepository sqlite = new SqliteNarInfoRepository(database);
+        // Times every repository call to its completion, to show where a sweep spends its time.
+        dev.cacheserver.domain.port.NarInfoRepository repository = (dev.cacheserver.domain.port.NarInfoRepository)
+                java.lang.reflect.Proxy.newProxyInstance(PathAdmin.class.getClassLoader(),
+                        new Class<?>[] {dev.cacheserver.domain.port.NarInfoRepository.class}, (proxy, method, margs) -> {
+                            long start = System.nanoTime();
+                            Object result = method.invoke(sqlite, margs);
+                            if (result instanceof java.util.concurrent.CompletionStage<?> stage) {
+                                return stage.whenComplete((r, e) -> timings.computeIfAbsent(method.getName(),
+                                        k -> new long[2])[0] += System.nanoTime() - start);
+                            }
+                            return result;
+                        });
         CacheProfile profile = new CacheProfile(new CacheName("main"), true, SecretSigningKey.generate("main-1"),
                 URI.create("http://127.0.0.1:1"), 30);
         NarInfoService narInfos = new NarInfoService(profile, repository, store, new DecompressingNarContentHasher(vertx),
@@ -122,6 +135,7 @@ public class PathAdmin {
                         + " heap max %d MiB%n", n, listed, (t1 - t0) / 1e9, matched, (t2 - t1) / 1e9, stored,
                 (t3 - t2) / 1e9, stored / 2, report.sizeEvictedCount(), (t4 - t3) / 1e9, report.storedBytesAfter(),
                 rt.maxMemory() >> 20);
+        timings.forEach((name, t) -> System.out.printf("  %s: %.1f s%n", name, t[0] / 1e9));
         database.close().await(60, TimeUnit.SECONDS);
         vertx.close().await(60, TimeUnit.SECONDS);
     }
