@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * the whole listing in pages of 1000 (as {@code path list} does), a filtered listing, and a sweep with max-size at
  * half the stored bytes. Run with a small heap to see that neither holds the cache in memory.
  *
- * usage: java -Xmx64m -cp CLASSPATH bench/PathAdmin.java [PATHS]   (default 1000000)
+ * usage: java -Xmx64m -cp CLASSPATH bench/PathAdmin.java [PATHS [list-only]]   (default 1000000)
  */
 public class PathAdmin {
     static final String ALPHABET = "0123456789abcdfghijklmnpqrsvwxyz";
@@ -123,6 +123,12 @@ public class PathAdmin {
         }
         long t2 = System.nanoTime();
         long stored = repository.storedBytes(profile.name()).toCompletableFuture().get(5, TimeUnit.MINUTES);
+        if (args.length > 1 && args[1].equals("list-only")) {
+            System.out.printf("%d paths: listed %d in %.1f s (pages of 1000); filtered listing (%d matches) %.1f s;"
+                    + " stored bytes %d in %.2f s; heap max %d MiB%n", n, listed, (t1 - t0) / 1e9, matched,
+                    (t2 - t1) / 1e9, stored, (System.nanoTime() - t2) / 1e9, Runtime.getRuntime().maxMemory() >> 20);
+            System.exit(0);
+        }
         long t3 = System.nanoTime();
         GarbageCollector collector = new GarbageCollector(profile, narInfos.accessLog(), narInfos.removal(), repository,
                 store, pins, RetentionPolicy.FOREVER, Duration.ofHours(1), Clock.systemUTC());
