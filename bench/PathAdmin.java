@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * the whole listing in pages of 1000 (as {@code path list} does), a filtered listing, and a sweep with max-size at
  * half the stored bytes. Run with a small heap to see that neither holds the cache in memory.
  *
- * usage: java -Xmx64m -cp CLASSPATH bench/PathAdmin.java [PATHS]   (default 1000000)
+ * usage: java -Xmx64m -cp CLASSPATH bench/PathAdmin.java [PATHS [list-only]]   (default 1000000)
  */
 public class PathAdmin {
     static final String ALPHABET = "0123456789abcdfghijklmnpqrsvwxyz";
@@ -78,7 +78,20 @@ public class PathAdmin {
         }
         SqliteDatabase database = SqliteDatabase.open(vertx, db).await(60, TimeUnit.SECONDS);
         LocalNarStore store = LocalNarStore.open(vertx, dir.resolve("nars")).await(60, TimeUnit.SECONDS);
-        SqliteNarInfoRepository repository = new SqliteNarInfoRepository(database);
+        java.util.Map<String, long[]> timings = new java.util.concurrent.ConcurrentHashMap<>();
+        SqliteNarInfoRepository sqlite = new SqliteNarInfoRepository(database);
+        // Times every repository call to its completion, to show where a sweep spends its time.
+        dev.cacheserver.domain.port.NarInfoRepository repository = (dev.cacheserver.domain.port.NarInfoRepository)
+                java.lang.reflect.Proxy.newProxyInstance(PathAdmin.class.getClassLoader(),
+                        new Class<?>[] {dev.cacheserver.domain.port.NarInfoRepository.class}, (proxy, method, margs) -> {
+                            long start = System.nanoTime();
+                            Object result = method.invoke(sqlite, margs);
+                            if (result instanceof java.util.concurrent.CompletionStage<?> stage) {
+                                return stage.whenComplete((r, e) -> timings.computeIfAbsent(method.getName(),
+                                        k -> new long[2])[0] += System.nanoTime() - start);
+                            }
+                            return result;
+                        });
         CacheProfile profile = new CacheProfile(new CacheName("main"), true, SecretSigningKey.generate("main-1"),
                 URI.create("http://127.0.0.1:1"), 30);
         NarInfoService narInfos = new NarInfoService(profile, repository, store, new DecompressingNarContentHasher(vertx),
@@ -110,6 +123,12 @@ public class PathAdmin {
         }
         long t2 = System.nanoTime();
         long stored = repository.storedBytes(profile.name()).toCompletableFuture().get(5, TimeUnit.MINUTES);
+        if (args.length > 1 && args[1].equals("list-only")) {
+            System.out.printf("%d paths: listed %d in %.1f s (pages of 1000); filtered listing (%d matches) %.1f s;"
+                    + " stored bytes %d in %.2f s; heap max %d MiB%n", n, listed, (t1 - t0) / 1e9, matched,
+                    (t2 - t1) / 1e9, stored, (System.nanoTime() - t2) / 1e9, Runtime.getRuntime().maxMemory() >> 20);
+            System.exit(0);
+        }
         long t3 = System.nanoTime();
         GarbageCollector collector = new GarbageCollector(profile, narInfos.accessLog(), narInfos.removal(), repository,
                 store, pins, RetentionPolicy.FOREVER, Duration.ofHours(1), Clock.systemUTC());
@@ -122,6 +141,7 @@ public class PathAdmin {
                         + " heap max %d MiB%n", n, listed, (t1 - t0) / 1e9, matched, (t2 - t1) / 1e9, stored,
                 (t3 - t2) / 1e9, stored / 2, report.sizeEvictedCount(), (t4 - t3) / 1e9, report.storedBytesAfter(),
                 rt.maxMemory() >> 20);
+        timings.forEach((name, t) -> System.out.printf("  %s: %.1f s%n", name, t[0] / 1e9));
         database.close().await(60, TimeUnit.SECONDS);
         vertx.close().await(60, TimeUnit.SECONDS);
     }

@@ -133,10 +133,10 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
             WHERE n.cache = ?1 AND n.last_accessed_at >= ?2 AND n.last_accessed_at < ?3
                 AND NOT EXISTS (SELECT 1 FROM gc_keep AS k WHERE k.cache = ?1 AND k.hash = n.hash)
             ORDER BY n.last_accessed_at DESC, n.hash LIMIT ?4""";
-    /* The unmarked part of one path's closure; ?1 cache, ?2 the path. */
+    /* The unmarked part of the closure of some paths; ?1 cache, ?2 the paths as a JSON array. */
     private static final String UNMARKED_CLOSURE = """
             WITH RECURSIVE walk(hash) AS (
-                SELECT n.hash FROM narinfo AS n WHERE n.cache = ?1 AND n.hash = ?2
+                SELECT n.hash FROM narinfo AS n WHERE n.cache = ?1 AND n.hash IN (SELECT value FROM json_each(?2))
                     AND NOT EXISTS (SELECT 1 FROM gc_keep AS k WHERE k.cache = ?1 AND k.hash = n.hash)
                 UNION
                 SELECT r.ref FROM walk CROSS JOIN narinfo_ref AS r ON r.cache = ?1 AND r.hash = walk.hash
@@ -388,9 +388,21 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
     @Override
     public CompletionStage<KeptWithin> markKeptWithin(CacheName cache, List<StorePathHash> paths, long budget) {
         List<StorePathHash> ordered = List.copyOf(paths);
-        // One transaction (one fsync) for the whole batch; the statements see the marks made before them.
-        return stage(() -> "mark closures within a budget in " + cache, db.inWriteTransaction(conn ->
-                keepEach(conn, cache, ordered, 0, new KeptWithin(0, false), budget)));
+        if (ordered.isEmpty()) {
+            return CompletableFuture.completedFuture(new KeptWithin(0, false));
+        }
+        /*
+         * One transaction (one fsync) for the whole batch; the statements see the marks made before them. When the
+         * closures of the whole batch fit together, they are marked in two statements (the bytes they add together
+         * are what adding them one by one adds); only the batch where the budget runs out goes path by path.
+         */
+        Tuple all = Tuple.of(cache.value(), jsonArray(new LinkedHashSet<>(ordered)));
+        return stage(() -> "mark closures within a budget in " + cache, db.inWriteTransaction(conn -> conn
+                .preparedQuery(UNMARKED_CLOSURE_BYTES).execute(all)
+                .map(rows -> rows.iterator().next().getLong(0))
+                .compose(bytes -> bytes <= budget
+                        ? conn.preparedQuery(MARK_UNMARKED_CLOSURE).execute(all).map(marked -> new KeptWithin(bytes, false))
+                        : keepEach(conn, cache, ordered, 0, new KeptWithin(0, false), budget))));
     }
 
     private static Future<KeptWithin> keepEach(io.vertx.sqlclient.SqlConnection conn, CacheName cache,
@@ -398,7 +410,7 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
         if (index == paths.size()) {
             return Future.succeededFuture(so);
         }
-        Tuple params = Tuple.of(cache.value(), paths.get(index).value());
+        Tuple params = Tuple.of(cache.value(), jsonArray(Set.of(paths.get(index))));
         return conn.preparedQuery(UNMARKED_CLOSURE_BYTES).execute(params)
                 .map(rows -> rows.iterator().next().getLong(0))
                 .compose(bytes -> so.bytes() + bytes > budget ? Future.succeededFuture(new KeptWithin(so.bytes(), true))
