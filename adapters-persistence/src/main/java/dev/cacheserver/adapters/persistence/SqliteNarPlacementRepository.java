@@ -77,12 +77,12 @@ public final class SqliteNarPlacementRepository implements NarPlacementRepositor
                 .map(all -> new State(usage.result(), last.result())));
     }
 
+    /** On the dedicated lookup connections, like a narinfo: a NAR download asks this first. */
     @Override
     public CompletionStage<Optional<Placement>> find(CacheName cache, NarFile file) {
-        return stage(() -> "find the storage of " + file.fileName() + " in " + cache, db.readers()
-                .preparedQuery(FIND_ONE).execute(Tuple.of(cache.value(), file.fileName()))
-                .map(rows -> rows.size() == 0 ? Optional.<Placement>empty()
-                        : Optional.of(placement(rows.iterator().next()))));
+        return db.lookups().first(FIND_ONE, List.of(cache.value(), file.fileName()), row -> new Placement(
+                NarFile.parseFileName(row.getString(1)), row.getString(2), row.getLong(3),
+                Instant.ofEpochMilli(row.getLong(4))));
     }
 
     @Override
