@@ -323,7 +323,7 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
 
     private void putNar(HttpServerRequest request, NarFile file) {
         endpoint.access().check(cache, Permission.WRITE, token(request));
-        long declared = declaredLength(request);
+        long declared = DeclaredLength.of(request);
         if (declared > endpoint.maxNarBytes()) {
             throw new PayloadTooLargeException("a NAR may have at most " + endpoint.maxNarBytes() + " bytes");
         }
@@ -359,7 +359,7 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
 
     private void putNarInfo(HttpServerRequest request, StorePathHash hash) {
         endpoint.access().check(cache, Permission.WRITE, token(request));
-        if (declaredLength(request) > NarInfoText.MAX_BYTES) {
+        if (DeclaredLength.of(request) > NarInfoText.MAX_BYTES) {
             throw new PayloadTooLargeException("a narinfo may have at most " + NarInfoText.MAX_BYTES + " bytes");
         }
         ExpectContinue.answer(request);
@@ -383,18 +383,6 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
                 .onFailure(e -> fail(request, e));
     }
 
-
-    private static long declaredLength(HttpServerRequest request) {
-        String value = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(value.strip());
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException("Content-Length is not a number");
-        }
-    }
 
     private static Optional<String> token(HttpServerRequest request) {
         return Credentials.token(request.getHeader(HttpHeaders.AUTHORIZATION));

@@ -103,7 +103,7 @@ final class ProtocolFileRoutes {
     }
 
     private void receive(HttpServerRequest request, ArtifactKind kind, String name, long maxBytes, String defaultType) {
-        long declared = declaredLength(request);
+        long declared = DeclaredLength.of(request);
         if (declared > maxBytes) {
             throw new PayloadTooLargeException("a " + describe(kind) + " may have at most " + maxBytes + " bytes");
         }
@@ -164,7 +164,7 @@ final class ProtocolFileRoutes {
             });
         } else if (method == HttpMethod.PUT) {
             access.check(cache, Permission.WRITE, token(request));
-            if (declaredLength(request) > Realisation.MAX_JSON_BYTES) {
+            if (DeclaredLength.of(request) > Realisation.MAX_JSON_BYTES) {
                 throw new PayloadTooLargeException("a realisation may have at most " + Realisation.MAX_JSON_BYTES
                         + " bytes");
             }
@@ -193,18 +193,6 @@ final class ProtocolFileRoutes {
 
     private static String abbreviate(String s) {
         return s.length() <= 80 ? s : s.substring(0, 80) + "...";
-    }
-
-    private static long declaredLength(HttpServerRequest request) {
-        String value = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(value.strip());
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException("Content-Length is not a number");
-        }
     }
 
     private static Optional<String> token(HttpServerRequest request) {

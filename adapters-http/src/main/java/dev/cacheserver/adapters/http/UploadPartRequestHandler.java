@@ -3,7 +3,6 @@ package dev.cacheserver.adapters.http;
 import dev.cacheserver.application.cachix.MultipartUploads;
 import dev.cacheserver.application.cachix.PartGrant;
 import dev.cacheserver.application.cachix.PartTransfer;
-import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.error.NotFoundException;
 import dev.cacheserver.domain.error.PayloadTooLargeException;
 import dev.cacheserver.domain.model.CacheName;
@@ -67,15 +66,8 @@ final class UploadPartRequestHandler implements Handler<HttpServerRequest> {
     }
 
     private void receive(HttpServerRequest request, PartGrant grant) {
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.strip()) > MAX_PART_BYTES) {
-                    throw new PayloadTooLargeException("a part may have at most " + MAX_PART_BYTES + " bytes");
-                }
-            } catch (NumberFormatException e) {
-                throw new InvalidInputException("Content-Length is not a number");
-            }
+        if (DeclaredLength.of(request) > MAX_PART_BYTES) {
+            throw new PayloadTooLargeException("a part may have at most " + MAX_PART_BYTES + " bytes");
         }
         RequestFailure broken = RequestFailure.watch(request);
         request.pause();
