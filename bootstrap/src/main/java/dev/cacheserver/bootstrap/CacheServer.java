@@ -1,6 +1,7 @@
 package dev.cacheserver.bootstrap;
 
 import dev.cacheserver.adapters.http.BinaryCacheEndpoint;
+import dev.cacheserver.adapters.http.NixProtocol;
 import dev.cacheserver.adapters.http.BinaryCacheVerticle;
 import dev.cacheserver.adapters.http.ProtocolFiles;
 import dev.cacheserver.adapters.persistence.SqliteDatabase;
@@ -10,6 +11,7 @@ import dev.cacheserver.adapters.storage.StorageGroupNarStore;
 import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.NarInfoService;
+import dev.cacheserver.application.narinfo.NixCachePorts;
 import dev.cacheserver.application.NarService;
 import dev.cacheserver.application.RevocationList;
 import dev.cacheserver.bootstrap.config.AppConfig;
@@ -161,11 +163,15 @@ public final class CacheServer {
             resignInBackground(keys, settings, profile, narInfos);
         }
         NarService nars = new NarService(store, narInfos.uploadDigests());
-        BinaryCacheEndpoint endpoint = new BinaryCacheEndpoint(profile, narInfos.serving(), narInfos.publishing(),
-                nars, nars, access, config.server().hostname(), settings.port(), MAX_NAR_BYTES);
-        BinaryCacheEndpoint clustered = upstreams.attach(cluster.attach(endpoint, profile, narInfos, repository),
+        NixCachePorts ports = NixCachePorts.create(profile, access, narInfos.serving(), narInfos.publishing(), nars);
+        BinaryCacheEndpoint endpoint = new BinaryCacheEndpoint(profile.name(), new NixProtocol(ports.lookUpNarInfo(),
+                ports.publishNarInfo(), ports.readNar(), ports.cacheInfo(), ports.authorizeUpload()), nars,
+                config.server().hostname(), settings.port(), MAX_NAR_BYTES);
+        BinaryCacheEndpoint attached = upstreams.attach(cluster.attach(endpoint, profile, narInfos, repository),
                 profile, narInfos, repository, store, ops);
-        ProtocolFiles files = protocolFiles.open(vertx, config, database, profile);
+        BinaryCacheEndpoint clustered = attached.withClusterStatus(
+                ports.clusterStatus(attached.peers() == null ? null : attached.peers().useCase()));
+        ProtocolFiles files = protocolFiles.open(vertx, config, database, profile, access);
         try {
             BinaryCacheEndpoint served = clustered.withPartUploads(api.uploads()).withOperations(ops.http())
                     .withProtocolFiles(files);

@@ -1,22 +1,16 @@
 package dev.cacheserver.adapters.http;
 
-import dev.cacheserver.application.AccessPolicy;
-import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.UploadNarUseCase;
-import dev.cacheserver.domain.auth.Permission;
+import dev.cacheserver.application.port.in.AuthorizeUpload;
 import dev.cacheserver.domain.error.PayloadTooLargeException;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.NixHash;
 import dev.cacheserver.domain.port.NarContentHasher.NarDigest;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,24 +23,19 @@ final class NarUploadRoute {
     private static final Logger LOG = LoggerFactory.getLogger(NarUploadRoute.class);
 
     private final UploadNarUseCase uploads;
-    private final AccessPolicy access;
-    private final CacheProfile cache;
+    private final AuthorizeUpload access;
     private final long maxNarBytes;
-    private final Context context;
-    private final BiConsumer<HttpServerRequest, Throwable> fail;
+    private final CacheResponses responses;
 
-    NarUploadRoute(UploadNarUseCase uploads, AccessPolicy access, CacheProfile cache, long maxNarBytes,
-                   Context context, BiConsumer<HttpServerRequest, Throwable> fail) {
+    NarUploadRoute(UploadNarUseCase uploads, AuthorizeUpload access, long maxNarBytes, CacheResponses responses) {
         this.uploads = uploads;
         this.access = access;
-        this.cache = cache;
         this.maxNarBytes = maxNarBytes;
-        this.context = context;
-        this.fail = fail;
+        this.responses = responses;
     }
 
-    void handle(HttpServerRequest request, NarFile file) {
-        access.check(cache, Permission.WRITE, Credentials.token(request.getHeader(HttpHeaders.AUTHORIZATION)));
+    void put(HttpServerRequest request, NarFile file) {
+        access.authorizeUpload(CacheResponses.caller(request));
         long declared = DeclaredLength.of(request);
         if (declared > maxNarBytes) {
             throw new PayloadTooLargeException("a NAR may have at most " + maxNarBytes + " bytes");
@@ -58,21 +47,21 @@ final class NarUploadRoute {
                 .compose(spool -> receiveInto(request, broken, spool, file)
                 .recover(e -> future(uploads.abandon(spool, e))
                         .transform(reported -> Future.failedFuture(reported.succeeded() ? reported.result() : e))))
-                .onSuccess(v -> ok(request))
+                .onSuccess(v -> CacheResponses.ok(request))
                 .onFailure(e -> {
                     if (ClientGone.is(request, e)) {
-                        LOG.info("cache {}: NAR upload {} ended by the client: {}", cache.name(), file.fileName(),
+                        LOG.info("cache {}: NAR upload {} ended by the client: {}", responses.cache(), file.fileName(),
                                 e.toString());
                         return;
                     }
-                    LOG.warn("cache {}: rejected NAR upload {}: {}", cache.name(), file.fileName(),
+                    LOG.warn("cache {}: rejected NAR upload {}: {}", responses.cache(), file.fileName(),
                             HttpErrors.answer(e).message());
-                    fail.accept(request, e);
+                    responses.fail(request, e);
                 });
     }
 
     private Future<Void> receiveInto(HttpServerRequest request, RequestFailure broken, Path spool, NarFile file) {
-        return SpoolWriteStream.open(context, spool, "SHA-256", maxNarBytes).compose(writer -> {
+        return SpoolWriteStream.open(responses.context(), spool, "SHA-256", maxNarBytes).compose(writer -> {
             // The content is digested while it arrives, so the narinfo that follows needs no second pass.
             Optional<CompletionStage<NarDigest>> content = uploads.follow(writer.progress(), file.compression());
             return writer.receive(request, broken).compose(v -> future(uploads.complete(spool, file,
@@ -80,14 +69,7 @@ final class NarUploadRoute {
         });
     }
 
-    private static void ok(HttpServerRequest request) {
-        request.response().setStatusCode(200)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
-                .putHeader(HttpHeaders.CONTENT_LENGTH, "0")
-                .end(Buffer.buffer());
-    }
-
     private <T> Future<T> future(CompletionStage<T> stage) {
-        return Future.fromCompletionStage(stage, context);
+        return responses.future(stage);
     }
 }
