@@ -1,6 +1,7 @@
 package dev.cacheserver.application;
 
 import dev.cacheserver.domain.error.ConflictException;
+import dev.cacheserver.domain.error.Failures;
 import dev.cacheserver.domain.error.HashMismatchException;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.model.Compression;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -142,7 +142,7 @@ public final class NarInfoPublisher implements PublishNarInfoUseCase {
             if (error == null) {
                 return CompletableFuture.completedFuture(digest);
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = Failures.cause(error);
             if (cause instanceof HashMismatchException) {
                 return CompletableFuture.<NarDigest>failedFuture(cause);
             }
