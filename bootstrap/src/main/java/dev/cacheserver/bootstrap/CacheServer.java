@@ -10,7 +10,7 @@ import dev.cacheserver.adapters.storage.DecompressingNarContentHasher;
 import dev.cacheserver.adapters.storage.StorageGroupNarStore;
 import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.NarInfoService;
+import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.application.narinfo.NixCachePorts;
 import dev.cacheserver.application.NarService;
 import dev.cacheserver.application.RevocationList;
@@ -163,7 +163,7 @@ public final class CacheServer {
             resignInBackground(keys, settings, profile, narInfos);
         }
         NarService nars = new NarService(store, narInfos.uploadDigests());
-        NixCachePorts ports = NixCachePorts.create(profile, access, narInfos.serving(), narInfos.publishing(), nars);
+        NixCachePorts ports = NixCachePorts.create(profile, access, narInfos, nars);
         BinaryCacheEndpoint endpoint = new BinaryCacheEndpoint(profile.name(), new NixProtocol(ports.lookUpNarInfo(),
                 ports.publishNarInfo(), ports.readNar(), ports.cacheInfo(), ports.authorizeUpload()), nars,
                 config.server().hostname(), settings.port(), MAX_NAR_BYTES);

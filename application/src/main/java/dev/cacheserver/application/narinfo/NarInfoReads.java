@@ -1,6 +1,5 @@
 package dev.cacheserver.application.narinfo;
 
-import dev.cacheserver.application.GetNarInfoUseCase;
 import dev.cacheserver.application.access.CacheAccess;
 import dev.cacheserver.application.port.in.LookUpNarInfo;
 import java.util.Optional;

@@ -2,7 +2,6 @@ package dev.cacheserver.application.narinfo;
 
 import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.GetNarInfoUseCase;
 import dev.cacheserver.application.LocateNarUseCase;
 import dev.cacheserver.application.PeerFallbackUseCase;
 import dev.cacheserver.application.PublishNarInfoUseCase;
@@ -34,10 +33,10 @@ public final class NixCachePorts {
         this.cacheInfo = new CacheInfo(access);
     }
 
-    /** The ports over {@code served} narinfos, their {@code publisher} and the {@code nars} of {@code cache}. */
-    public static NixCachePorts create(CacheProfile cache, AccessPolicy policy, GetNarInfoUseCase served,
-                                       PublishNarInfoUseCase publisher, LocateNarUseCase nars) {
-        return new NixCachePorts(new CacheAccess(cache, policy), served, publisher, nars);
+    /** The ports over the {@code narInfos} and the {@code nars} of {@code cache}. */
+    public static NixCachePorts create(CacheProfile cache, AccessPolicy policy, NarInfoService narInfos,
+                                       LocateNarUseCase nars) {
+        return new NixCachePorts(new CacheAccess(cache, policy), narInfos.serving(), narInfos.publishing(), nars);
     }
 
     public LookUpNarInfo lookUpNarInfo() {

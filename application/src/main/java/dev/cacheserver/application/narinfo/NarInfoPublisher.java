@@ -1,5 +1,8 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.narinfo;
 
+import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.PublishNarInfoUseCase;
+import dev.cacheserver.application.UploadedNarDigests;
 import dev.cacheserver.domain.error.ConflictException;
 import dev.cacheserver.domain.error.Failures;
 import dev.cacheserver.domain.error.HashMismatchException;
@@ -8,8 +11,8 @@ import dev.cacheserver.domain.model.Compression;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
 import dev.cacheserver.domain.narinfo.NarInfoText;
-import dev.cacheserver.domain.port.NarContentHasher;
 import dev.cacheserver.domain.port.NarContentHasher.NarDigest;
+import dev.cacheserver.domain.port.NarContentHasher;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.domain.port.NarLocation;
 import dev.cacheserver.domain.port.NarStore;
