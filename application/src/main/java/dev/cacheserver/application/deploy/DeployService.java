@@ -1,5 +1,9 @@
 package dev.cacheserver.application.deploy;
 
+import dev.cacheserver.application.port.in.ActivateRequest;
+import dev.cacheserver.application.port.in.AgentInformation;
+import dev.cacheserver.application.port.in.AgentLink;
+import dev.cacheserver.application.port.in.LogViewer;
 import dev.cacheserver.domain.deploy.Deployment;
 import dev.cacheserver.domain.deploy.DeploymentStatus;
 import dev.cacheserver.domain.deploy.LogLine;
@@ -31,7 +35,7 @@ import java.util.function.UnaryOperator;
  * deployments finishes (the agent runs one deployment at a time and drops a second one silently, "relying on
  * the backend to reschedule"); an activation cancels the agent's older deployments that have not started.
  */
-public final class DeployService {
+final class DeployService {
     private static final System.Logger LOG = System.getLogger(DeployService.class.getName());
     static final Duration REDISPATCH_DELAY = Duration.ofSeconds(3);
     static final Duration CHANNEL_LINGER = Duration.ofSeconds(60);
@@ -42,7 +46,7 @@ public final class DeployService {
     private final Map<String, AgentLink> agents = new ConcurrentHashMap<>();
     private final Map<UUID, DeploymentChannel> channels = new ConcurrentHashMap<>();
 
-    public DeployService(DeploymentRepository repository, ClosureSize closureSize, DeployTopology topology, Clock clock) {
+    DeployService(DeploymentRepository repository, ClosureSize closureSize, DeployTopology topology, Clock clock) {
         this.repository = repository;
         this.closureSize = closureSize;
         this.topology = topology;
