@@ -13,10 +13,8 @@ import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.RevocationList;
 import dev.cacheserver.application.cachix.CachixCache;
 import dev.cacheserver.application.cachix.CachixCaches;
-import dev.cacheserver.application.cachix.CachixCatalog;
+import dev.cacheserver.application.cachix.CachixUseCases;
 import dev.cacheserver.application.cachix.MultipartUploads;
-import dev.cacheserver.application.cachix.PinService;
-import dev.cacheserver.application.cachix.SigningKeyRegistry;
 import dev.cacheserver.application.cachix.UploadCapabilities;
 import dev.cacheserver.application.cachix.UploadSettings;
 import dev.cacheserver.bootstrap.config.AppConfig;
@@ -95,11 +93,11 @@ final class ApiServer {
             Compression preferred = "xz".equals(cache.settings().compression()) ? Compression.XZ : Compression.ZSTD;
             caches.add(new CachixCache(cache.profile(), cache.narInfos(), cache.store(), preferred));
         }
-        CachixApi api = new CachixApi(
-                new CachixCatalog(caches, access, new SqliteNarInfoRepository(database), keys),
-                uploads, new SigningKeyRegistry(caches, access, keys),
-                new PinService(caches, access, new SqlitePinRepository(database), clock),
-                access, peers, config.server().hostname(), config.server().serverPort());
+        CachixUseCases cachix = new CachixUseCases(caches, access, new SqliteNarInfoRepository(database), keys,
+                new SqlitePinRepository(database), java.util.Optional.ofNullable(peers), clock);
+        CachixApi api = new CachixApi(cachix.credentials(), cachix.describe(), cachix.missing(), cachix.paths(),
+                cachix.keys(), cachix.pins(), cachix.dht(), uploads, config.server().hostname(),
+                config.server().serverPort());
         try {
             CacheServer.await(vertx.deployVerticle(() -> new CachixApiVerticle(api, extraRoutes,
                             CacheServer.connectionLimits(config)),

@@ -1,16 +1,15 @@
 package dev.cacheserver.bootstrap;
 
+import dev.cacheserver.adapters.http.deploy.DeployApi;
 import dev.cacheserver.adapters.http.deploy.DeployRoutes;
 import dev.cacheserver.adapters.http.deploy.DeployVerticle;
 import dev.cacheserver.adapters.persistence.SqliteDatabase;
 import dev.cacheserver.adapters.persistence.SqliteDeploymentRepository;
 import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
 import dev.cacheserver.application.RevocationList;
-import dev.cacheserver.application.deploy.ClosureSize;
-import dev.cacheserver.application.deploy.DeployAccess;
-import dev.cacheserver.application.deploy.DeployService;
 import dev.cacheserver.application.deploy.DeployTopology;
-import dev.cacheserver.application.deploy.WorkspaceCache;
+import dev.cacheserver.application.deploy.DeployUseCases;
+import dev.cacheserver.application.port.in.WorkspaceCache;
 import dev.cacheserver.bootstrap.config.AgentSettings;
 import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.bootstrap.config.WorkspaceSettings;
@@ -32,16 +31,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeployServer {
     private static final Logger LOG = LoggerFactory.getLogger(DeployServer.class);
-    private final DeployService service;
-    private final DeployAccess access;
+    private final DeployApi api;
 
-    private DeployServer(DeployService service, DeployAccess access) {
-        this.service = service;
-        this.access = access;
+    private DeployServer(DeployApi api) {
+        this.api = api;
     }
 
     public DeployRoutes routes() {
-        return new DeployRoutes(service, access);
+        return api.routes();
     }
 
     /** Starts the deploy verticle; empty when no workspace or agent is configured. Blocks the calling thread. */
@@ -53,20 +50,20 @@ public final class DeployServer {
         }
         DeployTopology topology = topology(config, caches);
         Clock clock = Clock.systemUTC();
-        DeployAccess access = new DeployAccess(tokens, clock, topology, revocations);
-        DeployService service = new DeployService(new SqliteDeploymentRepository(database),
-                new ClosureSize(new SqliteNarInfoRepository(database)), topology, clock);
+        DeployUseCases deploy = new DeployUseCases(new SqliteDeploymentRepository(database),
+                new SqliteNarInfoRepository(database), topology, tokens, revocations, clock);
+        DeployApi api = new DeployApi(deploy.connectAgent(), deploy.reportDeployment(), deploy.activate(), deploy.watch());
         String host = config.server().hostname();
         int port = config.server().deployPort();
         try {
-            CacheServer.await(vertx.deployVerticle(new DeployVerticle(service, access, host, port,
+            CacheServer.await(vertx.deployVerticle(new DeployVerticle(api, host, port,
                     CacheServer.connectionLimits(config))));
         } catch (Exception e) {
             throw new StartupException("deploy: cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")", e);
         }
         LOG.info("Cachix Deploy: {} workspace(s), {} agent(s); agents connect to ws://{}:{}/ws", config.workspaces().size(),
                 config.agents().size(), host, port);
-        return Optional.of(new DeployServer(service, access));
+        return Optional.of(new DeployServer(api));
     }
 
     private static DeployTopology topology(AppConfig config, List<CacheServer.RunningCache> caches) {

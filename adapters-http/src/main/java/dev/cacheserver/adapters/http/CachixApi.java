@@ -1,16 +1,27 @@
 package dev.cacheserver.adapters.http;
 
-import dev.cacheserver.application.AccessPolicy;
-import dev.cacheserver.application.cachix.CachixCatalog;
 import dev.cacheserver.application.cachix.MultipartUploads;
-import dev.cacheserver.application.cachix.PinService;
-import dev.cacheserver.application.cachix.SigningKeyRegistry;
-import dev.cacheserver.domain.port.PeerDirectory;
+import dev.cacheserver.application.port.in.CheckCachixCredentials;
+import dev.cacheserver.application.port.in.DescribeCachixCache;
+import dev.cacheserver.application.port.in.FindMissingPaths;
+import dev.cacheserver.application.port.in.ManagePins;
+import dev.cacheserver.application.port.in.QueryOriginalDht;
+import dev.cacheserver.application.port.in.ReadCachixPaths;
+import dev.cacheserver.application.port.in.RegisterSigningKey;
+import java.util.Objects;
 
-/**
- * Everything the Cachix API server needs: the use cases, the access policy (for the DHT routes), the peer
- * directory (null: standalone, the DHT routes answer nothing found) and where to listen.
- */
-public record CachixApi(CachixCatalog catalog, MultipartUploads uploads, SigningKeyRegistry keys, PinService pins,
-                        AccessPolicy access, PeerDirectory peers, String host, int port) {
+/** Everything the Cachix API server needs: its use cases and where to listen. */
+public record CachixApi(CheckCachixCredentials credentials, DescribeCachixCache caches, FindMissingPaths missing,
+                        ReadCachixPaths paths, RegisterSigningKey keys, ManagePins pins, QueryOriginalDht dht,
+                        MultipartUploads uploads, String host, int port) {
+    public CachixApi {
+        Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(caches, "caches");
+        Objects.requireNonNull(missing, "missing");
+        Objects.requireNonNull(paths, "paths");
+        Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(pins, "pins");
+        Objects.requireNonNull(dht, "dht");
+        Objects.requireNonNull(uploads, "uploads");
+    }
 }

@@ -1,6 +1,6 @@
 package dev.cacheserver.adapters.http;
 
-import dev.cacheserver.application.cachix.BinaryCacheInfo;
+import dev.cacheserver.application.port.in.BinaryCacheInfo;
 import dev.cacheserver.application.cachix.CompletedPart;
 import dev.cacheserver.application.cachix.NarInfoCreate;
 import dev.cacheserver.domain.error.InvalidInputException;

@@ -1,10 +1,15 @@
 package dev.cacheserver.application.cachix;
 
 import dev.cacheserver.application.AccessPolicy;
+import dev.cacheserver.application.port.in.BinaryCacheInfo;
+import dev.cacheserver.application.port.in.DescribeCachixCache;
+import dev.cacheserver.application.port.in.FindMissingPaths;
+import dev.cacheserver.application.port.in.ReadCachixPaths;
 import dev.cacheserver.domain.auth.Permission;
 import dev.cacheserver.domain.error.AuthenticationException;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.error.PermissionDeniedException;
+import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.port.CacheKeyRepository;
 import dev.cacheserver.domain.port.NarInfoRepository;
@@ -15,38 +20,35 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
- * The read side of the Cachix API: what a cache is ({@code GET /api/v1/cache/{name}}), which store paths it
- * lacks (bulk, one repository query per call) and single narinfos. Thread-safe; never blocks.
+ * The read side of the Cachix API: what a cache is, which store paths it lacks (bulk, one repository query per
+ * call), single narinfos and where its NARs are. Thread-safe; never blocks.
  */
-public final class CachixCatalog {
-    /** The most hashes one bulk query may hold; the client sends at most 32768 per call. */
-    public static final int MAX_BULK_HASHES = 65_536;
+final class CachixCatalog implements DescribeCachixCache, FindMissingPaths, ReadCachixPaths {
     private final CachixCaches caches;
     private final AccessPolicy access;
     private final NarInfoRepository narInfos;
     private final CacheKeyRepository keys;
 
-    public CachixCatalog(CachixCaches caches, AccessPolicy access, NarInfoRepository narInfos, CacheKeyRepository keys) {
+    CachixCatalog(CachixCaches caches, AccessPolicy access, NarInfoRepository narInfos, CacheKeyRepository keys) {
         this.caches = caches;
         this.access = access;
         this.narInfos = narInfos;
         this.keys = keys;
     }
 
-    /**
-     * The cache's description with the caller's permission. A private cache the caller may not read is
-     * AuthenticationException (401), the answer the client turns into "doesn't exist or you don't have access".
-     */
-    public CompletionStage<BinaryCacheInfo> describe(String cacheName, Optional<String> token) {
+    @Override
+    public CompletionStage<BinaryCacheInfo> describe(DescribeCacheCommand command) {
         CachixCache cache;
         Permission permission;
         try {
-            cache = caches.find(cacheName);
+            cache = caches.find(command.cacheName());
             try {
-                permission = access.permissionOn(cache.profile(), token);
+                permission = access.permissionOn(cache.profile(), command.caller().token());
             } catch (PermissionDeniedException e) {
+                // The client turns 401 into "doesn't exist or you don't have access".
                 throw new AuthenticationException(e.getMessage());
             }
         } catch (RuntimeException e) {
@@ -59,21 +61,26 @@ public final class CachixCatalog {
             registered.forEach(k -> publicKeys.add(k.toString()));
             String uri = cache.profile().publicUrl().toString();
             return new BinaryCacheInfo(cache.profile().name().value(), uri.endsWith("/") ? uri.substring(0, uri.length() - 1)
-                    : uri, cache.profile().isPublic(), publicKeys, permission, cache.preferred());
+                    : uri, cache.profile().isPublic(),
+                    publicKeys, permission, cache.preferred());
         });
     }
 
-    /** The hashes among {@code hashes} that have no narinfo in the cache, each once. */
-    public CompletionStage<List<String>> missing(String cacheName, Optional<String> token, List<String> hashes) {
+    @Override
+    public CompletionStage<String> nixCacheInfo(DescribeCacheCommand command) {
+        return attempt(() -> readable(command.cacheName(), command.caller().token()).profile().nixCacheInfo());
+    }
+
+    @Override
+    public CompletionStage<List<String>> missing(FindMissingPathsCommand command) {
         CachixCache cache;
         Set<StorePathHash> asked = new LinkedHashSet<>();
         try {
-            cache = caches.find(cacheName);
-            access.check(cache.profile(), Permission.READ, token);
-            if (hashes.size() > MAX_BULK_HASHES) {
-                throw new InvalidInputException("at most " + MAX_BULK_HASHES + " hashes per request");
+            cache = readable(command.cacheName(), command.caller().token());
+            if (command.hashes().size() > MAX_HASHES) {
+                throw new InvalidInputException("at most " + MAX_HASHES + " hashes per request");
             }
-            for (String hash : hashes) {
+            for (String hash : command.hashes()) {
                 asked.add(new StorePathHash(hash));
             }
         } catch (RuntimeException e) {
@@ -83,17 +90,40 @@ public final class CachixCatalog {
                 .thenApply(missing -> asked.stream().filter(missing::contains).map(StorePathHash::value).toList());
     }
 
-    /** The signed narinfo text of one path, as the cache's own port serves it. */
-    public CompletionStage<Optional<byte[]>> narInfo(String cacheName, Optional<String> token, StorePathHash hash) {
-        CachixCache cache = caches.find(cacheName);
-        access.check(cache.profile(), Permission.READ, token);
-        return cache.narInfos().serving().lookup(hash);
+    @Override
+    public CompletionStage<Optional<byte[]>> narInfo(CachixPathCommand command) {
+        try {
+            StorePathHash hash = new StorePathHash(command.path());
+            CachixCache cache = readable(command.cacheName(), command.caller().token());
+            return cache.narInfos().serving().lookup(hash);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
-    /** Checks read access and returns the cache, for routes that only redirect or describe. */
-    public CachixCache readable(String cacheName, Optional<String> token) {
+    @Override
+    public CompletionStage<String> narUrl(CachixPathCommand command) {
+        return attempt(() -> {
+            CachixCache cache = readable(command.cacheName(), command.caller().token());
+            return baseUrl(cache) + "/" + NarFile.parseFileName(command.path()).url();
+        });
+    }
+
+    private CachixCache readable(String cacheName, Optional<String> token) {
         CachixCache cache = caches.find(cacheName);
         access.check(cache.profile(), Permission.READ, token);
         return cache;
+    }
+
+    private static String baseUrl(CachixCache cache) {
+        return cache.profile().publicUrl().toString().replaceAll("/+$", "");
+    }
+
+    private static <T> CompletionStage<T> attempt(Supplier<T> work) {
+        try {
+            return CompletableFuture.completedFuture(work.get());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.cacheserver.application.cachix;
 
 import dev.cacheserver.application.AccessPolicy;
+import dev.cacheserver.application.port.in.RegisterSigningKey;
 import dev.cacheserver.domain.auth.Permission;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.port.CacheKeyRepository;
@@ -9,7 +10,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -20,24 +20,25 @@ import java.util.concurrent.CompletionStage;
  * {@code main.example.org-2}, ...), never equal to the name of any of the cache's keys, so a client signature and
  * the server's signatures can sit side by side on a narinfo. Registering the same key again returns it unchanged.
  */
-public final class SigningKeyRegistry {
+final class SigningKeyRegistry implements RegisterSigningKey {
     private final CachixCaches caches;
     private final AccessPolicy access;
     private final CacheKeyRepository keys;
 
-    public SigningKeyRegistry(CachixCaches caches, AccessPolicy access, CacheKeyRepository keys) {
+    SigningKeyRegistry(CachixCaches caches, AccessPolicy access, CacheKeyRepository keys) {
         this.caches = caches;
         this.access = access;
         this.keys = keys;
     }
 
-    /** {@code publicKeyBase64} is the raw 32-byte Ed25519 public key in base64, without a name. */
-    public CompletionStage<PublicSigningKey> register(String cacheName, Optional<String> token, String publicKeyBase64) {
+    @Override
+    public CompletionStage<PublicSigningKey> register(RegisterSigningKeyCommand command) {
+        String publicKeyBase64 = command.publicKeyBase64();
         CachixCache cache;
         byte[] raw;
         try {
-            cache = caches.find(cacheName);
-            access.check(cache.profile(), Permission.WRITE, token);
+            cache = caches.find(command.cacheName());
+            access.check(cache.profile(), Permission.WRITE, command.caller().token());
             try {
                 raw = Base64.getDecoder().decode(publicKeyBase64 == null ? "" : publicKeyBase64.strip());
             } catch (IllegalArgumentException e) {

@@ -17,11 +17,11 @@ import java.util.concurrent.CompletionStage;
  * transitively) from a cache's narinfos. Empty when any path of the closure is not in the cache, or the closure
  * is implausibly large, so the agent's own measurement is used instead.
  */
-public final class ClosureSize {
+final class ClosureSize {
     static final int MAX_PATHS = 100_000;
     private final NarInfoRepository narInfos;
 
-    public ClosureSize(NarInfoRepository narInfos) {
+    ClosureSize(NarInfoRepository narInfos) {
         this.narInfos = narInfos;
     }
 

@@ -18,13 +18,13 @@ import java.util.Optional;
  * workspace. Tokens with an id ({@code jti}) are refused once revoked: the {@link RevocationList} is the one the
  * Cachix API's access policy uses, reloaded by the server.
  */
-public final class DeployAccess {
+final class DeployAccess {
     private final Hs256Tokens tokens;
     private final Clock clock;
     private final DeployTopology topology;
     private final RevocationList revocations;
 
-    public DeployAccess(Hs256Tokens tokens, Clock clock, DeployTopology topology, RevocationList revocations) {
+    DeployAccess(Hs256Tokens tokens, Clock clock, DeployTopology topology, RevocationList revocations) {
         this.tokens = tokens;
         this.clock = clock;
         this.topology = topology;

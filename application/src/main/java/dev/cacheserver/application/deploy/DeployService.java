@@ -1,5 +1,9 @@
 package dev.cacheserver.application.deploy;
 
+import dev.cacheserver.application.port.in.ActivateRequest;
+import dev.cacheserver.application.port.in.AgentInformation;
+import dev.cacheserver.application.port.in.AgentLink;
+import dev.cacheserver.application.port.in.LogViewer;
 import dev.cacheserver.domain.deploy.Deployment;
 import dev.cacheserver.domain.deploy.DeploymentStatus;
 import dev.cacheserver.domain.deploy.LogLine;
@@ -24,29 +28,30 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * Cachix Deploy use cases: activate, hand deployments to connected agents, record what their deployment
- * processes report, keep and stream the logs. Thread-safe; nothing blocks.
+ * The Cachix Deploy service behind the deploy ports: activate, hand deployments to connected agents (through
+ * {@link AgentDispatch}), record what their deployment processes report, keep and stream the logs. Access is
+ * checked by the port implementations before they call it. Thread-safe; nothing blocks.
  *
  * <p>Scheduling policy: an agent gets its newest Pending deployment when it connects and whenever one of its
  * deployments finishes (the agent runs one deployment at a time and drops a second one silently, "relying on
  * the backend to reschedule"); an activation cancels the agent's older deployments that have not started.
  */
-public final class DeployService {
-    private static final System.Logger LOG = System.getLogger(DeployService.class.getName());
+final class DeployService {
     static final Duration REDISPATCH_DELAY = Duration.ofSeconds(3);
     static final Duration CHANNEL_LINGER = Duration.ofSeconds(60);
     private final DeploymentRepository repository;
     private final ClosureSize closureSize;
     private final DeployTopology topology;
     private final Clock clock;
-    private final Map<String, AgentLink> agents = new ConcurrentHashMap<>();
+    private final AgentDispatch dispatch;
     private final Map<UUID, DeploymentChannel> channels = new ConcurrentHashMap<>();
 
-    public DeployService(DeploymentRepository repository, ClosureSize closureSize, DeployTopology topology, Clock clock) {
+    DeployService(DeploymentRepository repository, ClosureSize closureSize, DeployTopology topology, Clock clock) {
         this.repository = repository;
         this.closureSize = closureSize;
         this.topology = topology;
         this.clock = clock;
+        this.dispatch = new AgentDispatch(repository);
     }
 
     /** What to send in AgentRegistered to {@code agent} (a configured agent). */
@@ -56,17 +61,16 @@ public final class DeployService {
 
     /** Call after AgentRegistered went out: the agent gets what is pending for it. */
     public void agentConnected(String agent, AgentLink link) {
-        agents.put(agent, link);
-        dispatchPending(agent);
+        dispatch.connected(agent, link);
     }
 
     /** Forgets {@code link} unless the agent has reconnected on a newer one already. */
     public void agentDisconnected(String agent, AgentLink link) {
-        agents.remove(agent, link);
+        dispatch.disconnected(agent, link);
     }
 
     public boolean isConnected(String agent) {
-        return agents.containsKey(agent);
+        return dispatch.isConnected(agent);
     }
 
     /**
@@ -97,7 +101,7 @@ public final class DeployService {
                     .thenAccept(d -> created.put(d.agent(), d));
         }
         return chain.thenApply(done -> {
-            created.values().forEach(this::send);
+            created.values().forEach(dispatch::send);
             return created;
         });
     }
@@ -124,23 +128,6 @@ public final class DeployService {
         });
     }
 
-    private void dispatchPending(String agent) {
-        repository.findByAgent(agent, DeploymentStatus.PENDING).whenComplete((pending, failure) -> {
-            if (failure != null) {
-                LOG.log(System.Logger.Level.WARNING, "cannot read the pending deployments of agent " + agent, failure);
-            } else if (!pending.isEmpty()) {
-                send(pending.get(pending.size() - 1));
-            }
-        });
-    }
-
-    private void send(Deployment deployment) {
-        AgentLink link = agents.get(deployment.agent());
-        if (link != null && deployment.status() == DeploymentStatus.PENDING) {
-            link.send(deployment, deployment.rollbackScriptFor(link.system()));
-        }
-    }
-
     /** DeploymentStarted from {@code agent}'s deployment process. */
     public CompletionStage<Deployment> started(String agent, UUID id, Instant at, OptionalLong reportedClosureSize) {
         return change(id, agent, d -> d.started(at, reportedClosureSize));
@@ -152,10 +139,7 @@ public final class DeployService {
      */
     public CompletionStage<Deployment> finished(String agent, UUID id, Instant at, boolean succeeded) {
         return change(id, agent, d -> d.finished(at, succeeded)).thenApply(d -> {
-            // The deployment process still holds the agent's lock for a moment after reporting; a deployment sent
-            // before it exits would be dropped. So the next one goes out a little later.
-            CompletableFuture.runAsync(() -> dispatchPending(agent), CompletableFuture.delayedExecutor(
-                    REDISPATCH_DELAY.toMillis(), TimeUnit.MILLISECONDS));
+            dispatch.dispatchPendingAfter(agent, REDISPATCH_DELAY);
             return d;
         });
     }

@@ -1,5 +1,6 @@
 package dev.cacheserver.application.deploy;
 
+import dev.cacheserver.application.port.in.WorkspaceCache;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.cacheserver.application.deploy;
 
+import dev.cacheserver.application.port.in.LogViewer;
 import dev.cacheserver.domain.deploy.LogLine;
 import dev.cacheserver.domain.port.DeploymentRepository;
 import java.time.Duration;

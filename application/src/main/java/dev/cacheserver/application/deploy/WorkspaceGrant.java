@@ -3,7 +3,7 @@ package dev.cacheserver.application.deploy;
 import java.util.Optional;
 
 /** What a verified workspace token may see and activate: one workspace, or every one for an admin token. */
-public record WorkspaceGrant(Optional<String> workspace) {
+record WorkspaceGrant(Optional<String> workspace) {
     public static WorkspaceGrant all() {
         return new WorkspaceGrant(Optional.empty());
     }

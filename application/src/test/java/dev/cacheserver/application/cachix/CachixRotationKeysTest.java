@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
+import dev.cacheserver.application.port.in.BinaryCacheInfo;
+import dev.cacheserver.application.port.in.Caller;
+import dev.cacheserver.application.port.in.DescribeCachixCache.DescribeCacheCommand;
+import dev.cacheserver.application.port.in.RegisterSigningKey.RegisterSigningKeyCommand;
 import dev.cacheserver.domain.auth.Hs256Tokens;
 import dev.cacheserver.domain.auth.Permission;
 import dev.cacheserver.domain.auth.TokenClaims;
@@ -22,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,12 +54,13 @@ class CachixRotationKeysTest {
                 Compression.ZSTD)));
         AccessPolicy access = new AccessPolicy(TOKENS, Clock.systemUTC());
         InMemoryCacheKeyRepository keys = new InMemoryCacheKeyRepository();
-        Optional<String> token = Optional.of(TOKENS.issue(new TokenClaims("main", Permission.WRITE, null, null)));
+        Caller writer = Caller.withToken(TOKENS.issue(new TokenClaims("main", Permission.WRITE, null, null)));
 
-        PublicSigningKey client = new SigningKeyRegistry(caches, access, keys).register("main", token,
-                Base64.getEncoder().encodeToString(SecretSigningKey.generate("x").publicKey().raw()))
+        PublicSigningKey client = new SigningKeyRegistry(caches, access, keys).register(new RegisterSigningKeyCommand(
+                writer, "main", Base64.getEncoder().encodeToString(SecretSigningKey.generate("x").publicKey().raw())))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
-        BinaryCacheInfo info = new CachixCatalog(caches, access, narInfos, keys).describe("main", Optional.empty())
+        BinaryCacheInfo info = new CachixCatalog(caches, access, narInfos, keys)
+                .describe(new DescribeCacheCommand(Caller.anonymous(), "main"))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         assertEquals("main.example.org-3", client.name(), "neither of the cache's own key names");

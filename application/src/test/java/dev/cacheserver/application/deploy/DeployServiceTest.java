@@ -3,6 +3,11 @@ package dev.cacheserver.application.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cacheserver.application.port.in.ActivateRequest;
+import dev.cacheserver.application.port.in.AgentInformation;
+import dev.cacheserver.application.port.in.AgentLink;
+import dev.cacheserver.application.port.in.LogViewer;
+import dev.cacheserver.application.port.in.WorkspaceCache;
 import dev.cacheserver.domain.deploy.Deployment;
 import dev.cacheserver.domain.deploy.DeploymentStatus;
 import dev.cacheserver.domain.deploy.LogLine;

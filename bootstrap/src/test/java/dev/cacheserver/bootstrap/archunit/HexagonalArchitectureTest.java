@@ -54,4 +54,12 @@ class HexagonalArchitectureTest {
     static final ArchRule noJdbcOutsidePersistence = noClasses()
             .that().resideOutsideOfPackages("dev.cacheserver.adapters.persistence..")
             .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "io.vertx.jdbcclient..", "io.vertx.sqlclient..");
+
+    /** The deploy adapter reaches the application only through its inbound ports (issue 14). */
+    @ArchTest
+    static final ArchRule deployAdapterUsesOnlyInboundPorts = noClasses()
+            .that().resideInAPackage("dev.cacheserver.adapters.http.deploy..")
+            .should().dependOnClassesThat(resideInAPackage("dev.cacheserver.application..")
+                    .and(com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage(
+                            "dev.cacheserver.application.port.in..")));
 }

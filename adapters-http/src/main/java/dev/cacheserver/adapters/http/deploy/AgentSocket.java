@@ -1,6 +1,6 @@
 package dev.cacheserver.adapters.http.deploy;
 
-import dev.cacheserver.application.deploy.AgentLink;
+import dev.cacheserver.application.port.in.AgentLink;
 import dev.cacheserver.domain.deploy.Deployment;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.cacheserver.adapters.http.deploy;
 
-import dev.cacheserver.application.deploy.ActivateRequest;
-import dev.cacheserver.application.deploy.AgentInformation;
+import dev.cacheserver.application.port.in.ActivateRequest;
+import dev.cacheserver.application.port.in.AgentInformation;
 import dev.cacheserver.domain.deploy.Deployment;
 import dev.cacheserver.domain.deploy.LogLine;
 import dev.cacheserver.domain.error.InvalidInputException;

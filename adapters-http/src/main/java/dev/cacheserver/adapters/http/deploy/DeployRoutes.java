@@ -3,10 +3,11 @@ package dev.cacheserver.adapters.http.deploy;
 import dev.cacheserver.adapters.http.Credentials;
 import dev.cacheserver.adapters.http.HttpErrors;
 import dev.cacheserver.adapters.http.UnreadBody;
-import dev.cacheserver.application.deploy.DeployAccess;
-import dev.cacheserver.application.deploy.DeployService;
-import dev.cacheserver.application.deploy.WorkspaceGrant;
-import dev.cacheserver.domain.auth.Permission;
+import dev.cacheserver.application.port.in.ActivateDeployment;
+import dev.cacheserver.application.port.in.ActivateDeployment.ActivateDeploymentCommand;
+import dev.cacheserver.application.port.in.Caller;
+import dev.cacheserver.application.port.in.WatchDeployment;
+import dev.cacheserver.application.port.in.WatchDeployment.DeploymentCommand;
 import dev.cacheserver.domain.deploy.Deployment;
 import dev.cacheserver.domain.error.NotFoundException;
 import io.vertx.core.Context;
@@ -30,12 +31,12 @@ import java.util.concurrent.CompletionStage;
 public final class DeployRoutes {
     static final long MAX_BODY_BYTES = 1 << 20;
     static final String STATUS_PATH = "/api/v1/deploy/deployment/";
-    private final DeployService service;
-    private final DeployAccess access;
+    private final ActivateDeployment activations;
+    private final WatchDeployment watch;
 
-    public DeployRoutes(DeployService service, DeployAccess access) {
-        this.service = service;
-        this.access = access;
+    public DeployRoutes(ActivateDeployment activations, WatchDeployment watch) {
+        this.activations = activations;
+        this.watch = watch;
     }
 
     public void mount(Router router) {
@@ -52,7 +53,7 @@ public final class DeployRoutes {
     /** A missing or bad workspace token is refused before the body is read. */
     private void authorizeBeforeBody(RoutingContext ctx) {
         try {
-            access.workspace(token(ctx), Permission.WRITE);
+            activations.authorize(caller(ctx));
         } catch (RuntimeException e) {
             UnreadBody.closeAfterAnswer(ctx.request());
             fail(ctx.response(), e);
@@ -63,9 +64,10 @@ public final class DeployRoutes {
 
     private void activate(RoutingContext ctx, boolean v2) {
         try {
-            WorkspaceGrant grant = access.workspace(token(ctx), Permission.WRITE);
             String body = ctx.body().asString();
-            reply(ctx, service.activate(grant, DeployJson.activateRequest(body == null ? "" : body)), created -> {
+            ActivateDeploymentCommand command = new ActivateDeploymentCommand(caller(ctx),
+                    DeployJson.activateRequest(body == null ? "" : body));
+            reply(ctx, activations.activate(command), created -> {
                 JsonObject agents = new JsonObject();
                 for (Map.Entry<String, Deployment> e : created.entrySet()) {
                     String url = statusUrl(ctx, e.getValue().id());
@@ -81,8 +83,7 @@ public final class DeployRoutes {
 
     private void status(RoutingContext ctx) {
         try {
-            WorkspaceGrant grant = access.workspace(token(ctx), Permission.READ);
-            reply(ctx, service.status(grant, deploymentId(ctx.pathParam("id"))), DeployJson::status);
+            reply(ctx, watch.status(new DeploymentCommand(caller(ctx), ctx.pathParam("id"))), DeployJson::status);
         } catch (RuntimeException e) {
             fail(ctx.response(), e);
         }
@@ -121,8 +122,8 @@ public final class DeployRoutes {
                 .end(new JsonObject().put("error", answer.message()).encode());
     }
 
-    private static java.util.Optional<String> token(RoutingContext ctx) {
-        return Credentials.token(ctx.request().getHeader("Authorization"));
+    private static Caller caller(RoutingContext ctx) {
+        return new Caller(Credentials.token(ctx.request().getHeader("Authorization")));
     }
 
     /** Where the status document is, as seen by the client (only printed by it). */

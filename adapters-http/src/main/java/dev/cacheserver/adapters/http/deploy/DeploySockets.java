@@ -2,11 +2,11 @@ package dev.cacheserver.adapters.http.deploy;
 
 import dev.cacheserver.adapters.http.Credentials;
 import dev.cacheserver.adapters.http.HttpErrors;
-import dev.cacheserver.application.deploy.AgentInformation;
-import dev.cacheserver.application.deploy.DeployAccess;
-import dev.cacheserver.application.deploy.DeployService;
-import dev.cacheserver.application.deploy.WorkspaceGrant;
-import dev.cacheserver.domain.auth.Permission;
+import dev.cacheserver.application.port.in.AgentInformation;
+import dev.cacheserver.application.port.in.Caller;
+import dev.cacheserver.application.port.in.ConnectAgent.ConnectAgentCommand;
+import dev.cacheserver.application.port.in.DeployAgent;
+import dev.cacheserver.application.port.in.WatchDeployment.DeploymentCommand;
 import dev.cacheserver.domain.deploy.Deployment;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -38,21 +38,19 @@ import org.slf4j.LoggerFactory;
 final class DeploySockets {
     static final short RESTARTING = 1012;
     private static final Logger LOG = LoggerFactory.getLogger(DeploySockets.class);
-    private final DeployService service;
-    private final DeployAccess access;
+    private final DeployApi api;
     private final Clock clock;
     private final Set<ServerWebSocket> open = ConcurrentHashMap.newKeySet();
 
-    DeploySockets(DeployService service, DeployAccess access, Clock clock) {
-        this.service = service;
-        this.access = access;
+    DeploySockets(DeployApi api, Clock clock) {
+        this.api = api;
         this.clock = clock;
     }
 
     void agent(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         String system = req.getHeader("system");
-        String agent;
+        DeployAgent agent;
         try {
             agent = authenticatedAgent(req);
         } catch (RuntimeException e) {
@@ -60,19 +58,19 @@ final class DeploySockets {
             return;
         }
         upgrade(req, ws -> {
-            AgentInformation info = service.registration(agent);
+            AgentInformation info = api.agents().registration(agent);
             // AgentRegistered first: the agent ignores deployments until it has it.
             ws.writeTextMessage(DeployJson.agentRegistered(info));
             AgentSocket link = new AgentSocket(ws, info.id(), system);
-            ws.closeHandler(v -> service.agentDisconnected(agent, link));
-            LOG.info("deploy agent {} connected ({}, {})", agent, system, req.getHeader("version"));
-            service.agentConnected(agent, link);
+            ws.closeHandler(v -> api.agents().disconnected(agent, link));
+            LOG.info("deploy agent {} connected ({}, {})", agent.name(), system, req.getHeader("version"));
+            api.agents().connected(agent, link);
         });
     }
 
     void deployment(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
-        String agent;
+        DeployAgent agent;
         try {
             agent = authenticatedAgent(req);
         } catch (RuntimeException e) {
@@ -81,23 +79,23 @@ final class DeploySockets {
         }
         upgrade(req, ws -> ws.textMessageHandler(frame -> DeployJson.agentCommand(frame).ifPresentOrElse(
                 command -> report(agent, command),
-                () -> LOG.debug("dropped a frame from agent {}'s deployment process", agent))));
+                () -> LOG.debug("dropped a frame from agent {}'s deployment process", agent.name()))));
     }
 
-    private void report(String agent, DeployJson.AgentCommand command) {
+    private void report(DeployAgent agent, DeployJson.AgentCommand command) {
         CompletionStage<Deployment> done;
         if (command instanceof DeployJson.Started s) {
-            done = service.started(agent, s.id(), s.time().orElseGet(clock::instant), s.closureSize());
+            done = api.reports().started(agent, s.id(), s.time().orElseGet(clock::instant), s.closureSize());
         } else {
             DeployJson.Finished f = (DeployJson.Finished) command;
-            done = service.finished(agent, f.id(), f.time().orElseGet(clock::instant), f.hasSucceeded());
+            done = api.reports().finished(agent, f.id(), f.time().orElseGet(clock::instant), f.hasSucceeded());
         }
         done.whenComplete((d, failure) -> {
             if (failure != null) {
-                LOG.warn("ignored a report from agent {} on deployment {}: {}", agent, command.id(),
+                LOG.warn("ignored a report from agent {} on deployment {}: {}", agent.name(), command.id(),
                         HttpErrors.answer(failure).message());
             } else {
-                LOG.info("deployment {} #{} of agent {}: {}", d.id(), d.index(), agent, d.status().wireName());
+                LOG.info("deployment {} #{} of agent {}: {}", d.id(), d.index(), agent.name(), d.status().wireName());
             }
         });
     }
@@ -107,16 +105,16 @@ final class DeploySockets {
         try {
             UUID id = DeployRoutes.deploymentId(ctx.pathParam("id"));
             if ("true".equals(req.getParam("view"))) {
-                WorkspaceGrant grant = access.workspace(Credentials.token(req.getHeader("Authorization")), Permission.READ);
-                afterCheck(req, service.status(grant, id), (ws, deployment) -> {
-                    ViewerSocket viewer = new ViewerSocket(ws);
-                    ws.closeHandler(v -> service.unwatch(id, viewer));
-                    service.watch(deployment, viewer);
+                Caller viewer = new Caller(Credentials.token(req.getHeader("Authorization")));
+                afterCheck(req, api.watch().status(new DeploymentCommand(viewer, id.toString())), (ws, deployment) -> {
+                    ViewerSocket socket = new ViewerSocket(ws);
+                    ws.closeHandler(v -> api.watch().unwatch(id, socket));
+                    api.watch().watch(deployment, socket);
                 });
             } else {
-                String agent = authenticatedAgent(req);
-                afterCheck(req, service.owned(id, agent), (ws, deployment) -> ws.textMessageHandler(frame ->
-                        DeployJson.logLine(frame, clock.instant()).ifPresent(line -> service.log(id, line))));
+                DeployAgent agent = authenticatedAgent(req);
+                afterCheck(req, api.reports().openLog(agent, id), (ws, deployment) -> ws.textMessageHandler(frame ->
+                        DeployJson.logLine(frame, clock.instant()).ifPresent(line -> api.reports().log(id, line))));
             }
         } catch (RuntimeException e) {
             reject(req, e);
@@ -134,8 +132,9 @@ final class DeploySockets {
         return Future.join(closing).<Void>mapEmpty().recover(e -> Future.succeededFuture());
     }
 
-    private String authenticatedAgent(HttpServerRequest req) {
-        return access.agent(agentToken(req.getHeader("Authorization")), req.getHeader("name"));
+    private DeployAgent authenticatedAgent(HttpServerRequest req) {
+        return api.agents().authenticate(new ConnectAgentCommand(new Caller(agentToken(req.getHeader("Authorization"))),
+                req.getHeader("name")));
     }
 
     /** Bearer as the current agent sends it; raw {@code Basic <token>} as agents before 1.0 did. */

@@ -1,7 +1,5 @@
 package dev.cacheserver.adapters.http.deploy;
 
-import dev.cacheserver.application.deploy.DeployAccess;
-import dev.cacheserver.application.deploy.DeployService;
 import dev.cacheserver.adapters.http.ClientGone;
 import dev.cacheserver.adapters.http.ConnectionLimits;
 import dev.cacheserver.adapters.http.UnreadBody;
@@ -17,40 +15,38 @@ import java.time.Clock;
 
 /**
  * Cachix Deploy on {@code deploy-port}: the agent, deployment and log websockets and the deploy REST calls.
- * Deploy one instance (the sockets' state lives in {@link DeployService}, which is shared anyway). Stopping
+ * Deploy one instance (the sockets' state lives behind the use cases, which are shared anyway). Stopping
  * closes every socket with 1012 so agents reconnect to the next server, then waits until everything the
  * agents reported is stored.
  */
 public final class DeployVerticle extends VerticleBase {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeployVerticle.class);
-    private final DeployService service;
-    private final DeployAccess access;
+    private final DeployApi api;
     private final String host;
     private final int port;
     private final ConnectionLimits limits;
     private DeploySockets sockets;
     private HttpServer server;
 
-    public DeployVerticle(DeployService service, DeployAccess access, String host, int port) {
-        this(service, access, host, port, ConnectionLimits.DEFAULTS);
+    public DeployVerticle(DeployApi api, String host, int port) {
+        this(api, host, port, ConnectionLimits.DEFAULTS);
     }
 
-    public DeployVerticle(DeployService service, DeployAccess access, String host, int port, ConnectionLimits limits) {
+    public DeployVerticle(DeployApi api, String host, int port, ConnectionLimits limits) {
         this.limits = limits;
-        this.service = service;
-        this.access = access;
+        this.api = api;
         this.host = host;
         this.port = port;
     }
 
     @Override
     public Future<?> start() {
-        sockets = new DeploySockets(service, access, Clock.systemUTC());
+        sockets = new DeploySockets(api, Clock.systemUTC());
         Router router = Router.router(vertx);
         router.get("/ws").handler(sockets::agent);
         router.get("/ws-deployment").handler(sockets::deployment);
         router.get("/api/v1/deploy/log/:id").handler(sockets::log);
-        new DeployRoutes(service, access).mount(router);
+        api.routes().mount(router);
         router.route().failureHandler(DeployVerticle::failure);
         HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setReuseAddress(true)
                 .setTcpNoDelay(true).setIdleTimeout(0).setHttp2ClearTextEnabled(false)
@@ -77,7 +73,7 @@ public final class DeployVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         Future<Void> closed = sockets == null ? Future.succeededFuture() : sockets.closeAll();
-        return closed.transform(v -> Future.fromCompletionStage(service.drain(), context))
+        return closed.transform(v -> Future.fromCompletionStage(api.reports().drain(), context))
                 .transform(v -> server == null ? Future.succeededFuture() : server.close());
     }
 }

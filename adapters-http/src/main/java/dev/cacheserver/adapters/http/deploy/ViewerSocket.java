@@ -1,6 +1,6 @@
 package dev.cacheserver.adapters.http.deploy;
 
-import dev.cacheserver.application.deploy.LogViewer;
+import dev.cacheserver.application.port.in.LogViewer;
 import dev.cacheserver.domain.deploy.LogLine;
 import io.vertx.core.http.ServerWebSocket;
 

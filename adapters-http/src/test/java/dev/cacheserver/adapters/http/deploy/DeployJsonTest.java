@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cacheserver.application.deploy.AgentInformation;
+import dev.cacheserver.application.port.in.AgentInformation;
 import dev.cacheserver.domain.error.InvalidInputException;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.cacheserver.application.cachix;
+package dev.cacheserver.application.port.in;
 
 import dev.cacheserver.domain.auth.Permission;
 import dev.cacheserver.domain.model.Compression;

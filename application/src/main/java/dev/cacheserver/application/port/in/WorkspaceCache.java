@@ -1,4 +1,4 @@
-package dev.cacheserver.application.deploy;
+package dev.cacheserver.application.port.in;
 
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.signing.PublicSigningKey;
