@@ -7,9 +7,9 @@ import dev.cacheserver.adapters.storage.DecompressingNarContentHasher;
 import dev.cacheserver.adapters.storage.StorageGroupNarStore;
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.NarInfoService;
-import dev.cacheserver.application.migration.ImportOriginalService;
-import dev.cacheserver.application.migration.ImportOriginalUseCase.ImportSummary;
-import dev.cacheserver.application.migration.ImportOriginalUseCase.Result;
+import dev.cacheserver.application.migration.Migration;
+import dev.cacheserver.application.port.in.ImportFromOriginal.ImportSummary;
+import dev.cacheserver.application.port.in.ImportFromOriginal.Result;
 import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.bootstrap.config.CacheSettings;
 import dev.cacheserver.domain.model.CacheName;
@@ -153,7 +153,7 @@ final class ImportOriginalCommand {
                 try {
                     SqliteNarInfoRepository repository = new SqliteNarInfoRepository(db);
                     NarInfoService narInfos = new NarInfoService(profile, repository, store, hasher);
-                    ImportSummary summary = new ImportOriginalService(profile, archive, store, repository, narInfos,
+                    ImportSummary summary = Migration.importer(profile, archive, store, repository, narInfos,
                             hasher).importCache(e.getKey(), dryRun, outcome -> {
                                 if (outcome.result() == Result.FAILED) {
                                     err.println("cannot import " + outcome.storePath() + ": " + outcome.reason());

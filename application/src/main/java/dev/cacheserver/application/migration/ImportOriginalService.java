@@ -2,6 +2,7 @@ package dev.cacheserver.application.migration;
 
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.NarInfoService;
+import dev.cacheserver.application.port.in.ImportFromOriginal;
 import dev.cacheserver.domain.error.CacheServerException;
 import dev.cacheserver.domain.error.HashMismatchException;
 import dev.cacheserver.domain.error.InvalidInputException;
@@ -29,8 +30,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-/** {@link ImportOriginalUseCase} for one cache of this server, over its store, narinfos and the original's archive. */
-public final class ImportOriginalService implements ImportOriginalUseCase {
+/** {@link ImportFromOriginal} for one cache of this server, over its store, narinfos and the original's archive. */
+final class ImportOriginalService implements ImportFromOriginal {
     static final int PAGE = 200;
     /** The original wrote this when cachix sent no deriver. */
     private static final String UNKNOWN_DERIVER = "unknown-deriver";
@@ -42,7 +43,7 @@ public final class ImportOriginalService implements ImportOriginalUseCase {
     private final NarInfoService narInfos;
     private final NarContentHasher hasher;
 
-    public ImportOriginalService(CacheProfile cache, OriginalServerArchive archive, NarStore store,
+    ImportOriginalService(CacheProfile cache, OriginalServerArchive archive, NarStore store,
                                  NarInfoRepository repository, NarInfoService narInfos, NarContentHasher hasher) {
         this.cache = cache;
         this.archive = archive;
