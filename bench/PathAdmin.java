@@ -6,7 +6,7 @@ import dev.cacheserver.adapters.storage.LocalNarStore;
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.NarInfoService;
 import dev.cacheserver.application.AccessPolicy;
-import dev.cacheserver.application.admin.PathAdmin;
+import dev.cacheserver.application.admin.Administration;
 import dev.cacheserver.application.port.in.Caller;
 import dev.cacheserver.application.port.in.ManageStorePaths;
 import dev.cacheserver.domain.auth.Hs256Tokens;
@@ -105,7 +105,7 @@ public class PathAdmin {
         SqlitePinRepository pins = new SqlitePinRepository(database);
         AccessPolicy access = new AccessPolicy(new Hs256Tokens(new byte[32]), Clock.systemUTC());
         Caller operator = Caller.withToken(access.issue(new TokenClaims("*", Permission.ADMIN, null, null)));
-        ManageStorePaths admin = PathAdmin.manageStorePaths(List.of(new PathAdmin.CacheParts(profile, repository,
+        ManageStorePaths admin = Administration.manageStorePaths(List.of(new Administration.CacheParts(profile, repository,
                 narInfos.removal(), store, pins)), access);
 
         long t0 = System.nanoTime();

@@ -8,7 +8,7 @@ import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
 import dev.cacheserver.adapters.persistence.SqlitePinRepository;
 import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.AccessLog;
-import dev.cacheserver.application.admin.PathAdmin;
+import dev.cacheserver.application.admin.Administration;
 import dev.cacheserver.application.port.in.GcReport;
 import dev.cacheserver.application.retention.GarbageCollector;
 import dev.cacheserver.application.retention.Retention;
@@ -57,14 +57,14 @@ final class Maintenance {
         List<GarbageCollector> collectors = new ArrayList<>();
         Map<String, GarbageCollector> byCache = new HashMap<>();
         List<AccessLog> narInfos = new ArrayList<>();
-        List<PathAdmin.CacheParts> administration = new ArrayList<>();
+        List<Administration.CacheParts> administration = new ArrayList<>();
         for (CacheServer.RunningCache cache : caches) {
             RetentionPolicy policy = new RetentionPolicy(cache.settings().retention());
             GarbageCollector collector = Retention.collector(cache.profile(), cache.narInfos().accessLog(),
                     cache.narInfos().removal(), repository, cache.store(), pins, policy, ORPHAN_AGE, clock);
             collector.limitSize(cache.settings().maxSize());
             collectors.add(collector);
-            administration.add(new PathAdmin.CacheParts(cache.profile(), repository, cache.narInfos().removal(),
+            administration.add(new Administration.CacheParts(cache.profile(), repository, cache.narInfos().removal(),
                     cache.store(), pins));
             byCache.put(cache.settings().name(), collector);
             narInfos.add(cache.narInfos().accessLog());
@@ -75,7 +75,7 @@ final class Maintenance {
         CacheServer.await(vertx.deployVerticle(new MaintenanceVerticle(collectors, narInfos,
                 config.server().gcInterval(), FLUSH_INTERVAL, reports)));
         return new Maintenance(new AdminRoutes(Retention.collectGarbage(collectors, access, reports)),
-                new PathAdminRoutes(PathAdmin.manageStorePaths(administration, access)), listeners, byCache);
+                new PathAdminRoutes(Administration.manageStorePaths(administration, access)), listeners, byCache);
     }
 
     /** Each running cache's collector, by cache name (a reload changes their retention). */

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cacheserver.application.admin.PathAdmin;
+import dev.cacheserver.application.admin.Administration;
 import dev.cacheserver.application.port.in.ManageStorePaths;
 import dev.cacheserver.domain.error.StorageException;
 import dev.cacheserver.domain.model.StorePath;
@@ -46,7 +46,7 @@ class PathAdminRoutesTest {
     void setUp(Vertx vertx) throws Exception {
         this.vertx = vertx;
         cache = new AdminFixture(dir);
-        ManageStorePaths useCase = PathAdmin.manageStorePaths(List.of(new PathAdmin.CacheParts(cache.profile,
+        ManageStorePaths useCase = Administration.manageStorePaths(List.of(new Administration.CacheParts(cache.profile,
                 cache.repository, cache.narInfos.removal(), cache.store, cache.pins)), cache.access);
         client = AdminFixture.serve(vertx, router -> new PathAdminRoutes(useCase).mount(router));
         cache.push(lib, "lib");

@@ -10,8 +10,8 @@ import dev.cacheserver.domain.port.PinRepository;
 import java.util.List;
 
 /** Assembly of path administration, for bootstrap: {@link ManageStorePaths} over the running caches. */
-public final class PathAdmin {
-    private PathAdmin() {
+public final class Administration {
+    private Administration() {
     }
 
     /** What path administration needs of one cache: its narinfos, their removal (which also withdraws), NARs, pins. */
