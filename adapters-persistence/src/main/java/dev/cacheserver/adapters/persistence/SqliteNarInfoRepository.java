@@ -134,15 +134,14 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
                 AND NOT EXISTS (SELECT 1 FROM gc_keep AS k WHERE k.cache = ?1 AND k.hash = n.hash)
             ORDER BY n.last_accessed_at DESC, n.hash LIMIT ?4""";
     /*
-     * The same, starting after the position of ?5 in that order instead of skipping every path marked before it
-     * (which made each page cost more than the last). A cursor row gone since falls back to the top (COALESCE).
+     * The same, continuing after the cursor path (?5, last accessed at ?6) instead of passing over every path marked
+     * before it, which made each page cost more than the last. The caller narrows ?3 to just past ?6, so the
+     * access-time index is entered at the cursor; the OR only sorts out the cursor's ties.
      */
     private static final String UNMARKED_BY_RECENCY_AFTER = """
-            WITH cursor(at) AS (
-                SELECT COALESCE((SELECT last_accessed_at FROM narinfo WHERE cache = ?1 AND hash = ?5), ?3))
-            SELECT n.hash FROM narinfo AS n, cursor
+            SELECT n.hash FROM narinfo AS n
             WHERE n.cache = ?1 AND n.last_accessed_at >= ?2 AND n.last_accessed_at < ?3
-                AND (n.last_accessed_at < cursor.at OR (n.last_accessed_at = cursor.at AND n.hash > ?5))
+                AND (n.last_accessed_at < ?6 OR n.hash > ?5)
                 AND NOT EXISTS (SELECT 1 FROM gc_keep AS k WHERE k.cache = ?1 AND k.hash = n.hash)
             ORDER BY n.last_accessed_at DESC, n.hash LIMIT ?4""";
     /* The unmarked part of the closure of some paths; ?1 cache, ?2 the paths as a JSON array. */
@@ -408,12 +407,16 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
         if (after.isEmpty()) {
             return unmarkedByRecency(cache, accessedSince, accessedBefore, limit);
         }
-        return stage(() -> "list the most recently used paths of " + cache, db.readers()
-                .preparedQuery(UNMARKED_BY_RECENCY_AFTER)
-                .collecting(Collectors.mapping(row -> new StorePathHash(row.getString(0)), Collectors.toList()))
-                .execute(Tuple.of(cache.value(), accessedSince.toEpochMilli(), accessedBefore.toEpochMilli(), limit,
-                        after.get().value()))
-                .map(SqlResult::value));
+        // A cursor path gone since (deleted) is no position: from the top, which is only slower.
+        return lastAccess(cache, after.get()).thenCompose(at -> at.isEmpty()
+                ? unmarkedByRecency(cache, accessedSince, accessedBefore, limit)
+                : stage(() -> "list the most recently used paths of " + cache, db.readers()
+                        .preparedQuery(UNMARKED_BY_RECENCY_AFTER)
+                        .collecting(Collectors.mapping(row -> new StorePathHash(row.getString(0)), Collectors.toList()))
+                        .execute(Tuple.of(cache.value(), accessedSince.toEpochMilli(),
+                                Math.min(accessedBefore.toEpochMilli(), at.get().toEpochMilli() + 1), limit,
+                                after.get().value(), at.get().toEpochMilli()))
+                        .map(SqlResult::value)));
     }
 
     @Override
