@@ -16,6 +16,8 @@ import java.util.concurrent.CompletionStage;
  * query per page tells which NARs are still in use, and each is checked again just before it goes.
  */
 final class OrphanSweep {
+    /** NAR files listed per page of the store walk. */
+    static final int PAGE = 256;
     private final CacheName cache;
     private final NarInfoRepository repository;
     private final NarStore store;
@@ -30,7 +32,7 @@ final class OrphanSweep {
 
     CompletionStage<Void> sweep(Instant now, boolean dryRun, SweepTally tally) {
         Instant cutoff = now.minus(orphanAge);
-        return store.walk(UnmarkedPathSweep.BATCH, page -> batch(
+        return store.walk(PAGE, page -> batch(
                         page.stream().filter(nar -> nar.storedAt().isBefore(cutoff)).toList(), dryRun, tally))
                 .exceptionallyCompose(failure -> unwrap(failure) instanceof UnsupportedOperationException
                         // a store that cannot list has no orphans we could find

@@ -23,7 +23,8 @@ import java.util.concurrent.CompletionStage;
  * closures, so a path read meanwhile, and what it references, is spared. A dry run only counts.
  */
 final class UnmarkedPathSweep {
-    static final int BATCH = 256;
+    /** Paths removed per batch (one transaction, one flush and mark of the reads meanwhile before it). */
+    static final int BATCH = 1024;
     private final CacheName cache;
     private final AccessLog accessLog;
     private final NarInfoRemoval removal;
