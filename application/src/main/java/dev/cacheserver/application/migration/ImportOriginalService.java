@@ -6,6 +6,7 @@ import dev.cacheserver.application.port.in.ImportFromOriginal;
 import dev.cacheserver.domain.error.CacheServerException;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.error.StorageFullException;
+import dev.cacheserver.domain.model.Compression;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.NixHash;
 import dev.cacheserver.domain.model.OriginalStorePath;
@@ -120,11 +121,11 @@ final class ImportOriginalService implements ImportFromOriginal {
         } else {
             deriver = StorePath.parse(deriver).baseName();
         }
-        return new NarInfo(path, new NarFile(fileHash, dev.cacheserver.domain.model.Compression.XZ), row.fileSize(),
+        return new NarInfo(path, new NarFile(fileHash, Compression.XZ), row.fileSize(),
                 narHash, row.narSize(), refs, deriver, null, List.of(), null);
     }
 
-    private static NarInfo withCompression(NarInfo info, dev.cacheserver.domain.model.Compression compression) {
+    private static NarInfo withCompression(NarInfo info, Compression compression) {
         return new NarInfo(info.storePath(), new NarFile(info.fileHash(), compression), info.fileSize(),
                 info.narHash(), info.narSize(), info.references(), info.deriver(), info.system(), info.signatures(),
                 info.ca());
@@ -161,9 +162,11 @@ final class ImportOriginalService implements ImportFromOriginal {
                     return hasher.digest(new NarLocation.LocalFile(spool, file.size()), nar.compression());
                 })
                 .thenApply(content -> OriginalNarChecks.checkContent(info, content))
-                .thenCompose(content -> dryRun ? store.discard(spool).thenApply(v -> Result.WOULD_IMPORT)
-                        : store.publish(spool, info.narFile()).thenCompose(v -> publish(info, content)))
-                .exceptionallyCompose(e -> store.discard(spool).thenCompose(v -> CompletableFuture.failedFuture(e))));
+                .thenCompose(content -> dryRun ? store.discard(spool).thenApply(v -> Optional.<NarDigest>empty())
+                        : store.publish(spool, info.narFile()).thenApply(v -> Optional.of(content)))
+                .exceptionallyCompose(e -> store.discard(spool).thenCompose(v -> CompletableFuture.failedFuture(e))))
+                .thenCompose(stored -> stored.isEmpty() ? CompletableFuture.completedFuture(Result.WOULD_IMPORT)
+                        : publish(info, stored.get()));
     }
 
     private static String bareFileHash(OriginalStorePath row) {

@@ -7,6 +7,7 @@ import dev.cacheserver.domain.port.PinRepository;
 import dev.cacheserver.domain.retention.PinnedPaths;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -40,7 +41,7 @@ final class KeepMarks {
 
     /** Marks what was accessed since {@code since} (reads recorded while a sweep runs), with its closure. */
     CompletionStage<Void> markAccessedSince(Instant since) {
-        return repository.markKept(cache, since, java.util.Set.of()).thenApply(count -> null);
+        return repository.markKept(cache, since, Set.of()).thenApply(count -> null);
     }
 
     /** The NAR bytes of the marked paths. */
