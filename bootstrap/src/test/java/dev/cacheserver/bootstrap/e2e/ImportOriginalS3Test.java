@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * {@code import-original} of a cache whose NARs live on an S3 storage of the original (storage type {@code s3}, its
@@ -44,13 +45,14 @@ class ImportOriginalS3Test {
         try (S3TestServer s3 = S3TestServer.start(dir.resolve("s3"))) {
             s3.createBucket(BUCKET);
             Path database = dir.resolve("original.sqlite");
-            try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + database)) {
+            try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + database);
+                 S3AsyncClient bucket = s3.client()) {
                 ImportOriginalTest.createOriginalSchema(db, localStorage.getParent().toString());
                 addS3Storage(db, "nix-cache/main", "s3main");
                 int i = 0;
                 for (String path : closure) {
                     ImportOriginalTest.addPath(nix, db, "s3", path, i++ % 2 == 0 ? "xz" : "zst", false,
-                            (name, bytes) -> s3.client().putObject(b -> b.bucket(BUCKET)
+                            (name, bytes) -> bucket.putObject(b -> b.bucket(BUCKET)
                                     .key("nix-cache/main/s3main/" + name), AsyncRequestBody.fromBytes(bytes))
                                     .get(1, TimeUnit.MINUTES));
                 }
