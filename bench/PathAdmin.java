@@ -5,9 +5,15 @@ import dev.cacheserver.adapters.storage.DecompressingNarContentHasher;
 import dev.cacheserver.adapters.storage.LocalNarStore;
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
-import dev.cacheserver.application.admin.PathAdministration;
+import dev.cacheserver.application.AccessPolicy;
+import dev.cacheserver.application.admin.Administration;
+import dev.cacheserver.application.port.in.Caller;
+import dev.cacheserver.application.port.in.ManageStorePaths;
+import dev.cacheserver.domain.auth.Hs256Tokens;
+import dev.cacheserver.domain.auth.Permission;
+import dev.cacheserver.domain.auth.TokenClaims;
 import dev.cacheserver.application.retention.GarbageCollector;
-import dev.cacheserver.application.retention.GcReport;
+import dev.cacheserver.application.port.in.GcReport;
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.StorePath;
 import dev.cacheserver.domain.model.StorePathHash;
@@ -97,13 +103,17 @@ public class PathAdmin {
         NarInfoService narInfos = new NarInfoService(profile, repository, store, new DecompressingNarContentHasher(vertx),
                 Clock.systemUTC(), 16L << 20, true);
         SqlitePinRepository pins = new SqlitePinRepository(database);
-        PathAdministration admin = new PathAdministration(profile, repository, narInfos.removal(), store, pins);
+        AccessPolicy access = new AccessPolicy(new Hs256Tokens(new byte[32]), Clock.systemUTC());
+        Caller operator = Caller.withToken(access.issue(new TokenClaims("*", Permission.ADMIN, null, null)));
+        ManageStorePaths admin = Administration.manageStorePaths(List.of(new Administration.CacheParts(profile, repository,
+                narInfos.removal(), store, pins)), access);
 
         long t0 = System.nanoTime();
         long listed = 0;
         Optional<StorePathHash> after = Optional.empty();
         while (true) {
-            List<StorePath> page = admin.list("", after, 1000).toCompletableFuture().get(1, TimeUnit.MINUTES);
+            List<StorePath> page = admin.list(new ManageStorePaths.ListCommand(operator, "main", "",
+                    after.map(StorePathHash::value), 1000)).toCompletableFuture().get(1, TimeUnit.MINUTES);
             if (page.isEmpty()) {
                 break;
             }
@@ -114,7 +124,8 @@ public class PathAdmin {
         long matched = 0;
         after = Optional.empty();
         while (true) {
-            List<StorePath> page = admin.list("-path-12345", after, 1000).toCompletableFuture().get(5, TimeUnit.MINUTES);
+            List<StorePath> page = admin.list(new ManageStorePaths.ListCommand(operator, "main",
+                    "-path-12345", after.map(StorePathHash::value), 1000)).toCompletableFuture().get(5, TimeUnit.MINUTES);
             if (page.isEmpty()) {
                 break;
             }
@@ -130,7 +141,7 @@ public class PathAdmin {
             System.exit(0);
         }
         long t3 = System.nanoTime();
-        GarbageCollector collector = new GarbageCollector(profile, narInfos.accessTimes(), narInfos.removal(), repository,
+        GarbageCollector collector = dev.cacheserver.application.retention.Retention.collector(profile, narInfos.accessTimes(), narInfos.removal(), repository,
                 store, pins, RetentionPolicy.FOREVER, Duration.ofHours(1), Clock.systemUTC());
         collector.limitSize(OptionalLong.of(stored / 2));
         GcReport report = collector.collect(false).toCompletableFuture().get(60, TimeUnit.MINUTES);

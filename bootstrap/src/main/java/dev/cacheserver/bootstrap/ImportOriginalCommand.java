@@ -4,12 +4,13 @@ import dev.cacheserver.adapters.persistence.SqliteDatabase;
 import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
 import dev.cacheserver.adapters.persistence.SqliteOriginalServerArchive;
 import dev.cacheserver.adapters.storage.DecompressingNarContentHasher;
+import dev.cacheserver.adapters.storage.S3OriginalObjects;
 import dev.cacheserver.adapters.storage.StorageGroupNarStore;
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
-import dev.cacheserver.application.migration.ImportOriginalService;
-import dev.cacheserver.application.migration.ImportOriginalUseCase.ImportSummary;
-import dev.cacheserver.application.migration.ImportOriginalUseCase.Result;
+import dev.cacheserver.application.migration.Migration;
+import dev.cacheserver.application.port.in.ImportFromOriginal.ImportSummary;
+import dev.cacheserver.application.port.in.ImportFromOriginal.Result;
 import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.bootstrap.config.CacheSettings;
 import dev.cacheserver.domain.model.CacheName;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,13 +38,15 @@ import java.util.concurrent.TimeUnit;
 final class ImportOriginalCommand {
     static final String USAGE = """
             usage: cache-server [--config FILE] import-original --from ORIGINAL-DB [--cache ORIGINAL[=TARGET]]...
-                                [--dry-run] [--replace-key | --keep-key]
-            Imports the original cache-server's paths (its SQLite database and the NAR files of its local
-            storages) and signing keys. Each original cache goes into the cache of the same name here, or TARGET.
+                                [--dry-run] [--replace-key | --keep-key] [--s3-endpoint URL]
+            Imports the original cache-server's paths (its SQLite database and the NAR files of its local and
+            S3 storages, read with the bucket and keys in its database) and signing keys. Each original cache goes into the cache of the same name here, or TARGET.
             Every NAR is checked against its FileHash, FileSize, NarHash and NarSize; what fails is reported.
             The original's key.priv becomes the cache's signing key, so clients keep their trusted-public-keys.
             If the cache already has a different key: --replace-key (use the original's, keep the old file as
             <cache>.secret.replaced) or --keep-key (sign the imported paths with the current key).
+            --s3-endpoint: an S3-compatible server holding the original's buckets (the original spoke only to
+            AWS); path-style requests.
             Stop the server first. Run with --dry-run first: it checks everything and writes nothing.
             exit: 0 all imported, 1 some paths not imported (listed on stderr), 2 usage/config/key conflict""";
 
@@ -56,6 +60,7 @@ final class ImportOriginalCommand {
         Map<String, String> mapping = new LinkedHashMap<>();
         boolean dryRun = false;
         KeyPolicy keys = KeyPolicy.ASK;
+        Optional<URI> s3Endpoint = Optional.empty();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             String value = i + 1 < args.size() ? args.get(i + 1) : null;
@@ -80,6 +85,13 @@ final class ImportOriginalCommand {
                     i++;
                 }
                 case "--dry-run" -> dryRun = true;
+                case "--s3-endpoint" -> {
+                    if (value == null || !(value.startsWith("http://") || value.startsWith("https://"))) {
+                        return Main.usage(err, "--s3-endpoint needs an http:// or https:// URL");
+                    }
+                    s3Endpoint = Optional.of(URI.create(value));
+                    i++;
+                }
                 case "--replace-key" -> keys = keys == KeyPolicy.KEEP ? null : KeyPolicy.REPLACE;
                 case "--keep-key" -> keys = keys == KeyPolicy.REPLACE ? null : KeyPolicy.KEEP;
                 default -> {
@@ -130,14 +142,16 @@ final class ImportOriginalCommand {
                     return problem;
                 }
             }
-            return importAll(vertx, config, keyRing, archive, targets, dryRun, out, err);
+            try (S3OriginalObjects s3 = new S3OriginalObjects(vertx, s3Endpoint)) {
+                return importAll(vertx, config, keyRing, archive, s3, targets, dryRun, out, err);
+            }
         } finally {
             vertx.close().await(1, TimeUnit.MINUTES);
         }
     }
 
     private static int importAll(Vertx vertx, AppConfig config, KeyRing keyRing, SqliteOriginalServerArchive archive,
-                                 Map<String, CacheSettings> targets, boolean dryRun, PrintStream out, PrintStream err)
+                                 S3OriginalObjects s3, Map<String, CacheSettings> targets, boolean dryRun, PrintStream out, PrintStream err)
             throws Exception {
         SqliteDatabase db = SqliteDatabase.open(vertx, config.server().database()).await(1, TimeUnit.MINUTES);
         DecompressingNarContentHasher hasher = new DecompressingNarContentHasher(vertx);
@@ -153,7 +167,7 @@ final class ImportOriginalCommand {
                 try {
                     SqliteNarInfoRepository repository = new SqliteNarInfoRepository(db);
                     NarInfoService narInfos = new NarInfoService(profile, repository, store, hasher);
-                    ImportSummary summary = new ImportOriginalService(profile, archive, store, repository, narInfos,
+                    ImportSummary summary = Migration.importer(profile, archive, s3, store, repository, narInfos,
                             hasher).importCache(e.getKey(), dryRun, outcome -> {
                                 if (outcome.result() == Result.FAILED) {
                                     err.println("cannot import " + outcome.storePath() + ": " + outcome.reason());

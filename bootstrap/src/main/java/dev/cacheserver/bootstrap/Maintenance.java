@@ -8,9 +8,10 @@ import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
 import dev.cacheserver.adapters.persistence.SqlitePinRepository;
 import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.narinfo.AccessTimes;
-import dev.cacheserver.application.admin.PathAdministration;
+import dev.cacheserver.application.admin.Administration;
+import dev.cacheserver.application.port.in.GcReport;
 import dev.cacheserver.application.retention.GarbageCollector;
-import dev.cacheserver.application.retention.GcReport;
+import dev.cacheserver.application.retention.Retention;
 import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.domain.retention.RetentionPolicy;
 import io.vertx.core.Vertx;
@@ -56,14 +57,14 @@ final class Maintenance {
         List<GarbageCollector> collectors = new ArrayList<>();
         Map<String, GarbageCollector> byCache = new HashMap<>();
         List<AccessTimes> narInfos = new ArrayList<>();
-        List<PathAdministration> administration = new ArrayList<>();
+        List<Administration.CacheParts> administration = new ArrayList<>();
         for (CacheServer.RunningCache cache : caches) {
             RetentionPolicy policy = new RetentionPolicy(cache.settings().retention());
-            GarbageCollector collector = new GarbageCollector(cache.profile(), cache.narInfos().accessTimes(),
+            GarbageCollector collector = Retention.collector(cache.profile(), cache.narInfos().accessTimes(),
                     cache.narInfos().removal(), repository, cache.store(), pins, policy, ORPHAN_AGE, clock);
             collector.limitSize(cache.settings().maxSize());
             collectors.add(collector);
-            administration.add(new PathAdministration(cache.profile(), repository, cache.narInfos().removal(),
+            administration.add(new Administration.CacheParts(cache.profile(), repository, cache.narInfos().removal(),
                     cache.store(), pins));
             byCache.put(cache.settings().name(), collector);
             narInfos.add(cache.narInfos().accessTimes());
@@ -73,8 +74,8 @@ final class Maintenance {
         Consumer<GcReport> reports = report -> listeners.forEach(l -> l.accept(report));
         CacheServer.await(vertx.deployVerticle(new MaintenanceVerticle(collectors, narInfos,
                 config.server().gcInterval(), FLUSH_INTERVAL, reports)));
-        return new Maintenance(new AdminRoutes(collectors, access, reports),
-                new PathAdminRoutes(administration, access), listeners, byCache);
+        return new Maintenance(new AdminRoutes(Retention.collectGarbage(collectors, access, reports)),
+                new PathAdminRoutes(Administration.manageStorePaths(administration, access)), listeners, byCache);
     }
 
     /** Each running cache's collector, by cache name (a reload changes their retention). */

@@ -2,10 +2,11 @@ package dev.cacheserver.bootstrap;
 
 import dev.cacheserver.adapters.persistence.SqliteDatabase;
 import dev.cacheserver.adapters.persistence.SqliteNarPlacementRepository;
+import dev.cacheserver.application.admin.Administration;
+import dev.cacheserver.application.port.in.ReportStorageUsage;
 import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.bootstrap.config.CacheSettings;
 import dev.cacheserver.bootstrap.config.StorageSettings;
-import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.port.NarPlacementRepository;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
@@ -39,12 +40,12 @@ public final class StorageUsageCommand {
         try {
             SqliteDatabase db = SqliteDatabase.open(vertx, config.server().database()).await(1, TimeUnit.MINUTES);
             try {
-                SqliteNarPlacementRepository placements = new SqliteNarPlacementRepository(db);
+                ReportStorageUsage report = Administration.reportStorageUsage(new SqliteNarPlacementRepository(db));
                 for (CacheSettings cache : config.caches()) {
                     if (only.isPresent() && !only.get().equals(cache.name())) {
                         continue;
                     }
-                    var usagePerStorage = placements.usage(new CacheName(cache.name())).toCompletableFuture()
+                    var usagePerStorage = report.usage(cache.name()).toCompletableFuture()
                             .get(1, TimeUnit.MINUTES);
                     out.println("cache " + cache.name() + " (storage-strategy " + cache.storageStrategy().yaml() + ")");
                     for (StorageSettings storage : cache.storages()) {

@@ -133,6 +133,17 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
             WHERE n.cache = ?1 AND n.last_accessed_at >= ?2 AND n.last_accessed_at < ?3
                 AND NOT EXISTS (SELECT 1 FROM gc_keep AS k WHERE k.cache = ?1 AND k.hash = n.hash)
             ORDER BY n.last_accessed_at DESC, n.hash LIMIT ?4""";
+    /*
+     * The same, continuing after the cursor path (?5, last accessed at ?6) instead of passing over every path marked
+     * before it, which made each page cost more than the last. The caller narrows ?3 to just past ?6, so the
+     * access-time index is entered at the cursor; the OR only sorts out the cursor's ties.
+     */
+    private static final String UNMARKED_BY_RECENCY_AFTER = """
+            SELECT n.hash FROM narinfo AS n
+            WHERE n.cache = ?1 AND n.last_accessed_at >= ?2 AND n.last_accessed_at < ?3
+                AND (n.last_accessed_at < ?6 OR n.hash > ?5)
+                AND NOT EXISTS (SELECT 1 FROM gc_keep AS k WHERE k.cache = ?1 AND k.hash = n.hash)
+            ORDER BY n.last_accessed_at DESC, n.hash LIMIT ?4""";
     /* The unmarked part of the closure of some paths; ?1 cache, ?2 the paths as a JSON array. */
     private static final String UNMARKED_CLOSURE = """
             WITH RECURSIVE walk(hash) AS (
@@ -144,9 +155,13 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
                     AND EXISTS (SELECT 1 FROM narinfo AS n WHERE n.cache = ?1 AND n.hash = r.ref)
             )
             """;
+    /*
+     * "walk CROSS JOIN narinfo" fixes the join order: left to itself, SQLite 3.54 scans the whole narinfo_by_file
+     * index to avoid sorting for the GROUP BY, which made each batch cost a pass over the cache (quadratic sweeps).
+     */
     private static final String UNMARKED_CLOSURE_BYTES = UNMARKED_CLOSURE + """
             SELECT COALESCE(SUM(size), 0) FROM (
-                SELECT MAX(n.file_size) AS size FROM walk JOIN narinfo AS n ON n.cache = ?1 AND n.hash = walk.hash
+                SELECT MAX(n.file_size) AS size FROM walk CROSS JOIN narinfo AS n ON n.cache = ?1 AND n.hash = walk.hash
                 WHERE NOT EXISTS (SELECT 1 FROM narinfo AS m JOIN gc_keep AS k ON k.cache = m.cache AND k.hash = m.hash
                                   WHERE m.cache = ?1 AND m.file_hash = n.file_hash AND m.compression = n.compression)
                 GROUP BY n.file_hash, n.compression)""";
@@ -383,6 +398,25 @@ public final class SqliteNarInfoRepository implements NarInfoRepository {
                 .collecting(Collectors.mapping(row -> new StorePathHash(row.getString(0)), Collectors.toList()))
                 .execute(Tuple.of(cache.value(), accessedSince.toEpochMilli(), accessedBefore.toEpochMilli(), limit))
                 .map(SqlResult::value));
+    }
+
+    @Override
+    public CompletionStage<List<StorePathHash>> unmarkedByRecency(CacheName cache, Instant accessedSince,
+                                                                  Instant accessedBefore, Optional<StorePathHash> after,
+                                                                  int limit) {
+        if (after.isEmpty()) {
+            return unmarkedByRecency(cache, accessedSince, accessedBefore, limit);
+        }
+        // A cursor path gone since (deleted) is no position: from the top, which is only slower.
+        return lastAccess(cache, after.get()).thenCompose(at -> at.isEmpty()
+                ? unmarkedByRecency(cache, accessedSince, accessedBefore, limit)
+                : stage(() -> "list the most recently used paths of " + cache, db.readers()
+                        .preparedQuery(UNMARKED_BY_RECENCY_AFTER)
+                        .collecting(Collectors.mapping(row -> new StorePathHash(row.getString(0)), Collectors.toList()))
+                        .execute(Tuple.of(cache.value(), accessedSince.toEpochMilli(),
+                                Math.min(accessedBefore.toEpochMilli(), at.get().toEpochMilli() + 1), limit,
+                                after.get().value(), at.get().toEpochMilli()))
+                        .map(SqlResult::value)));
     }
 
     @Override

@@ -42,6 +42,7 @@ public final class SqliteOriginalServerArchive implements OriginalServerArchive,
             FROM store_path sp JOIN storage s ON s.id = sp.storage_id JOIN binary_cache c ON c.id = s.cache_id
             WHERE c.name = ? AND sp.rowid > ? ORDER BY sp.rowid LIMIT ?""";
     private static final String STORAGE = "SELECT name, type, root FROM storage WHERE id = ?";
+    private static final String STORAGE_CONFIG = "SELECT config_key, config_value FROM storage_config WHERE storage_id = ?";
     private static final String LOCAL_STORAGES = """
             SELECT s.name, s.root FROM storage s JOIN binary_cache c ON c.id = s.cache_id
             WHERE c.name = ? AND s.type = 'local' ORDER BY s.name""";
@@ -161,6 +162,43 @@ public final class SqliteOriginalServerArchive implements OriginalServerArchive,
                 }
             }
             return Optional.<OriginalNar>empty();
+        });
+    }
+
+    /** The key prefix is {@code <storage.root>/<storage.name>/}, as the original joined it (os.path.join). */
+    @Override
+    public CompletionStage<Optional<OriginalS3Storage>> s3StorageOf(OriginalStorePath path) {
+        return blocking("read the S3 storage of " + path.displayPath(), () -> {
+            String name;
+            String root;
+            try (PreparedStatement st = connection.prepareStatement(STORAGE)) {
+                st.setString(1, path.storageId());
+                try (ResultSet rs = st.executeQuery()) {
+                    if (!rs.next() || !"s3".equals(rs.getString(2))) {
+                        return Optional.<OriginalS3Storage>empty();
+                    }
+                    name = rs.getString(1);
+                    root = rs.getString(3);
+                }
+            }
+            java.util.Map<String, String> config = new java.util.HashMap<>();
+            try (PreparedStatement st = connection.prepareStatement(STORAGE_CONFIG)) {
+                st.setString(1, path.storageId());
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        config.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            for (String key : List.of("s3_bucket", "s3_access_key", "s3_secret_key")) {
+                if (config.get(key) == null || config.get(key).isBlank()) {
+                    throw new StorageException("S3 storage " + name + " of the original has no " + key);
+                }
+            }
+            String prefix = (root.endsWith("/") ? root : root + "/") + name + "/";
+            return Optional.of(new OriginalS3Storage(name, config.get("s3_bucket"), prefix,
+                    Optional.ofNullable(config.get("s3_region")).filter(r -> !r.isBlank()), config.get("s3_access_key"),
+                    config.get("s3_secret_key")));
         });
     }
 

@@ -538,6 +538,38 @@ public abstract class NarInfoRepositoryContract {
         assertEquals(List.of(), await(repository.unmarkedPage(MAIN, base.plusSeconds(11), end, Optional.empty(), 10)));
     }
 
+    @Test
+    void aRecencyPageContinuesAfterTheLastPathOfThePreviousOne() {
+        List<NarInfo> paths = new java.util.ArrayList<>();
+        for (String name : List.of("p1", "p2", "p3", "p4", "p5")) {
+            NarInfo info = chain(name, List.of());
+            paths.add(info);
+            await(repository.save(MAIN, info));
+        }
+        java.time.Instant base = java.time.Instant.now().plus(java.time.Duration.ofDays(1));
+        java.util.Map<StorePathHash, java.time.Instant> times = new java.util.HashMap<>();
+        // p1 newest; p3 and p4 read at the same instant (ties go in hash order)
+        times.put(paths.get(0).storePath().hash(), base.plusSeconds(40));
+        times.put(paths.get(1).storePath().hash(), base.plusSeconds(30));
+        times.put(paths.get(2).storePath().hash(), base.plusSeconds(20));
+        times.put(paths.get(3).storePath().hash(), base.plusSeconds(20));
+        times.put(paths.get(4).storePath().hash(), base.plusSeconds(10));
+        await(repository.touch(MAIN, times));
+        java.time.Instant end = base.plusSeconds(60);
+        await(repository.clearKeepMarks(MAIN));
+        List<StorePathHash> all = await(repository.unmarkedByRecency(MAIN, base, end, 10));
+        assertEquals(5, all.size());
+
+        List<StorePathHash> first = await(repository.unmarkedByRecency(MAIN, base, end, Optional.empty(), 3));
+        assertEquals(all.subList(0, 3), first);
+        await(repository.markKeptWithin(MAIN, first, Long.MAX_VALUE));
+        assertEquals(all.subList(3, 5), await(repository.unmarkedByRecency(MAIN, base, end,
+                Optional.of(first.get(2)), 3)), "the page after the tie's first path holds the other one");
+        await(repository.delete(MAIN, first.get(2)));
+        assertEquals(all.subList(3, 5), await(repository.unmarkedByRecency(MAIN, base, end,
+                Optional.of(first.get(2)), 3)), "a cursor path deleted since: from the top, marked paths skipped");
+    }
+
     /** A narinfo named {@code name} referencing {@code refs}. */
     protected static NarInfo chain(String name, List<NarInfo> refs) {
         NarInfo base = generated(name);

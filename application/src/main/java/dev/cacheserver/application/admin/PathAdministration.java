@@ -2,6 +2,9 @@ package dev.cacheserver.application.admin;
 
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoRemoval;
+import dev.cacheserver.application.port.in.DeletedPath;
+import dev.cacheserver.application.port.in.ManageStorePaths;
+import dev.cacheserver.application.port.in.PathDetails;
 import dev.cacheserver.domain.error.ConflictException;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.error.NotFoundException;
@@ -20,24 +23,23 @@ import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 
 /**
- * Use case: an operator lists, inspects and deletes the stored paths of one cache. Listing goes in pages from the
+ * The paths of one cache, for {@link ManageStorePaths} (which checks the caller first). Listing goes in pages from the
  * repository (bounded memory for any cache size). Deleting refuses, with {@link ConflictException} naming them,
  * while another path of the cache references the path or a pin names it, unless forced; it goes through the same
  * {@link NarInfoRemoval} as garbage collection (stops serving at once, withdraws the DHT announcement), then deletes
  * the NAR file when no other path uses it. Unknown paths are {@link NotFoundException}, malformed ones
  * {@link InvalidInputException}. Never blocks; thread-safe.
  */
-public final class PathAdministration {
-    /** The most referrers a detail or a refusal names. */
-    public static final int LISTED_REFERRERS = 20;
-    public static final int MAX_PAGE = 10_000;
+final class PathAdministration {
+    static final int LISTED_REFERRERS = ManageStorePaths.LISTED_REFERRERS;
+    static final int MAX_PAGE = ManageStorePaths.MAX_PAGE;
     private final CacheProfile cache;
     private final NarInfoRepository repository;
     private final NarInfoRemoval removal;
     private final NarStore store;
     private final PinRepository pins;
 
-    public PathAdministration(CacheProfile cache, NarInfoRepository repository, NarInfoRemoval removal,
+    PathAdministration(CacheProfile cache, NarInfoRepository repository, NarInfoRemoval removal,
                               NarStore store, PinRepository pins) {
         this.cache = cache;
         this.repository = repository;
@@ -46,7 +48,7 @@ public final class PathAdministration {
         this.pins = pins;
     }
 
-    public CacheProfile cache() {
+    CacheProfile cache() {
         return cache;
     }
 
@@ -54,7 +56,7 @@ public final class PathAdministration {
      * A store path ({@code /nix/store/HASH-NAME}), its base name or its bare 32-character hash, as the hash;
      * anything else is {@link InvalidInputException}.
      */
-    public static StorePathHash hashOf(String hashOrPath) {
+    static StorePathHash hashOf(String hashOrPath) {
         String text = hashOrPath == null ? "" : hashOrPath.strip();
         if (text.startsWith(StorePath.STORE_DIR + "/")) {
             text = text.substring(StorePath.STORE_DIR.length() + 1);
@@ -68,14 +70,14 @@ public final class PathAdministration {
     }
 
     /** Up to {@code limit} (at most {@link #MAX_PAGE}) paths containing {@code filter}, in hash order after {@code after}. */
-    public CompletionStage<List<StorePath>> list(String filter, Optional<StorePathHash> after, int limit) {
+    CompletionStage<List<StorePath>> list(String filter, Optional<StorePathHash> after, int limit) {
         if (limit < 1 || limit > MAX_PAGE) {
-            return CompletableFuture.failedFuture(new InvalidInputException("limit must be 1 to " + MAX_PAGE));
+            return CompletableFuture.failedFuture(new InvalidInputException("limit must be a number from 1 to " + MAX_PAGE));
         }
         return repository.storePathsAfter(cache.name(), filter == null ? "" : filter, after, limit);
     }
 
-    public CompletionStage<PathDetails> info(StorePathHash hash) {
+    CompletionStage<PathDetails> info(StorePathHash hash) {
         return existing(hash).thenCompose(info -> repository.lastAccess(cache.name(), hash)
                 .thenCompose(lastAccess -> referrers(hash).thenCompose(referrers -> pinsOf(hash)
                         .thenApply(pinned -> new PathDetails(info, lastAccess,
@@ -84,7 +86,7 @@ public final class PathAdministration {
     }
 
     /** Deletes the path (refused while referenced or pinned unless {@code force}); completes once it is gone. */
-    public CompletionStage<DeletedPath> delete(StorePathHash hash, boolean force) {
+    CompletionStage<DeletedPath> delete(StorePathHash hash, boolean force) {
         return existing(hash).thenCompose(info -> referrers(hash).thenCompose(referrers -> pinsOf(hash)
                 .thenCompose(pinned -> {
                     if (!force && (!referrers.isEmpty() || !pinned.isEmpty())) {

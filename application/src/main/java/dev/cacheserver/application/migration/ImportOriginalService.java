@@ -2,10 +2,11 @@ package dev.cacheserver.application.migration;
 
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
+import dev.cacheserver.application.port.in.ImportFromOriginal;
 import dev.cacheserver.domain.error.CacheServerException;
-import dev.cacheserver.domain.error.HashMismatchException;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.error.StorageFullException;
+import dev.cacheserver.domain.model.Compression;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.NixHash;
 import dev.cacheserver.domain.model.OriginalStorePath;
@@ -16,8 +17,8 @@ import dev.cacheserver.domain.port.NarContentHasher.NarDigest;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.domain.port.NarLocation;
 import dev.cacheserver.domain.port.NarStore;
+import dev.cacheserver.domain.port.OriginalS3Objects;
 import dev.cacheserver.domain.port.OriginalServerArchive;
-import dev.cacheserver.domain.port.OriginalServerArchive.FileDigest;
 import dev.cacheserver.domain.port.OriginalServerArchive.OriginalNar;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,11 +30,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-/** {@link ImportOriginalUseCase} for one cache of this server, over its store, narinfos and the original's archive. */
-public final class ImportOriginalService implements ImportOriginalUseCase {
+/** {@link ImportFromOriginal} for one cache of this server, over its store, narinfos and the original's archive. */
+final class ImportOriginalService implements ImportFromOriginal {
     static final int PAGE = 200;
     /** The original wrote this when cachix sent no deriver. */
     private static final String UNKNOWN_DERIVER = "unknown-deriver";
+    private static final String NOT_FOUND = "its NAR file is not in a local storage of the original";
 
     private final CacheProfile cache;
     private final OriginalServerArchive archive;
@@ -41,15 +43,18 @@ public final class ImportOriginalService implements ImportOriginalUseCase {
     private final NarInfoRepository repository;
     private final NarInfoService narInfos;
     private final NarContentHasher hasher;
+    /** Null when no S3 reader is wired: paths on the original's S3 storages are then reported as not found. */
+    private final OriginalS3Objects s3;
 
-    public ImportOriginalService(CacheProfile cache, OriginalServerArchive archive, NarStore store,
-                                 NarInfoRepository repository, NarInfoService narInfos, NarContentHasher hasher) {
+    ImportOriginalService(CacheProfile cache, OriginalServerArchive archive, OriginalS3Objects s3, NarStore store,
+                          NarInfoRepository repository, NarInfoService narInfos, NarContentHasher hasher) {
         this.cache = cache;
         this.archive = archive;
         this.store = store;
         this.repository = repository;
         this.narInfos = narInfos;
         this.hasher = hasher;
+        this.s3 = s3;
     }
 
     @Override
@@ -88,10 +93,9 @@ public final class ImportOriginalService implements ImportOriginalUseCase {
             }
             return archive.locateNar(row).thenCompose(nar -> {
                 if (nar.isEmpty()) {
-                    return CompletableFuture.failedFuture(new InvalidInputException(
-                            "its NAR file is not in a local storage of the original"));
+                    return importFromS3(claimed, row, dryRun);
                 }
-                NarInfo withFile = withCompression(claimed, nar.get());
+                NarInfo withFile = withCompression(claimed, nar.get().compression());
                 return dryRun ? verify(withFile, nar.get(), Optional.empty()).thenApply(d -> Result.WOULD_IMPORT)
                         : store(withFile, nar.get());
             });
@@ -117,12 +121,12 @@ public final class ImportOriginalService implements ImportOriginalUseCase {
         } else {
             deriver = StorePath.parse(deriver).baseName();
         }
-        return new NarInfo(path, new NarFile(fileHash, dev.cacheserver.domain.model.Compression.XZ), row.fileSize(),
+        return new NarInfo(path, new NarFile(fileHash, Compression.XZ), row.fileSize(),
                 narHash, row.narSize(), refs, deriver, null, List.of(), null);
     }
 
-    private static NarInfo withCompression(NarInfo info, OriginalNar nar) {
-        return new NarInfo(info.storePath(), new NarFile(info.fileHash(), nar.compression()), info.fileSize(),
+    private static NarInfo withCompression(NarInfo info, Compression compression) {
+        return new NarInfo(info.storePath(), new NarFile(info.fileHash(), compression), info.fileSize(),
                 info.narHash(), info.narSize(), info.references(), info.deriver(), info.system(), info.signatures(),
                 info.ca());
     }
@@ -130,41 +134,56 @@ public final class ImportOriginalService implements ImportOriginalUseCase {
     /** FileHash and FileSize while reading (and copying) the file, then NarHash and NarSize by decompressing it. */
     private CompletionStage<NarDigest> verify(NarInfo info, OriginalNar nar, Optional<Path> copyTo) {
         return archive.digest(nar, copyTo).thenCompose(file -> {
-            checkFile(info, file);
+            OriginalNarChecks.checkFile(info, file);
             return hasher.digest(new NarLocation.LocalFile(nar.file(), nar.size()), nar.compression());
-        }).thenApply(content -> {
-            if (!content.narHash().equals(info.narHash())) {
-                throw new HashMismatchException("NarHash mismatch: the original says " + info.narHash()
-                        + " but its NAR decompresses to " + content.narHash());
-            }
-            if (content.narSize() != info.narSize()) {
-                throw new HashMismatchException("NarSize mismatch: the original says " + info.narSize()
-                        + " but its NAR decompresses to " + content.narSize() + " bytes");
-            }
-            return content;
-        });
+        }).thenApply(content -> OriginalNarChecks.checkContent(info, content));
     }
 
-    private static void checkFile(NarInfo info, FileDigest file) {
-        if (!file.sha256().equals(info.fileHash())) {
-            throw new HashMismatchException("FileHash mismatch: the original says " + info.fileHash()
-                    + " but its NAR file hashes to " + file.sha256());
+    /**
+     * A NAR on an S3 storage of the original: streamed into a spool file (FileHash and FileSize of what arrived),
+     * decompressed from there (NarHash and NarSize), then stored like a local one; a dry run discards the copy.
+     */
+    private CompletionStage<Result> importFromS3(NarInfo claimed, OriginalStorePath row, boolean dryRun) {
+        if (s3 == null) {
+            return CompletableFuture.failedFuture(new InvalidInputException(NOT_FOUND));
         }
-        if (file.size() != info.fileSize()) {
-            throw new HashMismatchException("FileSize mismatch: the original says " + info.fileSize()
-                    + " but its NAR file has " + file.size() + " bytes");
-        }
+        return archive.s3StorageOf(row).thenCompose(storage -> storage.isEmpty()
+                ? CompletableFuture.failedFuture(new InvalidInputException(NOT_FOUND))
+                : s3.locate(storage.get(), bareFileHash(row)).thenCompose(found -> found.isEmpty()
+                        ? CompletableFuture.failedFuture(new InvalidInputException("its NAR file is not in the "
+                                + storage.get() + " of the original"))
+                        : copyFromS3(withCompression(claimed, found.get().compression()), found.get(), dryRun)));
+    }
+
+    private CompletionStage<Result> copyFromS3(NarInfo info, OriginalS3Objects.S3Nar nar, boolean dryRun) {
+        return store.createSpoolFile().thenCompose(spool -> s3.copy(nar, spool)
+                .thenCompose(file -> {
+                    OriginalNarChecks.checkFile(info, file);
+                    return hasher.digest(new NarLocation.LocalFile(spool, file.size()), nar.compression());
+                })
+                .thenApply(content -> OriginalNarChecks.checkContent(info, content))
+                .thenCompose(content -> dryRun ? store.discard(spool).thenApply(v -> Optional.<NarDigest>empty())
+                        : store.publish(spool, info.narFile()).thenApply(v -> Optional.of(content)))
+                .exceptionallyCompose(e -> store.discard(spool).thenCompose(v -> CompletableFuture.failedFuture(e))))
+                .thenCompose(stored -> stored.isEmpty() ? CompletableFuture.completedFuture(Result.WOULD_IMPORT)
+                        : publish(info, stored.get()));
+    }
+
+    private static String bareFileHash(OriginalStorePath row) {
+        return row.fileHash().startsWith("sha256:") ? row.fileHash().substring(7) : row.fileHash();
     }
 
     private CompletionStage<Result> store(NarInfo info, OriginalNar nar) {
         return store.createSpoolFile().thenCompose(spool -> verify(info, nar, Optional.of(spool))
                 .thenCompose(content -> store.publish(spool, info.narFile()).thenApply(v -> content))
                 .exceptionallyCompose(e -> store.discard(spool).thenCompose(v -> CompletableFuture.failedFuture(e))))
-                .thenCompose(content -> {
-                    // Checked just above: publishing need not decompress the NAR a second time.
-                    narInfos.uploadDigests().remember(info.narFile(), CompletableFuture.completedFuture(content));
-                    return narInfos.publishing().publish(info);
-                }).thenApply(published -> Result.IMPORTED);
+                .thenCompose(content -> publish(info, content));
+    }
+
+    private CompletionStage<Result> publish(NarInfo info, NarDigest content) {
+        // Checked just above: publishing need not decompress the NAR a second time.
+        narInfos.uploadDigests().remember(info.narFile(), CompletableFuture.completedFuture(content));
+        return narInfos.publishing().publish(info).thenApply(published -> Result.IMPORTED);
     }
 
     /** Tallies outcomes and passes each on. */

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
+import dev.cacheserver.application.port.in.DeletedPath;
+import dev.cacheserver.application.port.in.PathDetails;
 import dev.cacheserver.domain.error.ConflictException;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.error.NotFoundException;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.NarInfoService;
+import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.application.port.in.Caller;
 import dev.cacheserver.application.port.in.DescribeCachixCache.DescribeCacheCommand;
 import dev.cacheserver.application.port.in.FindMissingPaths;

@@ -158,7 +158,7 @@ class ImportOriginalTest {
     }
 
     /** The original's tables (src/database.py); {@code storage.root} holds {@code <root>/<cache>}. */
-    private static void createOriginalSchema(Connection db, String storageRoot) throws Exception {
+    static void createOriginalSchema(Connection db, String storageRoot) throws Exception {
         try (Statement st = db.createStatement()) {
             st.execute("CREATE TABLE binary_cache (id VARCHAR UNIQUE PRIMARY KEY NOT NULL, name VARCHAR UNIQUE NOT NULL,"
                     + " url VARCHAR UNIQUE NOT NULL, token VARCHAR NOT NULL, access VARCHAR NOT NULL,"
@@ -183,7 +183,19 @@ class ImportOriginalTest {
     /** Writes the path's NAR as the original stored it (cachix uploads: hex FileHash of the compressed file). */
     private static void addPath(NixCli nix, Connection db, Path storageDir, String path, String ext, boolean corrupt)
             throws Exception {
-        Path nar = Files.createTempFile(storageDir.getParent(), "dump", ".nar");
+        addPath(nix, db, "s1", path, ext, corrupt, (name, bytes) -> Files.write(storageDir.resolve(name), bytes));
+    }
+
+    /** Where a storage of the original keeps a file. */
+    @FunctionalInterface
+    interface StorageWriter {
+        void write(String fileName, byte[] bytes) throws Exception;
+    }
+
+    /** The path's row in storage {@code storageId}, its NAR file written by {@code storage}. */
+    static void addPath(NixCli nix, Connection db, String storageId, String path, String ext, boolean corrupt,
+                        StorageWriter storage) throws Exception {
+        Path nar = Files.createTempFile("dump", ".nar");
         Process dump = new ProcessBuilder("nix-store", "--dump", path).redirectOutput(nar.toFile()).start();
         assertTrue(dump.waitFor(2, TimeUnit.MINUTES) && dump.exitValue() == 0);
         byte[] bytes = Files.readAllBytes(nar);
@@ -202,7 +214,7 @@ class ImportOriginalTest {
         if (corrupt) {
             compressed[compressed.length / 2] ^= 1;
         }
-        Files.write(storageDir.resolve(fileHash + ".nar." + ext), compressed);
+        storage.write(fileHash + ".nar." + ext, compressed);
         String base = path.substring("/nix/store/".length());
         List<String> refs = new ArrayList<>();
         for (String ref : nix.run("nix-store", "-q", "--references", path).strip().split("\n")) {
@@ -211,14 +223,19 @@ class ImportOriginalTest {
             }
         }
         String deriver = nix.run("nix-store", "-q", "--deriver", path).strip();
-        insertRow(db, base.substring(0, 32), base.substring(33), fileHash, compressed.length,
+        insertRow(db, storageId, base.substring(0, 32), base.substring(33), fileHash, compressed.length,
                 Nix.narHash(path), bytes.length, String.join(" ", refs),
                 deriver.startsWith("/nix/store/") ? deriver.substring("/nix/store/".length()) : "unknown-deriver");
     }
 
     private static void insertRow(Connection db, String hash, String suffix, String fileHash, long fileSize,
                                   String narHash, long narSize, String refs, String deriver) throws Exception {
-        try (PreparedStatement st = db.prepareStatement("INSERT INTO store_path VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 's1')")) {
+        insertRow(db, "s1", hash, suffix, fileHash, fileSize, narHash, narSize, refs, deriver);
+    }
+
+    static void insertRow(Connection db, String storageId, String hash, String suffix, String fileHash, long fileSize,
+                          String narHash, long narSize, String refs, String deriver) throws Exception {
+        try (PreparedStatement st = db.prepareStatement("INSERT INTO store_path VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             st.setString(1, UUID.randomUUID().toString());
             st.setString(2, hash);
             st.setString(3, suffix);
@@ -228,6 +245,7 @@ class ImportOriginalTest {
             st.setLong(7, narSize);
             st.setString(8, deriver);
             st.setString(9, refs);
+            st.setString(10, storageId);
             st.execute();
         }
     }

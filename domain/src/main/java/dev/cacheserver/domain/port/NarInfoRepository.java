@@ -121,6 +121,16 @@ public interface NarInfoRepository {
                                                            Instant accessedBefore, int limit);
 
     /**
+     * {@link #unmarkedByRecency(CacheName, Instant, Instant, int)} continued after {@code after}, the last path of
+     * the previous page, every path of which has been marked since: the answer is the same as without it, but the
+     * repository may start from that path's position instead of passing over the marked ones again (a sweep that
+     * walks a large cache page by page stays linear). A path no longer stored is no position: from the top.
+     */
+    CompletionStage<List<StorePathHash>> unmarkedByRecency(CacheName cache, Instant accessedSince,
+                                                           Instant accessedBefore, Optional<StorePathHash> after,
+                                                           int limit);
+
+    /**
      * Takes {@code paths} in order and marks each, with the unmarked paths of its closure, as kept while the NAR
      * bytes this adds to the kept set (files no marked path uses yet, each counted once) stay within
      * {@code budget}; the first path that does not fit is not marked and ends the call. One transaction.

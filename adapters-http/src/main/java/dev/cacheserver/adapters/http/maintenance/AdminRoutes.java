@@ -2,33 +2,27 @@ package dev.cacheserver.adapters.http.maintenance;
 
 import dev.cacheserver.adapters.http.Credentials;
 import dev.cacheserver.adapters.http.HttpErrors;
-import dev.cacheserver.application.AccessPolicy;
-import dev.cacheserver.application.retention.GarbageCollector;
-import dev.cacheserver.application.retention.GcReport;
-import dev.cacheserver.domain.error.NotFoundException;
+import dev.cacheserver.application.port.in.Caller;
+import dev.cacheserver.application.port.in.CollectGarbage;
+import dev.cacheserver.application.port.in.GcReport;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
-import java.util.function.Consumer;
+import java.util.Optional;
 
 /**
  * Operator routes on {@code server-port}, admin token only: {@code POST /api/v1/admin/gc[?cache=NAME][&dry-run=true]}
  * sweeps now (what the {@code gc} command calls) and answers one report per cache: {@code removedPaths} lists what
  * went (or would go), {@code sizeEvictedPaths} those of them that went because the cache was over its {@code maxSize}
- * (the others were not accessed within the retention window).
+ * (the others were not accessed within the retention window). Who may sweep is decided by the use case.
  */
 public final class AdminRoutes {
-    private final List<GarbageCollector> collectors;
-    private final AccessPolicy access;
-    private final Consumer<GcReport> reports;
+    private final CollectGarbage collectGarbage;
 
-    public AdminRoutes(List<GarbageCollector> collectors, AccessPolicy access, Consumer<GcReport> reports) {
-        this.collectors = List.copyOf(collectors);
-        this.access = access;
-        this.reports = reports;
+    public AdminRoutes(CollectGarbage collectGarbage) {
+        this.collectGarbage = collectGarbage;
     }
 
     public void mount(Router router) {
@@ -37,38 +31,28 @@ public final class AdminRoutes {
 
     private void gc(RoutingContext ctx) {
         try {
-            access.checkAdmin(Credentials.token(ctx.request().getHeader("Authorization")));
-            String only = ctx.request().getParam("cache");
-            boolean dryRun = "true".equals(ctx.request().getParam("dry-run"));
-            List<GarbageCollector> chosen = collectors.stream()
-                    .filter(c -> only == null || c.cache().name().value().equals(only)).toList();
-            if (chosen.isEmpty()) {
-                throw new NotFoundException("no cache named '" + only + "'");
-            }
-            JsonArray out = new JsonArray();
-            Future<Void> chain = Future.succeededFuture();
-            for (GarbageCollector collector : chosen) {
-                chain = chain.compose(v -> Future.fromCompletionStage(collector.collect(dryRun), ctx.vertx().getOrCreateContext())
-                        .onSuccess(report -> {
-                            if (!dryRun) {
-                                reports.accept(report);
-                            }
-                            out.add(json(report, collector));
-                        }).mapEmpty());
-            }
-            chain.onSuccess(v -> ctx.response().putHeader("Content-Type", "application/json")
-                            .end(new JsonObject().put("reports", out).encodePrettily()))
-                    .onFailure(e -> fail(ctx, e));
+            Caller caller = Caller.withToken(Credentials.token(ctx.request().getHeader("Authorization")).orElse(null));
+            CollectGarbage.Command command = new CollectGarbage.Command(caller,
+                    Optional.ofNullable(ctx.request().getParam("cache")),
+                    "true".equals(ctx.request().getParam("dry-run")));
+            Future.fromCompletionStage(collectGarbage.collect(command), ctx.vertx().getOrCreateContext())
+                    .onSuccess(reports -> {
+                        JsonArray out = new JsonArray();
+                        reports.forEach(report -> out.add(json(report)));
+                        ctx.response().putHeader("Content-Type", "application/json")
+                                .end(new JsonObject().put("reports", out).encodePrettily());
+                    })
+                    .onFailure(e -> PathAdminRoutes.fail(ctx, e));
         } catch (RuntimeException e) {
-            fail(ctx, e);
+            PathAdminRoutes.fail(ctx, e);
         }
     }
 
-    private static JsonObject json(GcReport report, GarbageCollector collector) {
+    static JsonObject json(GcReport report) {
         return new JsonObject()
                 .put("cache", report.cache())
                 .put("dryRun", report.dryRun())
-                .put("retention", collector.policy().window().map(Object::toString).orElse("forever"))
+                .put("retention", report.retention().map(Object::toString).orElse("forever"))
                 .put("paths", report.pathsBefore())
                 .put("removedPathCount", report.removedPathCount())
                 .put("removedPaths", new JsonArray(report.removedPaths().stream().map(Object::toString).toList()))
@@ -82,11 +66,5 @@ public final class AdminRoutes {
                 .put("sizeEvictedPathCount", report.sizeEvictedCount())
                 .put("sizeEvictedPaths", new JsonArray(report.sizeEvictedPaths().stream().map(Object::toString).toList()))
                 .put("durationMillis", report.durationMillis());
-    }
-
-    private static void fail(RoutingContext ctx, Throwable e) {
-        HttpErrors.Answer answer = HttpErrors.answer(e);
-        ctx.response().setStatusCode(answer.status()).putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("error", answer.message()).encode());
     }
 }

@@ -2,7 +2,7 @@ package dev.cacheserver.adapters.http.maintenance;
 
 import dev.cacheserver.application.narinfo.AccessTimes;
 import dev.cacheserver.application.retention.GarbageCollector;
-import dev.cacheserver.application.retention.GcReport;
+import dev.cacheserver.application.port.in.GcReport;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;

@@ -2,14 +2,11 @@ package dev.cacheserver.adapters.http.maintenance;
 
 import dev.cacheserver.adapters.http.Credentials;
 import dev.cacheserver.adapters.http.HttpErrors;
-import dev.cacheserver.application.AccessPolicy;
-import dev.cacheserver.application.admin.DeletedPath;
-import dev.cacheserver.application.admin.PathAdministration;
-import dev.cacheserver.application.admin.PathDetails;
-import dev.cacheserver.domain.error.InvalidInputException;
-import dev.cacheserver.domain.error.NotFoundException;
+import dev.cacheserver.application.port.in.Caller;
+import dev.cacheserver.application.port.in.DeletedPath;
+import dev.cacheserver.application.port.in.ManageStorePaths;
+import dev.cacheserver.application.port.in.PathDetails;
 import dev.cacheserver.domain.model.StorePath;
-import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
 import dev.cacheserver.domain.upload.Pin;
 import io.vertx.core.Future;
@@ -17,12 +14,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Path administration on {@code server-port}, admin token only (what the {@code path} command calls):
@@ -36,13 +29,10 @@ import java.util.stream.Collectors;
  */
 public final class PathAdminRoutes {
     static final int DEFAULT_PAGE = 1000;
-    private final Map<String, PathAdministration> caches;
-    private final AccessPolicy access;
+    private final ManageStorePaths paths;
 
-    public PathAdminRoutes(List<PathAdministration> caches, AccessPolicy access) {
-        this.caches = caches.stream().collect(Collectors.toUnmodifiableMap(c -> c.cache().name().value(),
-                Function.identity()));
-        this.access = access;
+    public PathAdminRoutes(ManageStorePaths paths) {
+        this.paths = paths;
     }
 
     public void mount(Router router) {
@@ -51,39 +41,35 @@ public final class PathAdminRoutes {
         router.delete("/api/v1/admin/caches/:cache/paths/:path").handler(ctx -> answer(ctx, this::delete));
     }
 
-    private CompletionStage<JsonObject> list(RoutingContext ctx, PathAdministration admin) {
-        String after = ctx.request().getParam("after");
+    private CompletionStage<JsonObject> list(RoutingContext ctx, Caller caller) {
         int limit = limit(ctx.request().getParam("limit"));
-        Optional<StorePathHash> from = after == null || after.isEmpty() ? Optional.empty()
-                : Optional.of(PathAdministration.hashOf(after));
-        return admin.list(ctx.request().getParam("filter", ""), from, limit).thenApply(page -> {
-            JsonObject out = new JsonObject()
-                    .put("paths", new JsonArray(page.stream().map(StorePath::fullPath).toList()));
-            if (page.size() == limit) {
-                out.put("next", page.get(page.size() - 1).hash().value());
-            }
-            return out;
-        });
+        return paths.list(new ManageStorePaths.ListCommand(caller, ctx.pathParam("cache"),
+                ctx.request().getParam("filter", ""), Optional.ofNullable(ctx.request().getParam("after")), limit))
+                .thenApply(page -> {
+                    JsonObject out = new JsonObject()
+                            .put("paths", new JsonArray(page.stream().map(StorePath::fullPath).toList()));
+                    if (page.size() == limit) {
+                        out.put("next", page.get(page.size() - 1).hash().value());
+                    }
+                    return out;
+                });
     }
 
-    private CompletionStage<JsonObject> info(RoutingContext ctx, PathAdministration admin) {
-        return admin.info(PathAdministration.hashOf(ctx.pathParam("path"))).thenApply(PathAdminRoutes::json);
+    private CompletionStage<JsonObject> info(RoutingContext ctx, Caller caller) {
+        return paths.info(new ManageStorePaths.InfoCommand(caller, ctx.pathParam("cache"), ctx.pathParam("path")))
+                .thenApply(PathAdminRoutes::json);
     }
 
-    private CompletionStage<JsonObject> delete(RoutingContext ctx, PathAdministration admin) {
+    private CompletionStage<JsonObject> delete(RoutingContext ctx, Caller caller) {
         boolean force = "true".equals(ctx.request().getParam("force"));
-        return admin.delete(PathAdministration.hashOf(ctx.pathParam("path")), force).thenApply(PathAdminRoutes::json);
+        return paths.delete(new ManageStorePaths.DeleteCommand(caller, ctx.pathParam("cache"), ctx.pathParam("path"),
+                force)).thenApply(PathAdminRoutes::json);
     }
 
     private void answer(RoutingContext ctx, Operation operation) {
         try {
-            access.checkAdmin(Credentials.token(ctx.request().getHeader("Authorization")));
-            String name = ctx.pathParam("cache");
-            PathAdministration admin = caches.get(name);
-            if (admin == null) {
-                throw new NotFoundException("no cache named '" + name + "'");
-            }
-            Future.fromCompletionStage(operation.run(ctx, admin), ctx.vertx().getOrCreateContext())
+            Caller caller = Caller.withToken(Credentials.token(ctx.request().getHeader("Authorization")).orElse(null));
+            Future.fromCompletionStage(operation.run(ctx, caller), ctx.vertx().getOrCreateContext())
                     .onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json")
                             .end(json.encodePrettily()))
                     .onFailure(e -> fail(ctx, e));
@@ -92,19 +78,16 @@ public final class PathAdminRoutes {
         }
     }
 
+    /** Default {@link #DEFAULT_PAGE}; a text that is no number goes on as 0, refused by the use case after the caller. */
     private static int limit(String text) {
         if (text == null || text.isEmpty()) {
             return DEFAULT_PAGE;
         }
         try {
-            int limit = Integer.parseInt(text);
-            if (limit >= 1 && limit <= PathAdministration.MAX_PAGE) {
-                return limit;
-            }
+            return Integer.parseInt(text);
         } catch (NumberFormatException e) {
-            // answered below
+            return 0;
         }
-        throw new InvalidInputException("limit must be a number from 1 to " + PathAdministration.MAX_PAGE);
     }
 
     static JsonObject json(PathDetails details) {
@@ -141,7 +124,7 @@ public final class PathAdminRoutes {
                 .put("referrers", new JsonArray(deleted.referrers().stream().map(StorePath::fullPath).toList()));
     }
 
-    private static void fail(RoutingContext ctx, Throwable e) {
+    static void fail(RoutingContext ctx, Throwable e) {
         HttpErrors.Answer answer = HttpErrors.answer(e);
         ctx.response().setStatusCode(answer.status()).putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("error", answer.message()).encode());
@@ -149,6 +132,6 @@ public final class PathAdminRoutes {
 
     @FunctionalInterface
     private interface Operation {
-        CompletionStage<JsonObject> run(RoutingContext ctx, PathAdministration admin);
+        CompletionStage<JsonObject> run(RoutingContext ctx, Caller caller);
     }
 }

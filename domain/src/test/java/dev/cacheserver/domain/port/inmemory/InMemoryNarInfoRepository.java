@@ -230,6 +230,14 @@ public final class InMemoryNarInfoRepository implements NarInfoRepository {
     }
 
     @Override
+    public CompletionStage<List<StorePathHash>> unmarkedByRecency(CacheName cache, Instant accessedSince,
+                                                                  Instant accessedBefore, Optional<StorePathHash> after,
+                                                                  int limit) {
+        // Everything before the cursor is marked, so the plain answer is the same.
+        return unmarkedByRecency(cache, accessedSince, accessedBefore, limit);
+    }
+
+    @Override
     public synchronized CompletionStage<KeptWithin> markKeptWithin(CacheName cache, List<StorePathHash> paths,
                                                                     long budget) {
         long added = 0;

@@ -1,4 +1,4 @@
-package dev.cacheserver.application.admin;
+package dev.cacheserver.application.port.in;
 
 import dev.cacheserver.domain.model.StorePath;
 import java.util.List;
