@@ -1,13 +1,11 @@
-package dev.cacheserver.adapters.http;
+package dev.cacheserver.adapters.httpclient;
 
 import dev.cacheserver.domain.error.UpstreamFailedException;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfoText;
 import dev.cacheserver.domain.port.UpstreamClient;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
@@ -55,7 +53,7 @@ public final class HttpUpstreamClient implements UpstreamClient {
     }
 
     /** Opens a GET of a NAR; the response is paused: the caller pipes it (which resumes it) or ends it. */
-    Future<HttpClientResponse> open(URI url) {
+    public Future<HttpClientResponse> open(URI url) {
         Duration idle = timeout.compareTo(NAR_IDLE_TIMEOUT) > 0 ? timeout : NAR_IDLE_TIMEOUT;
         return send(url, idle).compose(response -> {
             if (response.statusCode() != 200) {
@@ -78,7 +76,9 @@ public final class HttpUpstreamClient implements UpstreamClient {
                 return response.end().transform(v -> Future.failedFuture(new UpstreamFailedException(
                         "upstream " + url.getHost() + " answered " + status + " for " + url.getPath(), false)));
             }
-            return boundedBody(response).map(body -> Optional.of(body.toString(StandardCharsets.UTF_8)));
+            return BoundedBody.read(response, () -> new UpstreamFailedException("upstream narinfo exceeds "
+                            + NarInfoText.MAX_BYTES + " bytes", false))
+                    .map(body -> Optional.of(body.toString(StandardCharsets.UTF_8)));
         }).recover(HttpUpstreamClient::asUpstreamFailure);
     }
 
@@ -97,23 +97,6 @@ public final class HttpUpstreamClient implements UpstreamClient {
                 || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("timed out");
         return Future.failedFuture(new UpstreamFailedException((timedOut ? "upstream timed out: " : "upstream unreachable: ")
                 + e.getMessage(), timedOut));
-    }
-
-    private static Future<Buffer> boundedBody(HttpClientResponse response) {
-        Promise<Buffer> promise = Promise.promise();
-        Buffer body = Buffer.buffer();
-        response.handler(chunk -> {
-            if (body.length() + chunk.length() > NarInfoText.MAX_BYTES) {
-                response.handler(null);
-                promise.tryFail(new UpstreamFailedException("upstream narinfo exceeds " + NarInfoText.MAX_BYTES
-                        + " bytes", false));
-            } else {
-                body.appendBuffer(chunk);
-            }
-        });
-        response.exceptionHandler(promise::tryFail);
-        response.endHandler(v -> promise.tryComplete(body));
-        return promise.future();
     }
 
     public Future<Void> close() {

@@ -1,13 +1,11 @@
-package dev.cacheserver.adapters.http;
+package dev.cacheserver.adapters.httpclient;
 
 import dev.cacheserver.domain.error.UnavailableException;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfoText;
 import dev.cacheserver.domain.port.PeerClient;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
@@ -54,14 +52,15 @@ public final class HttpPeerClient implements PeerClient {
                 return response.end().transform(v -> Future.failedFuture(
                         new UnavailableException("peer " + cacheUrl + " answered " + response.statusCode())));
             }
-            return boundedBody(response).map(body -> Optional.of(body.toString(StandardCharsets.UTF_8)));
+            return BoundedBody.read(response, () -> new UnavailableException("peer narinfo exceeds "
+                    + NarInfoText.MAX_BYTES + " bytes")).map(body -> Optional.of(body.toString(StandardCharsets.UTF_8)));
         }).recover(e -> Future.failedFuture(e instanceof UnavailableException ? e
                 : new UnavailableException("peer " + cacheUrl + " unreachable: " + e.getMessage(), e)))
                 .toCompletionStage();
     }
 
     /** Opens a GET of {@code url}; the response is paused: the caller pipes it (which resumes it) or ends it. */
-    Future<HttpClientResponse> open(URI url) {
+    public Future<HttpClientResponse> open(URI url) {
         return send(url, narIdleTimeout).map(response -> {
             response.pause();
             return response;
@@ -72,22 +71,6 @@ public final class HttpPeerClient implements PeerClient {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url.toString())
                 .setConnectTimeout(connectTimeout.toMillis()).setIdleTimeout(idleTimeout.toMillis());
         return client.request(options).compose(request -> request.send());
-    }
-
-    private static Future<Buffer> boundedBody(HttpClientResponse response) {
-        Promise<Buffer> promise = Promise.promise();
-        Buffer body = Buffer.buffer();
-        response.handler(chunk -> {
-            if (body.length() + chunk.length() > NarInfoText.MAX_BYTES) {
-                response.handler(null);
-                promise.tryFail(new UnavailableException("peer narinfo exceeds " + NarInfoText.MAX_BYTES + " bytes"));
-            } else {
-                body.appendBuffer(chunk);
-            }
-        });
-        response.exceptionHandler(promise::tryFail);
-        response.endHandler(v -> promise.tryComplete(body));
-        return promise.future();
     }
 
     private static String trimmed(URI url) {
