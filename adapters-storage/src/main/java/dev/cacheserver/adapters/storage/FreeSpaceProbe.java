@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * once a NAR that fits on none of them. Every method blocks: call it on a worker.
  */
 final class FreeSpaceProbe {
-    private static final Logger LOG = LoggerFactory.getLogger(FreeSpaceProbe.class);
+    // Under the name it always logged as: operators filter on it.
+    private static final Logger LOG = LoggerFactory.getLogger(StorageGroupNarStore.class);
 
     /** The usable bytes of the filesystem holding a directory. */
     @FunctionalInterface

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * the heap does not grow with the number of NARs.
  */
 final class PlacementLedger {
-    private static final Logger LOG = LoggerFactory.getLogger(PlacementLedger.class);
+    // Under the name it always logged as: operators filter on it.
+    private static final Logger LOG = LoggerFactory.getLogger(StorageGroupNarStore.class);
     /** Placements kept in memory, most recently used first: a NAR is usually fetched soon after its narinfo. */
     static final int PLACEMENT_CACHE = 4096;
 

@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** The SDK clients of one S3 storage: the async client, the HTTP client under it, and the URL presigner. */
 record S3Clients(S3AsyncClient s3, SdkAsyncHttpClient http, S3Presigner presigner) {
-    private static final Logger LOG = LoggerFactory.getLogger(S3Clients.class);
+    // Under the name it always logged as: operators filter on it.
+    private static final Logger LOG = LoggerFactory.getLogger(S3NarStore.class);
 
     /** Builds the clients for {@code options}; blocking (the CRT loads its natives): call it on a worker. */
     static S3Clients build(S3StoreOptions options) {

@@ -15,7 +15,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * {@link UnavailableException} (retry later). The message names the storage only; the details go to the log.
  */
 final class S3ErrorMapping {
-    private static final Logger LOG = LoggerFactory.getLogger(S3ErrorMapping.class);
+    // Under the name it always logged as: operators filter on it.
+    private static final Logger LOG = LoggerFactory.getLogger(S3NarStore.class);
     private final String storage;
     private final String bucket;
 

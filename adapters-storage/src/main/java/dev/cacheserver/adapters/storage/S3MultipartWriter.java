@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * key only when complete; a failed multipart upload is aborted so no parts are left billed.
  */
 final class S3MultipartWriter {
-    private static final Logger LOG = LoggerFactory.getLogger(S3MultipartWriter.class);
+    // Under the name it always logged as: operators filter on it.
+    private static final Logger LOG = LoggerFactory.getLogger(S3NarStore.class);
     private static final int MAX_PARTS = 10_000;
     // Parts in flight per multipart upload: enough to fill a link without one NAR hogging the client.
     private static final int PARALLEL_PARTS = 4;

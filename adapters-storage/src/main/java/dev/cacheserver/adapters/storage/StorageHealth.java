@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * the time again), until a write there succeeds. Thread-safe.
  */
 final class StorageHealth {
-    private static final Logger LOG = LoggerFactory.getLogger(StorageHealth.class);
+    // Under the name it always logged as: operators filter on it.
+    private static final Logger LOG = LoggerFactory.getLogger(StorageGroupNarStore.class);
     static final long FAILING_SECONDS = 30;
     static final long FULL_SECONDS = 30;
 

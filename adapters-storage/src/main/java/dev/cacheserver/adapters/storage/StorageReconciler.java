@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * is no write: it never moves the round-robin position, and it leaves alone a file a publish is recording.
  */
 final class StorageReconciler {
-    private static final Logger LOG = LoggerFactory.getLogger(StorageReconciler.class);
+    // Under the name it always logged as: operators filter on it.
+    private static final Logger LOG = LoggerFactory.getLogger(StorageGroupNarStore.class);
     /** NAR files per page when a storage or the placement records are walked. */
     static final int WALK_PAGE = 256;
 
