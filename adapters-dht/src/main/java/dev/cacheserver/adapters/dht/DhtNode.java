@@ -107,7 +107,8 @@ final class DhtNode {
     Lookup get(byte[] key) {
         DhtOp.GetOp op = new DhtOp.GetOp(deliver, lib);
         long id = DhtCallbacks.register(op);
-        lib.dht_runner_get(runner, OpenDhtC.DhtInfoHash.of(key), DhtCallbacks.ON_VALUE, DhtCallbacks.ON_DONE, new Pointer(id));
+        lib.dht_runner_get(runner, OpenDhtC.DhtInfoHash.of(key), DhtCallbacks.ON_VALUE, DhtCallbacks.ON_DONE,
+                new Pointer(id));
         return new Lookup(id, op);
     }
 

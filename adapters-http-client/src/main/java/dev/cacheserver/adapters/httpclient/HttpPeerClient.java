@@ -53,7 +53,8 @@ public final class HttpPeerClient implements PeerClient {
                         new UnavailableException("peer " + cacheUrl + " answered " + response.statusCode())));
             }
             return BoundedBody.read(response, () -> new UnavailableException("peer narinfo exceeds "
-                    + NarInfoText.MAX_BYTES + " bytes")).map(body -> Optional.of(body.toString(StandardCharsets.UTF_8)));
+                            + NarInfoText.MAX_BYTES + " bytes"))
+                    .map(body -> Optional.of(body.toString(StandardCharsets.UTF_8)));
         }).recover(e -> Future.failedFuture(e instanceof UnavailableException ? e
                 : new UnavailableException("peer " + cacheUrl + " unreachable: " + e.getMessage(), e)))
                 .toCompletionStage();

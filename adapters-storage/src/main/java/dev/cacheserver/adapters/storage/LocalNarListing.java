@@ -31,7 +31,8 @@ final class LocalNarListing {
      * heap nor a page's wait grows with the number of NARs. Files published or deleted during the walk may or may
      * not be seen.
      */
-    static CompletionStage<Void> walk(Vertx vertx, Path root, int pageSize, Function<List<StoredNar>, CompletionStage<Void>> visitor) {
+    static CompletionStage<Void> walk(Vertx vertx, Path root, int pageSize,
+                                      Function<List<StoredNar>, CompletionStage<Void>> visitor) {
         return vertx.executeBlocking(() -> Files.newDirectoryStream(root), false)
                 .recover(e -> Future.failedFuture(StorageFailures.wrap("cannot list " + root, e)))
                 .toCompletionStage()

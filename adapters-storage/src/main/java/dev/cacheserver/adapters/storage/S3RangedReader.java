@@ -44,7 +44,8 @@ final class S3RangedReader {
                         if (e != null) {
                             subscriber.onSubscribe(EmptySubscription.INSTANCE);
                             subscriber.onError(S3ErrorMapping.isNoSuchKey(e)
-                                    ? new StorageException("S3 object " + key + " vanished", S3ErrorMapping.rootCause(e))
+                                    ? new StorageException("S3 object " + key + " vanished",
+                                            S3ErrorMapping.rootCause(e))
                                     : errors.map("GET " + key, e));
                         } else {
                             FlowAdapters.toFlowPublisher(response).subscribe(subscriber);

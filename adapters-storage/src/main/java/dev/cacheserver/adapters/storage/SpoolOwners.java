@@ -63,7 +63,8 @@ final class SpoolOwners {
 
     private CompletionStage<Void> discardWithAny(Path spool, int index) {
         if (index == members.size()) {
-            return CompletableFuture.failedFuture(new StorageException("not a spool file of cache " + cache + ": " + spool));
+            return CompletableFuture.failedFuture(
+                    new StorageException("not a spool file of cache " + cache + ": " + spool));
         }
         return members.get(index).store().discard(spool).exceptionallyCompose(e ->
                 StorageFailures.hasCause(e, StorageException.class) ? discardWithAny(spool, index + 1)

@@ -105,7 +105,8 @@ final class StorageReconciler {
                         CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
                         for (Placement p : gone) {
                             counts[1]++;
-                            chain = chain.thenCompose(v -> ledger.forget(p.file(), index, p.size()).thenApply(x -> null));
+                            chain = chain.thenCompose(v -> ledger.forget(p.file(), index, p.size()))
+                                    .thenApply(x -> null);
                         }
                         return chain;
                     })
