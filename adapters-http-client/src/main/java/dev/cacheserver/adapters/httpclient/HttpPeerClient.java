@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * Talks to other cache nodes over HTTP: narinfos (small, bounded, read whole) for {@link PeerClient}, and NAR
@@ -25,6 +26,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class HttpPeerClient implements PeerClient {
     private final HttpClient client;
+    private final ExchangeContext exchanges;
     private final Duration connectTimeout;
     private final Duration narInfoTimeout;
     private final Duration narIdleTimeout;
@@ -39,12 +41,13 @@ public final class HttpPeerClient implements PeerClient {
         this.narIdleTimeout = narIdleTimeout;
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
                 .setConnectTimeout((int) connectTimeout.toMillis()), new PoolOptions().setHttp1MaxSize(32));
+        this.exchanges = new ExchangeContext(vertx);
     }
 
     @Override
     public CompletionStage<Optional<String>> fetchNarInfo(URI cacheUrl, StorePathHash hash) {
         URI url = URI.create(trimmed(cacheUrl) + "/" + hash.value() + ".narinfo");
-        return send(url, narInfoTimeout).compose(response -> {
+        return exchange(url, narInfoTimeout, response -> {
             if (response.statusCode() == 404) {
                 return response.end().map(v -> Optional.<String>empty());
             }
@@ -62,16 +65,17 @@ public final class HttpPeerClient implements PeerClient {
 
     /** Opens a GET of {@code url}; the response is paused: the caller pipes it (which resumes it) or ends it. */
     public Future<HttpClientResponse> open(URI url) {
-        return send(url, narIdleTimeout).map(response -> {
+        return exchange(url, narIdleTimeout, response -> {
             response.pause();
-            return response;
+            return Future.succeededFuture(response);
         });
     }
 
-    private Future<HttpClientResponse> send(URI url, Duration idleTimeout) {
+    /** A GET of {@code url} whose response {@code handle} reads, on an event-loop context ({@link ExchangeContext}). */
+    private <T> Future<T> exchange(URI url, Duration idleTimeout, Function<HttpClientResponse, Future<T>> handle) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url.toString())
                 .setConnectTimeout(connectTimeout.toMillis()).setIdleTimeout(idleTimeout.toMillis());
-        return client.request(options).compose(request -> request.send());
+        return exchanges.run(() -> client.request(options).compose(request -> request.send()).compose(handle));
     }
 
     private static String trimmed(URI url) {

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * Talks to upstream binary caches over HTTP(S): narinfos and nix-cache-info (small, bounded, read whole) for
@@ -31,12 +32,14 @@ public final class HttpUpstreamClient implements UpstreamClient {
     static final Duration NAR_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     private final HttpClient client;
+    private final ExchangeContext exchanges;
     private final Duration timeout;
 
     public HttpUpstreamClient(Vertx vertx, Duration timeout) {
         this.timeout = timeout;
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
                 .setConnectTimeout((int) timeout.toMillis()), new PoolOptions().setHttp1MaxSize(32));
+        this.exchanges = new ExchangeContext(vertx);
     }
 
     @Override
@@ -55,7 +58,7 @@ public final class HttpUpstreamClient implements UpstreamClient {
     /** Opens a GET of a NAR; the response is paused: the caller pipes it (which resumes it) or ends it. */
     public Future<HttpClientResponse> open(URI url) {
         Duration idle = timeout.compareTo(NAR_IDLE_TIMEOUT) > 0 ? timeout : NAR_IDLE_TIMEOUT;
-        return send(url, idle).compose(response -> {
+        return exchange(url, idle, response -> {
             if (response.statusCode() != 200) {
                 return response.end().transform(v -> Future.failedFuture(new UpstreamFailedException(
                         "upstream answered " + response.statusCode() + " for " + url.getPath(), false)));
@@ -66,7 +69,7 @@ public final class HttpUpstreamClient implements UpstreamClient {
     }
 
     private Future<Optional<String>> small(URI url, boolean missingIsEmpty) {
-        return send(url, timeout).compose(response -> {
+        return exchange(url, timeout, response -> {
             int status = response.statusCode();
             // S3 answers 403 for a missing key when listing is not allowed; Nix treats both as "not there".
             if (status == 404 || status == 403) {
@@ -82,10 +85,11 @@ public final class HttpUpstreamClient implements UpstreamClient {
         }).recover(HttpUpstreamClient::asUpstreamFailure);
     }
 
-    private Future<HttpClientResponse> send(URI url, Duration idleTimeout) {
+    /** A GET of {@code url} whose response {@code handle} reads, on an event-loop context ({@link ExchangeContext}). */
+    private <T> Future<T> exchange(URI url, Duration idleTimeout, Function<HttpClientResponse, Future<T>> handle) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url.toString())
                 .setFollowRedirects(true).setConnectTimeout(timeout.toMillis()).setIdleTimeout(idleTimeout.toMillis());
-        return client.request(options).compose(request -> request.send());
+        return exchanges.run(() -> client.request(options).compose(request -> request.send()).compose(handle));
     }
 
     private static <T> Future<T> asUpstreamFailure(Throwable e) {

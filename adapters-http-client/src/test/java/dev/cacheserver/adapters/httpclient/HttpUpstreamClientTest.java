@@ -53,6 +53,24 @@ class HttpUpstreamClientTest {
     }
 
     @Test
+    void shortAnswersAreReadWhenAskedForFromOffTheEventLoop() throws Exception {
+        // An empty 404 or a tiny narinfo can be over before the response reaches the code that reads it.
+        try (StubServer server = new StubServer(vertx, request -> {
+            if (request.path().startsWith("/hit/")) {
+                request.response().end("StorePath: /nix/store/z\n");
+            } else {
+                request.response().setStatusCode(404).end();
+            }
+        })) {
+            for (int i = 0; i < 200; i++) {
+                assertEquals(Optional.empty(), await(client.fetchNarInfo(server.url(), HASH)), "miss " + i);
+                assertEquals(Optional.of("StorePath: /nix/store/z\n"),
+                        await(client.fetchNarInfo(URI.create(server.url() + "/hit"), HASH)), "hit " + i);
+            }
+        }
+    }
+
+    @Test
     void anErrorAnswerIsABadGatewayNotATimeout() throws Exception {
         try (StubServer server = new StubServer(vertx, request -> request.response().setStatusCode(500).end("boom"))) {
             UpstreamFailedException failed = assertInstanceOf(UpstreamFailedException.class,
