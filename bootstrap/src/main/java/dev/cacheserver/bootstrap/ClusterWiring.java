@@ -5,7 +5,7 @@ import dev.cacheserver.adapters.dht.DhtVerticle;
 import dev.cacheserver.adapters.dht.EventBusPeerDirectory;
 import dev.cacheserver.adapters.dht.StandalonePeerDirectory;
 import dev.cacheserver.adapters.http.BinaryCacheEndpoint;
-import dev.cacheserver.adapters.http.HttpPeerClient;
+import dev.cacheserver.adapters.httpclient.HttpPeerClient;
 import dev.cacheserver.adapters.http.PeerFallback;
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
@@ -136,7 +136,7 @@ final class ClusterWiring {
             }
             first[0] = false;
         }));
-        return endpoint.withPeers(new PeerFallback(fallback, client));
+        return endpoint.withPeers(new PeerFallback(fallback, client::open));
     }
 
     /** Stops the periodic announcement walks (at shutdown). */

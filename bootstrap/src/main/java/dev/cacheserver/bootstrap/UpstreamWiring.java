@@ -1,7 +1,7 @@
 package dev.cacheserver.bootstrap;
 
 import dev.cacheserver.adapters.http.BinaryCacheEndpoint;
-import dev.cacheserver.adapters.http.HttpUpstreamClient;
+import dev.cacheserver.adapters.httpclient.HttpUpstreamClient;
 import dev.cacheserver.adapters.http.UpstreamFallback;
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
@@ -57,7 +57,7 @@ final class UpstreamWiring {
                         + "checked here)", profile.name(),
                 settings.upstreams().stream().map(u -> u.url() + " (priority " + u.priority() + ")")
                         .collect(Collectors.joining(", ")), profile.signingKey().publicKey());
-        return endpoint.withUpstreams(new UpstreamFallback(useCase, client));
+        return endpoint.withUpstreams(new UpstreamFallback(useCase, client::open));
     }
 
     /** Upstream problems for operators: a rejected narinfo is a warning (wrong key configured, or an attack). */

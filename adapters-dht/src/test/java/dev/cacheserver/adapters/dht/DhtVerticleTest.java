@@ -121,13 +121,8 @@ class DhtVerticleTest {
 
     /** Polls {@code directory} until it finds a provider of {@code hash}; fails after 30 s. */
     private static void awaitFound(PeerDirectory directory, StorePathHash hash) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (directory.findProviders(hash).toCompletableFuture().join().isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(hash + " was announced but never found within 30 s");
-            }
-            Thread.sleep(50);
-        }
+        Poll.await(hash + " was announced but never found", java.time.Duration.ofSeconds(30),
+                () -> !directory.findProviders(hash).toCompletableFuture().join().isEmpty());
     }
 
         private static ListAppender<ILoggingEvent> capture() {

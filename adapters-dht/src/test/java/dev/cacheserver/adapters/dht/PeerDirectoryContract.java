@@ -42,27 +42,18 @@ abstract class PeerDirectoryContract {
 
     /** Polls until {@code expected} is found: announcements are paced, so they reach the network shortly after. */
     List<Provider> findEventually(StorePathHash hash, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        List<Provider> found = List.of();
-        while (System.nanoTime() < deadline) {
-            found = finder().findProviders(hash).toCompletableFuture().join();
-            if (found.size() >= expected) {
-                return found;
-            }
-            Thread.sleep(50);
-        }
-        return found;
+        List<List<Provider>> last = new java.util.ArrayList<>(List.of(List.of()));
+        Poll.until(java.time.Duration.ofSeconds(10), () -> {
+            last.set(0, finder().findProviders(hash).toCompletableFuture().join());
+            return last.get(0).size() >= expected;
+        });
+        return last.get(0);
     }
 
     /** Until the announcer has put everything it queued: a withdrawal then cannot race a paced announcement. */
     void awaitNoPendingAnnouncements() throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (announcer().status().toCompletableFuture().join().pendingAnnouncements() > 0) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("announcements still pending after 10 s");
-            }
-            Thread.sleep(20);
-        }
+        Poll.await("announcements still pending", java.time.Duration.ofSeconds(10),
+                () -> announcer().status().toCompletableFuture().join().pendingAnnouncements() == 0);
     }
 
     @Test

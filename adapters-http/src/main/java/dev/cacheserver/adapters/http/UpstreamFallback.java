@@ -11,10 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * many clients ask for it at the same time (single flight). A download's future completes once the NAR is
  * stored and its narinfo published here; its entry goes when it ends, whatever the outcome.
  */
-public record UpstreamFallback(UpstreamFallbackUseCase useCase, HttpUpstreamClient client,
+public record UpstreamFallback(UpstreamFallbackUseCase useCase, NarDownloads client,
                                ConcurrentHashMap<NarFile, CompletableFuture<Void>> downloads) {
 
-    public UpstreamFallback(UpstreamFallbackUseCase useCase, HttpUpstreamClient client) {
+    public UpstreamFallback(UpstreamFallbackUseCase useCase, NarDownloads client) {
         this(useCase, client, new ConcurrentHashMap<>());
     }
 }

@@ -1,6 +1,5 @@
 package dev.cacheserver.adapters.storage;
 
-import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.port.NarLocation;
 import dev.cacheserver.domain.port.NarStore;
@@ -15,10 +14,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.DirectoryIteratorException;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -73,7 +68,7 @@ public final class LocalNarStore implements NarStore, SizedLocator {
             Path spool = dir.resolve(SPOOL_DIRECTORY);
             Files.createDirectories(spool);
             int removed = removeLeftoverSpoolFiles(spool);
-            StorageUsage usage = scan(dir);
+            StorageUsage usage = LocalNarListing.scan(dir);
             LOG.info("Opened NAR store {}: {} NAR files, {} bytes; removed {} leftover spool files",
                     dir, usage.files(), usage.bytes(), removed);
             return new LocalNarStore(vertx, dir, usage);
@@ -141,55 +136,13 @@ public final class LocalNarStore implements NarStore, SizedLocator {
     }
 
     /**
-     * Reads the directory through one open directory stream, a page at a time on a worker thread, so neither the
-     * heap nor a page's wait grows with the number of NARs. Files published or deleted during the walk may or may
-     * not be seen.
+     * Reads the directory a page at a time on a worker thread ({@link LocalNarListing}), so neither the heap nor
+     * a page's wait grows with the number of NARs. Files published or deleted during the walk may or may not be
+     * seen.
      */
     @Override
     public CompletionStage<Void> walk(int pageSize, Function<List<StoredNar>, CompletionStage<Void>> visitor) {
-        return vertx.executeBlocking(() -> Files.newDirectoryStream(root), false)
-                .recover(e -> Future.failedFuture(StorageFailures.wrap("cannot list " + root, e)))
-                .toCompletionStage()
-                .thenCompose(stream -> nextPage(stream.iterator(), pageSize, visitor)
-                        .whenComplete((v, e) -> vertx.executeBlocking(() -> {
-                            stream.close();
-                            return null;
-                        }, false)));
-    }
-
-    private CompletionStage<Void> nextPage(Iterator<Path> entries, int pageSize,
-                                           Function<List<StoredNar>, CompletionStage<Void>> visitor) {
-        return vertx.executeBlocking(() -> readPage(entries, pageSize), false)
-                .recover(e -> Future.failedFuture(StorageFailures.wrap("cannot list " + root, e)))
-                .toCompletionStage()
-                .thenCompose(page -> page.isEmpty() ? CompletableFuture.<Void>completedFuture(null)
-                        : visitor.apply(page).thenCompose(v -> nextPage(entries, pageSize, visitor)));
-    }
-
-    private static List<StoredNar> readPage(Iterator<Path> entries, int pageSize) throws IOException {
-        List<StoredNar> page = new ArrayList<>(Math.min(pageSize, 1024));
-        try {
-            while (page.size() < pageSize && entries.hasNext()) {
-                Path entry = entries.next();
-                String name = entry.getFileName().toString();
-                if (!isNarFileName(name)) {
-                    continue;
-                }
-                try {
-                    BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class,
-                            LinkOption.NOFOLLOW_LINKS);
-                    if (attributes.isRegularFile()) {
-                        page.add(new StoredNar(NarFile.parseFileName(name), attributes.size(),
-                                attributes.lastModifiedTime().toInstant()));
-                    }
-                } catch (NoSuchFileException e) {
-                    // Deleted since the directory was read: not held any more.
-                }
-            }
-        } catch (DirectoryIteratorException e) {
-            throw e.getCause();
-        }
-        return page;
+        return LocalNarListing.walk(vertx, root, pageSize, visitor);
     }
 
     private boolean publishBlocking(Path spool, Path target) throws IOException {
@@ -258,28 +211,5 @@ public final class LocalNarStore implements NarStore, SizedLocator {
             }
         }
         return removed;
-    }
-
-    private static StorageUsage scan(Path dir) throws IOException {
-        long bytes = 0;
-        long count = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                if (isNarFileName(entry.getFileName().toString()) && Files.isRegularFile(entry)) {
-                    bytes += Files.size(entry);
-                    count++;
-                }
-            }
-        }
-        return new StorageUsage(bytes, count);
-    }
-
-    private static boolean isNarFileName(String name) {
-        try {
-            NarFile.parseFileName(name);
-            return true;
-        } catch (InvalidInputException e) {
-            return false;
-        }
     }
 }

@@ -33,6 +33,7 @@ class HexagonalArchitectureTest {
             .domainServices("dev.cacheserver.domain.port..")
             .applicationServices("dev.cacheserver.application..")
             .adapter("http", "dev.cacheserver.adapters.http..")
+            .adapter("httpclient", "dev.cacheserver.adapters.httpclient..")
             .adapter("storage", "dev.cacheserver.adapters.storage..")
             .adapter("dht", "dev.cacheserver.adapters.dht..")
             .adapter("persistence", "dev.cacheserver.adapters.persistence..")

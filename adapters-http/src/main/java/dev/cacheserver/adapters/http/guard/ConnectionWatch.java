@@ -6,15 +6,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpServerOptions;
@@ -36,8 +30,8 @@ final class ConnectionWatch {
     private final ConnectionLimits limits;
     private ChannelHandlerContext bytes;
     private ChannelHandlerContext messages;
-    /** The next byte read begins a request: where leading whitespace is looked for. */
-    private boolean atRequestStart = true;
+    private final RequestLineStart requestLineStart = new RequestLineStart();
+    private final AnswerLedger answers = new AnswerLedger();
     /** Set by the decoder when a head had both Content-Length and chunked Transfer-Encoding. */
     private boolean lengthWithChunked;
     private ScheduledFuture<?> timer;
@@ -45,10 +39,6 @@ final class ConnectionWatch {
     private boolean readingBody;
     private boolean refused;
     private long bodyBytesInWindow;
-    /** Requests handed to Vert.x, and final responses it ended: the guard writes only where no answer is due. */
-    private long requests;
-    private long responses;
-    private boolean responseStarted;
 
     private ConnectionWatch(ConnectionLimits limits) {
         this.limits = limits;
@@ -124,8 +114,7 @@ final class ConnectionWatch {
     private void refuse(int status, String message, boolean current) {
         refused = true;
         cancelTimer();
-        long due = current ? requests - 1 : requests;
-        if (responses == due && !responseStarted) {
+        if (answers.guardMayAnswer(current)) {
             bytes.writeAndFlush(GuardResponses.closing(status, message)).addListener(ChannelFutureListener.CLOSE);
         } else {
             // What Vert.x has written so far still goes out first.
@@ -149,27 +138,13 @@ final class ConnectionWatch {
             } else if (!readingHead && buffer.isReadable()) {
                 startHeadTimer();
             }
-            if (atRequestStart && !readingBody && leadingWhitespace(buffer)) {
+            if (!readingBody && requestLineStart.whitespaceFirst(buffer)) {
                 // Netty would skip it; RFC 9112 section 2.2 allows only empty lines before a request line.
                 refuse(400, "whitespace before the request line", false);
                 return false;
             }
         }
         return true;
-    }
-
-    private boolean leadingWhitespace(ByteBuf buffer) {
-        for (int i = buffer.readerIndex(); i < buffer.writerIndex(); i++) {
-            byte b = buffer.getByte(i);
-            if (b == ' ' || b == '\t') {
-                return true;
-            }
-            if (b != '\r' && b != '\n') {
-                atRequestStart = false;
-                return false;
-            }
-        }
-        return false;
     }
 
     void messagesAdded(ChannelHandlerContext ctx) {
@@ -203,7 +178,7 @@ final class ConnectionWatch {
     private void onHead(ChannelHandlerContext ctx, HttpRequest request) {
         readingHead = false;
         cancelTimer();
-        requests++;
+        answers.requestRead();
         FramingViolation violation = null;
         if (lengthWithChunked) {
             lengthWithChunked = false;
@@ -215,15 +190,7 @@ final class ConnectionWatch {
         if (violation != null || !request.decoderResult().isSuccess()) {
             // Vert.x's invalid-request handler answers it (InvalidRequestAnswer), then closes the connection.
             refused = true;
-            if (violation != null) {
-                request.setDecoderResult(DecoderResult.failure(violation));
-            }
-            request.setProtocolVersion(HttpVersion.HTTP_1_1);
-            request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            HttpRequest head = FramingRules.headOnly(request);
-            ReferenceCountUtil.release(request);
-            ctx.fireChannelRead(head);
-            ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
+            FramingRules.passRefused(ctx, request, violation);
             return;
         }
         if (request instanceof LastHttpContent) {
@@ -257,23 +224,15 @@ final class ConnectionWatch {
 
     private void startIdle() {
         readingBody = false;
-        atRequestStart = true;
+        requestLineStart.nextRequest();
         cancelTimer();
     }
 
     /** Follows what Vert.x writes: which answers are complete, and the switch to a WebSocket. */
     void writing(ChannelPipeline pipeline, Object msg) {
-        if (msg instanceof HttpResponse response) {
-            if (response.status().code() == 101) {
-                // A WebSocket from here on: its frames are not HTTP requests.
-                detach(pipeline);
-            } else if (response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
-                responseStarted = true;
-            }
-        }
-        if (msg instanceof LastHttpContent && responseStarted) {
-            responses++;
-            responseStarted = false;
+        if (answers.writing(msg)) {
+            // A WebSocket from here on: its frames are not HTTP requests.
+            detach(pipeline);
         }
     }
 

@@ -1,10 +1,15 @@
 package dev.cacheserver.adapters.http.guard;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 
 /**
@@ -60,5 +65,21 @@ final class FramingRules {
                 request.headers());
         head.setDecoderResult(request.decoderResult());
         return head;
+    }
+
+    /**
+     * Hands a refused head on to Vert.x, whose invalid-request handler answers it and closes: marked failed with
+     * {@code violation} (when the decoder did not fail it already), HTTP/1.1 with Connection: close, head only.
+     */
+    static void passRefused(ChannelHandlerContext ctx, HttpRequest request, FramingViolation violation) {
+        if (violation != null) {
+            request.setDecoderResult(DecoderResult.failure(violation));
+        }
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        HttpRequest head = headOnly(request);
+        ReferenceCountUtil.release(request);
+        ctx.fireChannelRead(head);
+        ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
     }
 }

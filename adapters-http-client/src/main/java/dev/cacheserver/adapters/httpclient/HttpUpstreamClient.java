@@ -1,13 +1,11 @@
-package dev.cacheserver.adapters.http;
+package dev.cacheserver.adapters.httpclient;
 
 import dev.cacheserver.domain.error.UpstreamFailedException;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfoText;
 import dev.cacheserver.domain.port.UpstreamClient;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
@@ -21,6 +19,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * Talks to upstream binary caches over HTTP(S): narinfos and nix-cache-info (small, bounded, read whole) for
@@ -33,12 +32,14 @@ public final class HttpUpstreamClient implements UpstreamClient {
     static final Duration NAR_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     private final HttpClient client;
+    private final ExchangeContext exchanges;
     private final Duration timeout;
 
     public HttpUpstreamClient(Vertx vertx, Duration timeout) {
         this.timeout = timeout;
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
                 .setConnectTimeout((int) timeout.toMillis()), new PoolOptions().setHttp1MaxSize(32));
+        this.exchanges = new ExchangeContext(vertx);
     }
 
     @Override
@@ -55,9 +56,9 @@ public final class HttpUpstreamClient implements UpstreamClient {
     }
 
     /** Opens a GET of a NAR; the response is paused: the caller pipes it (which resumes it) or ends it. */
-    Future<HttpClientResponse> open(URI url) {
+    public Future<HttpClientResponse> open(URI url) {
         Duration idle = timeout.compareTo(NAR_IDLE_TIMEOUT) > 0 ? timeout : NAR_IDLE_TIMEOUT;
-        return send(url, idle).compose(response -> {
+        return exchange(url, idle, response -> {
             if (response.statusCode() != 200) {
                 return response.end().transform(v -> Future.failedFuture(new UpstreamFailedException(
                         "upstream answered " + response.statusCode() + " for " + url.getPath(), false)));
@@ -68,7 +69,7 @@ public final class HttpUpstreamClient implements UpstreamClient {
     }
 
     private Future<Optional<String>> small(URI url, boolean missingIsEmpty) {
-        return send(url, timeout).compose(response -> {
+        return exchange(url, timeout, response -> {
             int status = response.statusCode();
             // S3 answers 403 for a missing key when listing is not allowed; Nix treats both as "not there".
             if (status == 404 || status == 403) {
@@ -78,14 +79,17 @@ public final class HttpUpstreamClient implements UpstreamClient {
                 return response.end().transform(v -> Future.failedFuture(new UpstreamFailedException(
                         "upstream " + url.getHost() + " answered " + status + " for " + url.getPath(), false)));
             }
-            return boundedBody(response).map(body -> Optional.of(body.toString(StandardCharsets.UTF_8)));
+            return BoundedBody.read(response, () -> new UpstreamFailedException("upstream narinfo exceeds "
+                            + NarInfoText.MAX_BYTES + " bytes", false))
+                    .map(body -> Optional.of(body.toString(StandardCharsets.UTF_8)));
         }).recover(HttpUpstreamClient::asUpstreamFailure);
     }
 
-    private Future<HttpClientResponse> send(URI url, Duration idleTimeout) {
+    /** A GET of {@code url} whose response {@code handle} reads, on an event-loop context ({@link ExchangeContext}). */
+    private <T> Future<T> exchange(URI url, Duration idleTimeout, Function<HttpClientResponse, Future<T>> handle) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url.toString())
                 .setFollowRedirects(true).setConnectTimeout(timeout.toMillis()).setIdleTimeout(idleTimeout.toMillis());
-        return client.request(options).compose(request -> request.send());
+        return exchanges.run(() -> client.request(options).compose(request -> request.send()).compose(handle));
     }
 
     private static <T> Future<T> asUpstreamFailure(Throwable e) {
@@ -97,23 +101,6 @@ public final class HttpUpstreamClient implements UpstreamClient {
                 || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("timed out");
         return Future.failedFuture(new UpstreamFailedException((timedOut ? "upstream timed out: " : "upstream unreachable: ")
                 + e.getMessage(), timedOut));
-    }
-
-    private static Future<Buffer> boundedBody(HttpClientResponse response) {
-        Promise<Buffer> promise = Promise.promise();
-        Buffer body = Buffer.buffer();
-        response.handler(chunk -> {
-            if (body.length() + chunk.length() > NarInfoText.MAX_BYTES) {
-                response.handler(null);
-                promise.tryFail(new UpstreamFailedException("upstream narinfo exceeds " + NarInfoText.MAX_BYTES
-                        + " bytes", false));
-            } else {
-                body.appendBuffer(chunk);
-            }
-        });
-        response.exceptionHandler(promise::tryFail);
-        response.endHandler(v -> promise.tryComplete(body));
-        return promise.future();
     }
 
     public Future<Void> close() {

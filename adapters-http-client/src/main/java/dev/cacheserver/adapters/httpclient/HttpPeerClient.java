@@ -1,13 +1,11 @@
-package dev.cacheserver.adapters.http;
+package dev.cacheserver.adapters.httpclient;
 
 import dev.cacheserver.domain.error.UnavailableException;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfoText;
 import dev.cacheserver.domain.port.PeerClient;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
@@ -19,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * Talks to other cache nodes over HTTP: narinfos (small, bounded, read whole) for {@link PeerClient}, and NAR
@@ -27,6 +26,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class HttpPeerClient implements PeerClient {
     private final HttpClient client;
+    private final ExchangeContext exchanges;
     private final Duration connectTimeout;
     private final Duration narInfoTimeout;
     private final Duration narIdleTimeout;
@@ -41,12 +41,13 @@ public final class HttpPeerClient implements PeerClient {
         this.narIdleTimeout = narIdleTimeout;
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
                 .setConnectTimeout((int) connectTimeout.toMillis()), new PoolOptions().setHttp1MaxSize(32));
+        this.exchanges = new ExchangeContext(vertx);
     }
 
     @Override
     public CompletionStage<Optional<String>> fetchNarInfo(URI cacheUrl, StorePathHash hash) {
         URI url = URI.create(trimmed(cacheUrl) + "/" + hash.value() + ".narinfo");
-        return send(url, narInfoTimeout).compose(response -> {
+        return exchange(url, narInfoTimeout, response -> {
             if (response.statusCode() == 404) {
                 return response.end().map(v -> Optional.<String>empty());
             }
@@ -54,40 +55,27 @@ public final class HttpPeerClient implements PeerClient {
                 return response.end().transform(v -> Future.failedFuture(
                         new UnavailableException("peer " + cacheUrl + " answered " + response.statusCode())));
             }
-            return boundedBody(response).map(body -> Optional.of(body.toString(StandardCharsets.UTF_8)));
+            return BoundedBody.read(response, () -> new UnavailableException("peer narinfo exceeds "
+                            + NarInfoText.MAX_BYTES + " bytes"))
+                    .map(body -> Optional.of(body.toString(StandardCharsets.UTF_8)));
         }).recover(e -> Future.failedFuture(e instanceof UnavailableException ? e
                 : new UnavailableException("peer " + cacheUrl + " unreachable: " + e.getMessage(), e)))
                 .toCompletionStage();
     }
 
     /** Opens a GET of {@code url}; the response is paused: the caller pipes it (which resumes it) or ends it. */
-    Future<HttpClientResponse> open(URI url) {
-        return send(url, narIdleTimeout).map(response -> {
+    public Future<HttpClientResponse> open(URI url) {
+        return exchange(url, narIdleTimeout, response -> {
             response.pause();
-            return response;
+            return Future.succeededFuture(response);
         });
     }
 
-    private Future<HttpClientResponse> send(URI url, Duration idleTimeout) {
+    /** A GET of {@code url} whose response {@code handle} reads, on an event-loop context ({@link ExchangeContext}). */
+    private <T> Future<T> exchange(URI url, Duration idleTimeout, Function<HttpClientResponse, Future<T>> handle) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url.toString())
                 .setConnectTimeout(connectTimeout.toMillis()).setIdleTimeout(idleTimeout.toMillis());
-        return client.request(options).compose(request -> request.send());
-    }
-
-    private static Future<Buffer> boundedBody(HttpClientResponse response) {
-        Promise<Buffer> promise = Promise.promise();
-        Buffer body = Buffer.buffer();
-        response.handler(chunk -> {
-            if (body.length() + chunk.length() > NarInfoText.MAX_BYTES) {
-                response.handler(null);
-                promise.tryFail(new UnavailableException("peer narinfo exceeds " + NarInfoText.MAX_BYTES + " bytes"));
-            } else {
-                body.appendBuffer(chunk);
-            }
-        });
-        response.exceptionHandler(promise::tryFail);
-        response.endHandler(v -> promise.tryComplete(body));
-        return promise.future();
+        return exchanges.run(() -> client.request(options).compose(request -> request.send()).compose(handle));
     }
 
     private static String trimmed(URI url) {
