@@ -76,18 +76,12 @@ final class ConfigReload {
         next.caches().forEach(c -> nextCaches.put(c.name(), c));
         List<CacheSettings> caches = running.caches().stream().map(c -> {
             CacheSettings n = nextCaches.get(c.name());
-            return n == null ? c : new CacheSettings(c.name(), c.port(), n.access(),
-                    n.retention(), c.storageStrategy(), c.storages(), c.enabled(), c.url(), c.priority(),
-                    c.compression(), c.signingKeyFiles(), n.maxSize());
+            return n == null ? c : c.toBuilder().access(n.access()).retention(n.retention()).maxSize(n.maxSize())
+                    .build();
         }).toList();
-        ServerSettings s = running.server();
         ServerSettings n = next.server();
-        ServerSettings server = new ServerSettings(s.dataDir(), s.database(), s.hostname(),
-                s.standalone(), s.dhtPort(), s.dhtBootstrapHost(), s.dhtBootstrapPort(), s.dhtBootstrap(),
-                s.dhtNetwork(), n.dhtTrustedKeys(), s.serverPort(), s.deployPort(), n.key(), n.defaultRetention(),
-                s.defaultPort(), s.defaultStorage(), s.defaultStorageStrategy(), s.gcInterval(), s.dhtPullThrough(),
-                s.metricsAccess(), s.requestLog(), s.maxBuildLogBytes(),
-                s.narInfoCacheBytes(), s.connectionLimits(), n.defaultMaxSize());
+        ServerSettings server = running.server().toBuilder().dhtTrustedKeys(n.dhtTrustedKeys()).key(n.key())
+                .defaultRetention(n.defaultRetention()).defaultMaxSize(n.defaultMaxSize()).build();
         return new AppConfig(server, caches, running.workspaces(), running.agents(), running.source(),
                 running.upstreams());
     }
