@@ -4,6 +4,7 @@ import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.bootstrap.config.CacheSettings;
 import dev.cacheserver.bootstrap.config.ConfigException;
 import dev.cacheserver.bootstrap.config.ServerSettings;
+import dev.cacheserver.bootstrap.config.UpstreamConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -82,7 +83,9 @@ final class ConfigReload {
         ServerSettings n = next.server();
         ServerSettings server = running.server().toBuilder().dhtTrustedKeys(n.dhtTrustedKeys()).key(n.key())
                 .defaultRetention(n.defaultRetention()).defaultMaxSize(n.defaultMaxSize()).build();
-        return new AppConfig(server, caches, running.workspaces(), running.agents(), running.source(),
-                running.upstreams());
+        UpstreamConfig u = next.upstreams();
+        UpstreamConfig upstreams = new UpstreamConfig(u.serverDefault(), u.perCache(), running.upstreams().timeout(),
+                u.negativeTtl(), u.backoff());
+        return new AppConfig(server, caches, running.workspaces(), running.agents(), running.source(), upstreams);
     }
 }
