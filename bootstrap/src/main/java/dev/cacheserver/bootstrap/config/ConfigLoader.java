@@ -1,5 +1,7 @@
 package dev.cacheserver.bootstrap.config;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
@@ -24,8 +24,14 @@ import org.yaml.snakeyaml.nodes.Tag;
  *
  * <p>File lookup: the explicit file if given; else {@code $XDG_CONFIG_HOME/cache-server/config.yaml}, then
  * {@code config.yml}; else the {@linkplain #embeddedDefault embedded default}. The environment (HOME,
- * XDG_CONFIG_HOME, XDG_DATA_HOME) always comes from the map passed in, never from the process, and nothing is
- * written or created here: checking that directories and key files exist is the caller's job at start.
+ * XDG_CONFIG_HOME, XDG_DATA_HOME, and the {@linkplain EnvironmentOverrides override variables}) always comes from
+ * the map passed in, never from the process, and nothing is written or created here: checking that directories and
+ * key files exist is the caller's job at start.
+ *
+ * <p>Layers: the file (or the embedded default), then the {@code CACHE_SERVER_...__...} override variables, read
+ * through vertx-config ({@link ConfigLayers}) by {@link #load}; {@link #parse} takes YAML text and the variables of
+ * the map directly. Either way the overrides are laid over the file's node tree ({@link OverrideOverlay}) and
+ * validated by the same section readers, so a value from the environment gets the checks and messages of the file.
  */
 public final class ConfigLoader {
     static final List<String> TOP_LEVEL_KEYS = List.of("server", "caches", "workspaces", "agents");
