@@ -3,6 +3,7 @@ package dev.cacheserver.bootstrap;
 import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.bootstrap.config.CacheSettings;
 import dev.cacheserver.bootstrap.config.ServerSettings;
+import dev.cacheserver.bootstrap.config.UpstreamConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ final class ConfigChanges {
         ConfigChanges diff = new ConfigChanges();
         diff.server(running.server(), next.server());
         diff.caches(running.caches(), next.caches());
+        diff.upstreams(running.upstreams(), next.upstreams(), running.caches());
         diff.hidden("workspaces", running.workspaces(), next.workspaces(), false);
         diff.hidden("agents", running.agents(), next.agents(), false);
         return List.copyOf(diff.changes);
@@ -90,6 +92,31 @@ final class ConfigChanges {
                 changes.add(new Change("caches[" + b.name() + "]", "added", false));
             }
         }
+    }
+
+    private void upstreams(UpstreamConfig a, UpstreamConfig b, List<CacheSettings> caches) {
+        entries("server.upstreams", a.serverDefault(), b.serverDefault());
+        for (CacheSettings cache : caches) {
+            String name = cache.name();
+            if (!Objects.equals(a.perCache().get(name), b.perCache().get(name))) {
+                changes.add(new Change("caches[" + name + "].upstreams", urls(a.perCache().get(name)) + " -> "
+                        + urls(b.perCache().get(name)), true));
+            }
+        }
+        shown("server.upstream-timeout", a.timeout(), b.timeout(), false);
+        shown("server.upstream-negative-ttl", a.negativeTtl(), b.negativeTtl(), true);
+        shown("server.upstream-backoff", a.backoff(), b.backoff(), true);
+    }
+
+    private void entries(String key, List<UpstreamConfig.Entry> a, List<UpstreamConfig.Entry> b) {
+        if (!a.equals(b)) {
+            changes.add(new Change(key, urls(a) + " -> " + urls(b), true));
+        }
+    }
+
+    /** The URLs of upstream entries (never with credentials: the reader refuses those); null: the server's list. */
+    private static String urls(List<UpstreamConfig.Entry> entries) {
+        return entries == null ? "(server.upstreams)" : entries.stream().map(e -> e.url().toString()).toList().toString();
     }
 
     private static String keyFiles(CacheSettings cache) {

@@ -4,6 +4,7 @@ import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.bootstrap.config.CacheSettings;
 import dev.cacheserver.bootstrap.config.ConfigException;
 import dev.cacheserver.bootstrap.config.ServerSettings;
+import dev.cacheserver.bootstrap.config.UpstreamConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -76,19 +77,15 @@ final class ConfigReload {
         next.caches().forEach(c -> nextCaches.put(c.name(), c));
         List<CacheSettings> caches = running.caches().stream().map(c -> {
             CacheSettings n = nextCaches.get(c.name());
-            return n == null ? c : new CacheSettings(c.name(), c.port(), n.access(),
-                    n.retention(), c.storageStrategy(), c.storages(), c.enabled(), c.url(), c.priority(),
-                    c.compression(), c.signingKeyFiles(), n.maxSize());
+            return n == null ? c : c.toBuilder().access(n.access()).retention(n.retention()).maxSize(n.maxSize())
+                    .build();
         }).toList();
-        ServerSettings s = running.server();
         ServerSettings n = next.server();
-        ServerSettings server = new ServerSettings(s.dataDir(), s.database(), s.hostname(),
-                s.standalone(), s.dhtPort(), s.dhtBootstrapHost(), s.dhtBootstrapPort(), s.dhtBootstrap(),
-                s.dhtNetwork(), n.dhtTrustedKeys(), s.serverPort(), s.deployPort(), n.key(), n.defaultRetention(),
-                s.defaultPort(), s.defaultStorage(), s.defaultStorageStrategy(), s.gcInterval(), s.dhtPullThrough(),
-                s.metricsAccess(), s.requestLog(), s.maxBuildLogBytes(),
-                s.narInfoCacheBytes(), s.connectionLimits(), n.defaultMaxSize());
-        return new AppConfig(server, caches, running.workspaces(), running.agents(), running.source(),
-                running.upstreams());
+        ServerSettings server = running.server().toBuilder().dhtTrustedKeys(n.dhtTrustedKeys()).key(n.key())
+                .defaultRetention(n.defaultRetention()).defaultMaxSize(n.defaultMaxSize()).build();
+        UpstreamConfig u = next.upstreams();
+        UpstreamConfig upstreams = new UpstreamConfig(u.serverDefault(), u.perCache(), running.upstreams().timeout(),
+                u.negativeTtl(), u.backoff());
+        return new AppConfig(server, caches, running.workspaces(), running.agents(), running.source(), upstreams);
     }
 }

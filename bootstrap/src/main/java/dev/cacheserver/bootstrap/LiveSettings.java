@@ -14,7 +14,9 @@ import java.util.Map;
 /**
  * The settings a running server takes from a re-read configuration without a restart: each cache's access
  * (public/private), retention and max-size, the token key ({@code server.key}: tokens of the old key stop working at once,
- * for the caches, the API and Cachix Deploy) and the trusted peer keys. Each lives in one object the requests
+ * for the caches, the API and Cachix Deploy), the trusted peer keys, and the upstream caches ({@code upstreams} of
+ * the server and of each cache, {@code upstream-negative-ttl}, {@code upstream-backoff}: the next miss asks the new
+ * list). Each lives in one object the requests
  * read on every use, so a reload is a few volatile writes.
  */
 final class LiveSettings {
@@ -22,13 +24,15 @@ final class LiveSettings {
     private final Map<String, CacheProfile> profiles = new HashMap<>();
     private final Map<String, GarbageCollector> collectors;
     private final ClusterWiring cluster;
+    private final UpstreamWiring upstreams;
 
     LiveSettings(Hs256Tokens tokens, List<CacheServer.RunningCache> caches, Map<String, GarbageCollector> collectors,
-                 ClusterWiring cluster) {
+                 ClusterWiring cluster, UpstreamWiring upstreams) {
         this.tokens = tokens;
         caches.forEach(c -> profiles.put(c.settings().name(), c.profile()));
         this.collectors = Map.copyOf(collectors);
         this.cluster = cluster;
+        this.upstreams = upstreams;
     }
 
     /**
@@ -37,6 +41,7 @@ final class LiveSettings {
      */
     void apply(AppConfig next) throws IOException {
         byte[] tokenKey = new KeyRing(next).tokenKey();
+        Runnable newUpstreams = upstreams.prepare(next.upstreams());
         tokens.rekey(tokenKey);
         for (CacheSettings cache : next.caches()) {
             CacheProfile profile = profiles.get(cache.name());
@@ -50,6 +55,7 @@ final class LiveSettings {
             }
         }
         cluster.trust(next.server().dhtTrustedKeys());
+        newUpstreams.run();
     }
 
     /** The cluster wiring, for shutdown (its announcement walks stop). */

@@ -50,6 +50,10 @@ public final class Main {
             options:
               --config FILE            configuration file (YAML)
               -h, --help               this help; 'COMMAND --help' for a command
+
+            environment:
+              CACHE_SERVER_SERVER__<KEY>, CACHE_SERVER_CACHES__<NAME>__<KEY>
+                                       set a key over the file, e.g. CACHE_SERVER_SERVER__SERVER_PORT=5000
             """;
 
     static final String SERVE_USAGE = """

@@ -89,10 +89,14 @@ final class Operations implements AutoCloseable {
         }
     }
 
-    /** Counters of {@code cache}'s upstream caches. */
-    void upstreams(String cache, dev.cacheserver.application.UpstreamFallbackUseCase upstreams) {
+    /**
+     * Counters of {@code cache}'s upstream caches listed in {@code initial}, read from {@code upstreams} (counters
+     * already registered are kept: a reload registers only new upstreams).
+     */
+    void upstreams(String cache, dev.cacheserver.application.UpstreamFallbackUseCase upstreams,
+                   List<dev.cacheserver.application.UpstreamFallbackUseCase.UpstreamStats> initial) {
         if (metrics != null) {
-            UpstreamMetrics.register(metrics.registry(), cache, upstreams);
+            UpstreamMetrics.register(metrics.registry(), cache, upstreams, initial);
         }
     }
 

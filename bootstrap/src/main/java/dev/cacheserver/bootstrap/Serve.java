@@ -46,7 +46,9 @@ final class Serve {
         java.util.concurrent.atomic.AtomicReference<ConfigReload> reload = new java.util.concurrent.atomic.AtomicReference<>();
         handleReload(reload);
         CacheServer server = CacheServer.start(config);
-        reload.set(new ConfigReload(config, server.live(), file -> ConfigLoader.load(Optional.of(file), System.getenv())));
+        // Re-read on the server's Vert.x (the layers through vertx-config); this waits on the signal's thread only.
+        reload.set(new ConfigReload(config, server.live(), file -> awaitConfig(
+                ConfigLoader.load(server.vertx(), Optional.of(file), System.getenv()))));
         // Anything else that ends the JVM (an error, another signal) still stops the server; after an orderly stop, a no-op.
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "shutdown"));
         server.caches().forEach(cache -> LOG.info("{}", UsageBanner.forCache(cache, config)));
@@ -56,6 +58,14 @@ final class Serve {
         server.stop();
         LOG.info("stopped in {} ms", (System.nanoTime() - stopping) / 1_000_000);
         return 0;
+    }
+
+    private static AppConfig awaitConfig(io.vertx.core.Future<AppConfig> loading) {
+        try {
+            return loading.await(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("re-reading the configuration took longer than a minute", e);
+        }
     }
 
     /**

@@ -15,8 +15,9 @@ final class UpstreamMetrics {
     private UpstreamMetrics() {
     }
 
-    static void register(MeterRegistry registry, String cache, UpstreamFallbackUseCase upstreams) {
-        for (UpstreamStats initial : upstreams.stats()) {
+    static void register(MeterRegistry registry, String cache, UpstreamFallbackUseCase upstreams,
+                         java.util.List<UpstreamStats> upstreamsToRegister) {
+        for (UpstreamStats initial : upstreamsToRegister) {
             URI url = initial.url();
             Tags tags = Tags.of("cache", cache, "upstream", url.toString());
             counter(registry, "cache_server.upstream.hits", "narinfos served from the upstream (verified)", tags,

@@ -6,6 +6,7 @@ import dev.cacheserver.adapters.http.UpstreamFallback;
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.application.Upstream;
+import dev.cacheserver.application.UpstreamFallbackUseCase;
 import dev.cacheserver.application.UpstreamEvents;
 import dev.cacheserver.application.UpstreamNarInfoService;
 import dev.cacheserver.application.UpstreamSettings;
@@ -17,47 +18,97 @@ import dev.cacheserver.domain.signing.PublicSigningKey;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires pull-through from upstream caches: one HTTP client for all caches, and per cache with upstreams its
- * use case, hooked into the endpoint's miss path before the cluster peers. The start banner says that clients
- * trust only this cache's key: the upstreams' keys are checked here.
+ * Wires pull-through from upstream caches: one HTTP client for all caches, and per cache its use case, hooked into
+ * the endpoint's miss path before the cluster peers. Every cache gets a {@link ReloadableUpstreams}, so a reload can
+ * give upstreams to a cache that had none, change them or take them away ({@link #prepare}). The start banner says
+ * that clients trust only this cache's key: the upstreams' keys are checked here.
  */
 final class UpstreamWiring {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamWiring.class);
 
-    private final UpstreamConfig config;
     private final HttpUpstreamClient client;
+    private final Operations ops;
+    private final Map<String, Attached> caches = new ConcurrentHashMap<>();
+    private volatile UpstreamConfig config;
 
-    UpstreamWiring(Vertx vertx, UpstreamConfig config) {
+    /** What a cache's use case is built from, and what a reload replaces. */
+    private record Attached(CacheProfile profile, NarInfoService narInfos, NarInfoRepository repository, NarStore store,
+                            ReloadableUpstreams upstreams) {
+    }
+
+    UpstreamWiring(Vertx vertx, UpstreamConfig config, Operations ops) {
         this.config = config;
+        this.ops = ops;
+        // The client's timeout is fixed at start: server.upstream-timeout needs a restart.
         this.client = new HttpUpstreamClient(vertx, config.timeout());
     }
 
-    /** {@code endpoint} with the upstreams of {@code profile}'s cache, or unchanged when it has none. */
+    /** {@code endpoint} with the (reloadable) upstreams of {@code profile}'s cache. */
     BinaryCacheEndpoint attach(BinaryCacheEndpoint endpoint, CacheProfile profile, NarInfoService narInfos,
-                               NarInfoRepository repository, NarStore store, Operations ops) {
-        List<UpstreamConfig.Entry> entries = config.forCache(profile.name().value());
+                               NarInfoRepository repository, NarStore store) {
+        Attached cache = new Attached(profile, narInfos, repository, store, new ReloadableUpstreams());
+        caches.put(profile.name().value(), cache);
+        cache.upstreams().replace(useCase(cache, config));
+        return endpoint.withUpstreams(new UpstreamFallback(cache.upstreams(), client::open));
+    }
+
+    /**
+     * Builds the use cases of {@code next} for the caches whose upstreams (or their negative TTL or backoff) changed;
+     * the returned step swaps them in. Nothing changes before the step runs, so a failure leaves the running ones.
+     */
+    Runnable prepare(UpstreamConfig next) {
+        UpstreamConfig running = config;
+        Map<Attached, Optional<UpstreamFallbackUseCase>> changed = new HashMap<>();
+        boolean timing = !running.negativeTtl().equals(next.negativeTtl()) || !running.backoff().equals(next.backoff());
+        for (Attached cache : caches.values()) {
+            String name = cache.profile().name().value();
+            if (timing || !running.forCache(name).equals(next.forCache(name))) {
+                changed.put(cache, useCase(cache, next));
+            }
+        }
+        return () -> {
+            changed.forEach((cache, useCase) -> {
+                cache.upstreams().replace(useCase);
+                if (useCase.isEmpty()) {
+                    LOG.info("cache {} no longer pulls through from upstream caches", cache.profile().name());
+                }
+            });
+            config = next;
+        };
+    }
+
+    private Optional<UpstreamFallbackUseCase> useCase(Attached cache, UpstreamConfig from) {
+        CacheProfile profile = cache.profile();
+        List<UpstreamConfig.Entry> entries = from.forCache(profile.name().value());
         if (entries.isEmpty()) {
-            return endpoint;
+            return Optional.empty();
         }
         List<Upstream> upstreams = entries.stream().map(e -> new Upstream(e.url(),
                 e.publicKeys().stream().map(PublicSigningKey::parse).toList(), e.priority())).toList();
-        UpstreamSettings settings = new UpstreamSettings(upstreams, config.negativeTtl(), config.backoff(),
+        UpstreamSettings settings = new UpstreamSettings(upstreams, from.negativeTtl(), from.backoff(),
                 UpstreamSettings.DEFAULT_MAX_LOOKUPS, UpstreamSettings.DEFAULT_MAX_REMEMBERED);
+        NarInfoRepository repository = cache.repository();
         UpstreamNarInfoService useCase = new UpstreamNarInfoService(profile, client, settings,
-                narInfos.publishing(), store,
-                file -> repository.pathsUsing(profile.name(), file, 1).thenApply(users -> !users.isEmpty()), new LoggingUpstreamEvents(profile), Clock.systemUTC());
-        ops.upstreams(profile.name().value(), useCase);
+                cache.narInfos().publishing(), cache.store(),
+                file -> repository.pathsUsing(profile.name(), file, 1).thenApply(users -> !users.isEmpty()),
+                new LoggingUpstreamEvents(profile), Clock.systemUTC());
         LOG.info("cache {} pulls through from {}; clients trust only this cache's key {} (the upstreams' keys are "
                         + "checked here)", profile.name(),
                 settings.upstreams().stream().map(u -> u.url() + " (priority " + u.priority() + ")")
                         .collect(Collectors.joining(", ")), profile.signingKey().publicKey());
-        return endpoint.withUpstreams(new UpstreamFallback(useCase, client::open));
+        // Registers the counters of upstreams not seen before; they read the cache's current use case.
+        ops.upstreams(profile.name().value(), cache.upstreams(), useCase.stats());
+        return Optional.of(useCase);
     }
 
     /** Upstream problems for operators: a rejected narinfo is a warning (wrong key configured, or an attack). */

@@ -58,4 +58,22 @@ class ConfigChangesTest {
         String caches = "  - name: main\n    port: 8080\n";
         assertEquals(List.of(), ConfigChanges.between(load(caches, ""), load(caches, "")));
     }
+
+    @Test
+    void upstreamListsAndTheirTimingAreLiveTheClientTimeoutIsNot() throws Exception {
+        String key = "up.example.org-1:6NCHdD59X431o0gWypbMrAURkbJ16ZPMQFGspcDShjY=";
+        AppConfig before = load("  - name: main\n    port: 8080\n", "");
+        AppConfig after = load("  - name: main\n    port: 8080\n    upstreams: [{url: \"https://up.example.org\", "
+                + "public-keys: [\"" + key + "\"]}]\n", "  upstream-backoff: 1m\n  upstream-timeout: 9s\n"
+                + "  upstreams: [{url: \"https://cache.nixos.org\", public-keys: [\"" + key + "\"]}]\n");
+
+        List<ConfigChanges.Change> changes = ConfigChanges.between(before, after);
+
+        assertEquals(List.of("caches[main].upstreams", "server.upstream-backoff", "server.upstreams"),
+                changes.stream().filter(ConfigChanges.Change::live).map(ConfigChanges.Change::key).sorted().toList());
+        assertEquals(List.of("server.upstream-timeout"),
+                changes.stream().filter(c -> !c.live()).map(ConfigChanges.Change::key).toList());
+        assertTrue(changes.stream().anyMatch(c -> c.toString().equals(
+                "caches[main].upstreams: (server.upstreams) -> [https://up.example.org]")), changes.toString());
+    }
 }

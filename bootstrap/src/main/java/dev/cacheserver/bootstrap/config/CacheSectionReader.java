@@ -57,10 +57,11 @@ final class CacheSectionReader {
 
     /** The cache used when the config has no {@code caches:}; also the embedded default's cache. */
     static CacheSettings defaultCache(ServerSettings server) {
-        return new CacheSettings(DEFAULT_CACHE_NAME, server.defaultPort(), CacheSettings.Access.PUBLIC,
-                server.defaultRetention(), server.defaultStorageStrategy(), List.of(defaultStorage(server)), true,
-                Optional.empty(), DEFAULT_PRIORITY, DEFAULT_COMPRESSION, List.of(),
-                server.defaultMaxSize());
+        return CacheSettings.builder().name(DEFAULT_CACHE_NAME).port(server.defaultPort())
+                .access(CacheSettings.Access.PUBLIC).retention(server.defaultRetention())
+                .storageStrategy(server.defaultStorageStrategy()).storages(List.of(defaultStorage(server)))
+                .enabled(true).url(Optional.empty()).priority(DEFAULT_PRIORITY).compression(DEFAULT_COMPRESSION)
+                .signingKeyFiles(List.of()).maxSize(server.defaultMaxSize()).build();
     }
 
     /** One local storage {@code default} under {@code <data-dir>/storage}. */
@@ -82,19 +83,21 @@ final class CacheSectionReader {
         Optional<Duration> retention = map.has("retention")
                 ? ConfigValues.retention(map.get("retention"))
                 : server.defaultRetention();
-        return new CacheSettings(
-                name,
-                port,
-                map.has("access") ? map.get("access").oneOf(Choices.ACCESS) : CacheSettings.Access.PUBLIC,
-                retention,
-                strategy,
-                storages(map.get("storages"), strategy, server),
-                !map.has("enabled") || map.get("enabled").bool(),
-                map.has("url") ? Optional.of(ConfigValues.url(map.get("url"))) : Optional.<URI>empty(),
-                map.has("priority") ? (int) map.get("priority").integer(0, MAX_PRIORITY) : DEFAULT_PRIORITY,
-                map.has("compression") ? map.get("compression").oneOf(Choices.COMPRESSION) : DEFAULT_COMPRESSION,
-                signingKeyFiles(map),
-                map.has("max-size") ? ConfigValues.size(map.get("max-size"), 1) : server.defaultMaxSize());
+        return CacheSettings.builder()
+                .name(name)
+                .port(port)
+                .access(map.has("access") ? map.get("access").oneOf(Choices.ACCESS) : CacheSettings.Access.PUBLIC)
+                .retention(retention)
+                .storageStrategy(strategy)
+                .storages(storages(map.get("storages"), strategy, server))
+                .enabled(!map.has("enabled") || map.get("enabled").bool())
+                .url(map.has("url") ? Optional.of(ConfigValues.url(map.get("url"))) : Optional.<URI>empty())
+                .priority(map.has("priority") ? (int) map.get("priority").integer(0, MAX_PRIORITY) : DEFAULT_PRIORITY)
+                .compression(map.has("compression") ? map.get("compression").oneOf(Choices.COMPRESSION)
+                        : DEFAULT_COMPRESSION)
+                .signingKeyFiles(signingKeyFiles(map))
+                .maxSize(map.has("max-size") ? ConfigValues.size(map.get("max-size"), 1) : server.defaultMaxSize())
+                .build();
     }
 
     /** {@code signing-key-file} (one key) or {@code signing-key-files} (a rotation: the first signs first). */

@@ -1,5 +1,7 @@
 package dev.cacheserver.bootstrap.config;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +12,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Loads the configuration: a YAML file becomes a validated {@link AppConfig}, or one {@link ConfigException}
@@ -19,8 +24,14 @@ import java.util.Optional;
  *
  * <p>File lookup: the explicit file if given; else {@code $XDG_CONFIG_HOME/cache-server/config.yaml}, then
  * {@code config.yml}; else the {@linkplain #embeddedDefault embedded default}. The environment (HOME,
- * XDG_CONFIG_HOME, XDG_DATA_HOME) always comes from the map passed in, never from the process, and nothing is
- * written or created here: checking that directories and key files exist is the caller's job at start.
+ * XDG_CONFIG_HOME, XDG_DATA_HOME, and the {@linkplain EnvironmentOverrides override variables}) always comes from
+ * the map passed in, never from the process, and nothing is written or created here: checking that directories and
+ * key files exist is the caller's job at start.
+ *
+ * <p>Layers: the file (or the embedded default), then the {@code CACHE_SERVER_...__...} override variables, read
+ * through vertx-config ({@link ConfigLayers}) by {@link #load}; {@link #parse} takes YAML text and the variables of
+ * the map directly. Either way the overrides are laid over the file's node tree ({@link OverrideOverlay}) and
+ * validated by the same section readers, so a value from the environment gets the checks and messages of the file.
  */
 public final class ConfigLoader {
     static final List<String> TOP_LEVEL_KEYS = List.of("server", "caches", "workspaces", "agents");
@@ -28,48 +39,94 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /** Reads {@code explicitFile}, or the first XDG config file found, or returns the embedded default. */
+    /**
+     * Reads {@code explicitFile}, or the first XDG config file found, or returns the embedded default, with the
+     * environment's overrides laid over it. Blocks the calling thread (never an event loop): the layers are read
+     * through vertx-config on a Vert.x instance of its own.
+     */
     public static AppConfig load(Optional<Path> explicitFile, Map<String, String> env) {
-        if (explicitFile.isPresent()) {
-            return parse(read(explicitFile.get()), explicitFile, env);
-        }
-        for (Path candidate : ConfigPaths.candidateFiles(env)) {
-            if (Files.exists(candidate)) {
-                return parse(read(candidate), Optional.of(candidate), env);
-            }
-        }
-        return embeddedDefault(env);
+        return ConfigLayers.awaitOnOwnVertx(vertx -> load(vertx, explicitFile, env));
     }
 
-    /** Parses and validates YAML text; {@code source} is used for messages and to resolve relative paths. */
+    /**
+     * As {@link #load(Optional, Map)}, on {@code vertx} and without blocking: the file is found and read on a worker,
+     * the layers merged by vertx-config ({@link ConfigLayers}), and the result validated on a worker. Fails with the
+     * same {@link ConfigException}s.
+     */
+    public static Future<AppConfig> load(Vertx vertx, Optional<Path> explicitFile, Map<String, String> env) {
+        return vertx.executeBlocking(() -> find(explicitFile, env)).compose(file -> {
+            if (file.isEmpty()) {
+                return ConfigLayers.overrideVariables(vertx, file, env)
+                        .compose(variables -> vertx.executeBlocking(() -> embeddedDefault(env, variables)));
+            }
+            return vertx.executeBlocking(() -> read(file.get())).compose(text ->
+                    ConfigLayers.overrideVariables(vertx, file, env)
+                            // The file's own error (with its line or key) comes before the YAML store's.
+                            .recover(failure -> vertx.executeBlocking(() -> {
+                                parse(text, file, env, Map.of());
+                                throw ConfigMessages.error(file.get().toString(), null, "cannot read the config file: "
+                                        + failure.getMessage(), null, null);
+                            }))
+                            .compose(variables -> vertx.executeBlocking(() -> parse(text, file, env, variables))));
+        });
+    }
+
+    private static Optional<Path> find(Optional<Path> explicitFile, Map<String, String> env) {
+        if (explicitFile.isPresent()) {
+            return explicitFile;
+        }
+        return ConfigPaths.candidateFiles(env).stream().filter(Files::exists).findFirst();
+    }
+
+    /**
+     * Parses and validates YAML text with the override variables of {@code env} laid over it; {@code source} is used
+     * for messages and to resolve relative paths.
+     */
     public static AppConfig parse(String yaml, Optional<Path> source, Map<String, String> env) {
+        return parse(yaml, source, env, env);
+    }
+
+    private static AppConfig parse(String yaml, Optional<Path> source, Map<String, String> env,
+                                   Map<String, String> variables) {
         ConfigContext ctx = ConfigContext.of(source, env);
         // An empty file, one with only comments, or a lone "~" is a mistake rather than "all defaults".
-        YamlNode root = YamlNode.root(ctx, YamlParser.compose(yaml, ctx.fileLabel()).orElse(null));
-        if (!root.isPresent()) {
+        Node document = YamlParser.compose(yaml, ctx.fileLabel()).orElse(null);
+        if (document == null || (document instanceof ScalarNode && Tag.NULL.equals(document.getTag()))) {
             throw ctx.error("config file is empty; write at least a server: or caches: section, "
                     + "or delete the file to use the built-in default");
         }
-        YamlMap top = root.map(TOP_LEVEL_KEYS);
-        ServerSettings server = ServerSectionReader.read(top.get("server"), false);
-        List<CacheSettings> caches = CacheSectionReader.read(top.get("caches"), server, serverPorts(ctx, server));
-        List<WorkspaceSettings> workspaces = DeploySectionReader.workspaces(top.get("workspaces"), caches);
-        List<AgentSettings> agents = DeploySectionReader.agents(top.get("agents"), workspaces);
-        UpstreamConfig upstreams = UpstreamSectionReader.read(top.get("server"), top.get("caches"));
-        return new AppConfig(server, caches, workspaces, agents, source, upstreams);
+        return read(ctx, document, variables, source, false);
     }
 
     /**
      * The configuration used when there is no config file: standalone (no DHT), bound to 0.0.0.0, API on 5000,
      * deploy on 5001, one public cache {@code main} on 8080 keeping paths forever in one local storage, the
-     * database and NARs under {@code $XDG_DATA_HOME/cache-server}, token key generated at first start.
+     * database and NARs under {@code $XDG_DATA_HOME/cache-server}, token key generated at first start; with the
+     * override variables of {@code env} applied.
      */
     public static AppConfig embeddedDefault(Map<String, String> env) {
+        return embeddedDefault(env, env);
+    }
+
+    private static AppConfig embeddedDefault(Map<String, String> env, Map<String, String> variables) {
         ConfigContext ctx = ConfigContext.of(Optional.empty(), env);
-        YamlNode nothing = YamlNode.root(new ConfigContext("embedded default config", ctx.baseDir(), env), null);
-        ServerSettings server = ServerSectionReader.read(nothing, true);
-        return new AppConfig(server, List.of(CacheSectionReader.defaultCache(server)), List.of(), List.of(),
-                Optional.empty());
+        ConfigContext embedded = new ConfigContext("embedded default config", ctx.baseDir(), env);
+        return read(embedded, null, variables, Optional.empty(), true);
+    }
+
+    /** Validates {@code document} (null: nothing written) with the overrides laid over it. */
+    private static AppConfig read(ConfigContext ctx, Node document, Map<String, String> variables,
+                                  Optional<Path> source, boolean standaloneDefault) {
+        OverrideOverlay overlay = new OverrideOverlay();
+        YamlNode root = YamlNode.root(ctx, overlay.apply(document, EnvironmentOverrides.from(variables)),
+                overlay.origins());
+        YamlMap top = root.map(TOP_LEVEL_KEYS);
+        ServerSettings server = ServerSectionReader.read(top.get("server"), standaloneDefault);
+        List<CacheSettings> caches = CacheSectionReader.read(top.get("caches"), server, serverPorts(ctx, server));
+        List<WorkspaceSettings> workspaces = DeploySectionReader.workspaces(top.get("workspaces"), caches);
+        List<AgentSettings> agents = DeploySectionReader.agents(top.get("agents"), workspaces);
+        UpstreamConfig upstreams = UpstreamSectionReader.read(top.get("server"), top.get("caches"));
+        return new AppConfig(server, caches, workspaces, agents, source, upstreams);
     }
 
     private static PortRegistry serverPorts(ConfigContext ctx, ServerSettings server) {

@@ -62,37 +62,42 @@ final class ServerSectionReader {
         YamlNode key = map.get("key");
         YamlNode defaultRetention = map.get("default-retention");
         YamlNode gcInterval = map.get("gc-interval");
-        return new ServerSettings(
-                dataDir,
-                database.isPresent() ? ConfigValues.path(database) : dataDir.resolve(DATABASE_FILE),
-                map.has("hostname") ? hostname(map.get("hostname")) : DEFAULT_HOSTNAME,
-                map.has("standalone") ? map.get("standalone").bool() : standaloneDefault,
-                map.has("dht-port") ? map.get("dht-port").port() : DEFAULT_DHT_PORT,
-                bootstrapHost,
-                bootstrapPort,
-                dhtBootstrap(map.get("dht-bootstrap"), new ServerSettings.HostPort(bootstrapHost, bootstrapPort),
-                        legacyBootstrapGiven),
-                dhtNetwork(map.get("dht-network")),
-                trustedKeys(map.get("dht-trusted-keys")),
-                map.has("server-port") ? map.get("server-port").port() : DEFAULT_SERVER_PORT,
-                map.has("deploy-port") ? map.get("deploy-port").port() : DEFAULT_DEPLOY_PORT,
-                key.isPresent() ? Optional.of(secret(key)) : Optional.empty(),
-                defaultRetention.isPresent() ? ConfigValues.retention(defaultRetention) : Optional.empty(),
-                map.has("default-port") ? map.get("default-port").port() : DEFAULT_PORT,
-                map.has("default-storage") ? map.get("default-storage").oneOf(Choices.STORAGE_TYPES) : StorageType.LOCAL,
-                map.has("default-storage-strategy")
+        return ServerSettings.builder()
+                .dataDir(dataDir)
+                .database(database.isPresent() ? ConfigValues.path(database) : dataDir.resolve(DATABASE_FILE))
+                .hostname(map.has("hostname") ? hostname(map.get("hostname")) : DEFAULT_HOSTNAME)
+                .standalone(map.has("standalone") ? map.get("standalone").bool() : standaloneDefault)
+                .dhtPort(map.has("dht-port") ? map.get("dht-port").port() : DEFAULT_DHT_PORT)
+                .dhtBootstrapHost(bootstrapHost)
+                .dhtBootstrapPort(bootstrapPort)
+                .dhtBootstrap(dhtBootstrap(map.get("dht-bootstrap"),
+                        new ServerSettings.HostPort(bootstrapHost, bootstrapPort), legacyBootstrapGiven))
+                .dhtNetwork(dhtNetwork(map.get("dht-network")))
+                .dhtTrustedKeys(trustedKeys(map.get("dht-trusted-keys")))
+                .serverPort(map.has("server-port") ? map.get("server-port").port() : DEFAULT_SERVER_PORT)
+                .deployPort(map.has("deploy-port") ? map.get("deploy-port").port() : DEFAULT_DEPLOY_PORT)
+                .key(key.isPresent() ? Optional.of(secret(key)) : Optional.empty())
+                .defaultRetention(defaultRetention.isPresent() ? ConfigValues.retention(defaultRetention)
+                        : Optional.empty())
+                .defaultPort(map.has("default-port") ? map.get("default-port").port() : DEFAULT_PORT)
+                .defaultStorage(map.has("default-storage") ? map.get("default-storage").oneOf(Choices.STORAGE_TYPES)
+                        : StorageType.LOCAL)
+                .defaultStorageStrategy(map.has("default-storage-strategy")
                         ? map.get("default-storage-strategy").oneOf(Choices.STRATEGIES)
-                        : StorageStrategyName.ROUND_ROBIN,
-                gcInterval.isPresent() ? ConfigValues.interval(gcInterval) : DEFAULT_GC_INTERVAL,
-                !map.has("dht-pull-through") || map.get("dht-pull-through").bool(),
-                map.has("metrics-access") ? choiceOrOff(map.get("metrics-access"), Choices.METRICS_ACCESS,
-                        ServerSettings.MetricsAccess.OFF) : ServerSettings.MetricsAccess.ADMIN,
-                map.has("request-log") ? choiceOrOff(map.get("request-log"), Choices.REQUEST_LOG,
-                        ServerSettings.RequestLog.OFF) : ServerSettings.RequestLog.OFF,
-                ConfigValues.size(map.get("max-build-log-size"), 1).orElse(DEFAULT_MAX_BUILD_LOG_BYTES),
-                ConfigValues.size(map.get("narinfo-cache-size"), 0).orElse(DEFAULT_NARINFO_CACHE_BYTES),
-                connectionLimits(map),
-                ConfigValues.size(map.get("default-max-size"), 1));
+                        : StorageStrategyName.ROUND_ROBIN)
+                .gcInterval(gcInterval.isPresent() ? ConfigValues.interval(gcInterval) : DEFAULT_GC_INTERVAL)
+                .dhtPullThrough(!map.has("dht-pull-through") || map.get("dht-pull-through").bool())
+                .metricsAccess(map.has("metrics-access") ? choiceOrOff(map.get("metrics-access"),
+                        Choices.METRICS_ACCESS, ServerSettings.MetricsAccess.OFF) : ServerSettings.MetricsAccess.ADMIN)
+                .requestLog(map.has("request-log") ? choiceOrOff(map.get("request-log"), Choices.REQUEST_LOG,
+                        ServerSettings.RequestLog.OFF) : ServerSettings.RequestLog.OFF)
+                .maxBuildLogBytes(ConfigValues.size(map.get("max-build-log-size"), 1)
+                        .orElse(DEFAULT_MAX_BUILD_LOG_BYTES))
+                .narInfoCacheBytes(ConfigValues.size(map.get("narinfo-cache-size"), 0)
+                        .orElse(DEFAULT_NARINFO_CACHE_BYTES))
+                .connectionLimits(connectionLimits(map))
+                .defaultMaxSize(ConfigValues.size(map.get("default-max-size"), 1))
+                .build();
     }
 
     private static ServerSettings.ConnectionLimits connectionLimits(YamlMap map) {

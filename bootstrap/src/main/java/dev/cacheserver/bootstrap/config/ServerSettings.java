@@ -50,6 +50,113 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
                 + ", connectionLimits=" + connectionLimits + ", defaultMaxSize=" + defaultMaxSize + "]";
     }
 
+    /** A builder holding this record's values, to change some of them ({@code settings.toBuilder().key(k).build()}). */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds a {@code ServerSettings} key by key, so a new key touches this file only: the reader sets what the file
+     * says, a reload copies the running settings and sets the live keys. Unset values are null (zero for numbers);
+     * the reader sets every one.
+     */
+    public static final class Builder {
+        private Path dataDir;
+        private Path database;
+        private String hostname;
+        private boolean standalone;
+        private int dhtPort;
+        private String dhtBootstrapHost;
+        private int dhtBootstrapPort;
+        private List<HostPort> dhtBootstrap;
+        private long dhtNetwork;
+        private List<String> dhtTrustedKeys;
+        private int serverPort;
+        private int deployPort;
+        private Optional<String> key;
+        private Optional<Duration> defaultRetention;
+        private int defaultPort;
+        private StorageType defaultStorage;
+        private StorageStrategyName defaultStorageStrategy;
+        private Duration gcInterval;
+        private boolean dhtPullThrough;
+        private MetricsAccess metricsAccess;
+        private RequestLog requestLog;
+        private long maxBuildLogBytes;
+        private long narInfoCacheBytes;
+        private ConnectionLimits connectionLimits;
+        private OptionalLong defaultMaxSize;
+
+        private Builder() {
+        }
+
+        private Builder(ServerSettings s) {
+            dataDir = s.dataDir;
+            database = s.database;
+            hostname = s.hostname;
+            standalone = s.standalone;
+            dhtPort = s.dhtPort;
+            dhtBootstrapHost = s.dhtBootstrapHost;
+            dhtBootstrapPort = s.dhtBootstrapPort;
+            dhtBootstrap = s.dhtBootstrap;
+            dhtNetwork = s.dhtNetwork;
+            dhtTrustedKeys = s.dhtTrustedKeys;
+            serverPort = s.serverPort;
+            deployPort = s.deployPort;
+            key = s.key;
+            defaultRetention = s.defaultRetention;
+            defaultPort = s.defaultPort;
+            defaultStorage = s.defaultStorage;
+            defaultStorageStrategy = s.defaultStorageStrategy;
+            gcInterval = s.gcInterval;
+            dhtPullThrough = s.dhtPullThrough;
+            metricsAccess = s.metricsAccess;
+            requestLog = s.requestLog;
+            maxBuildLogBytes = s.maxBuildLogBytes;
+            narInfoCacheBytes = s.narInfoCacheBytes;
+            connectionLimits = s.connectionLimits;
+            defaultMaxSize = s.defaultMaxSize;
+        }
+
+        public Builder dataDir(Path value) { dataDir = value; return this; }
+        public Builder database(Path value) { database = value; return this; }
+        public Builder hostname(String value) { hostname = value; return this; }
+        public Builder standalone(boolean value) { standalone = value; return this; }
+        public Builder dhtPort(int value) { dhtPort = value; return this; }
+        public Builder dhtBootstrapHost(String value) { dhtBootstrapHost = value; return this; }
+        public Builder dhtBootstrapPort(int value) { dhtBootstrapPort = value; return this; }
+        public Builder dhtBootstrap(List<HostPort> value) { dhtBootstrap = value; return this; }
+        public Builder dhtNetwork(long value) { dhtNetwork = value; return this; }
+        public Builder dhtTrustedKeys(List<String> value) { dhtTrustedKeys = value; return this; }
+        public Builder serverPort(int value) { serverPort = value; return this; }
+        public Builder deployPort(int value) { deployPort = value; return this; }
+        public Builder key(Optional<String> value) { key = value; return this; }
+        public Builder defaultRetention(Optional<Duration> value) { defaultRetention = value; return this; }
+        public Builder defaultPort(int value) { defaultPort = value; return this; }
+        public Builder defaultStorage(StorageType value) { defaultStorage = value; return this; }
+        public Builder defaultStorageStrategy(StorageStrategyName value) { defaultStorageStrategy = value; return this; }
+        public Builder gcInterval(Duration value) { gcInterval = value; return this; }
+        public Builder dhtPullThrough(boolean value) { dhtPullThrough = value; return this; }
+        public Builder metricsAccess(MetricsAccess value) { metricsAccess = value; return this; }
+        public Builder requestLog(RequestLog value) { requestLog = value; return this; }
+        public Builder maxBuildLogBytes(long value) { maxBuildLogBytes = value; return this; }
+        public Builder narInfoCacheBytes(long value) { narInfoCacheBytes = value; return this; }
+        public Builder connectionLimits(ConnectionLimits value) { connectionLimits = value; return this; }
+        public Builder defaultMaxSize(OptionalLong value) { defaultMaxSize = value; return this; }
+
+        public ServerSettings build() {
+            return new ServerSettings(dataDir, database, hostname, standalone, dhtPort, dhtBootstrapHost,
+                    dhtBootstrapPort, dhtBootstrap, dhtNetwork, dhtTrustedKeys, serverPort, deployPort, key,
+                    defaultRetention, defaultPort, defaultStorage, defaultStorageStrategy, gcInterval,
+                    dhtPullThrough, metricsAccess, requestLog, maxBuildLogBytes, narInfoCacheBytes, connectionLimits,
+                    defaultMaxSize);
+        }
+    }
+
     public record HostPort(String host, int port) {
     }
 

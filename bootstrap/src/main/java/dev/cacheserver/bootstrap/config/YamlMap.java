@@ -38,7 +38,7 @@ final class YamlMap {
             Node keyNode = tuple.getKeyNode();
             if (!(keyNode instanceof ScalarNode scalarKey) || !Tag.STR.equals(keyNode.getTag())) {
                 YamlNode asValue = owner.child(keyNode, "<key>", false);
-                throw ConfigMessages.error(owner.context().fileLabel(), owner.path(),
+                throw ConfigMessages.error(owner.label(), owner.path(),
                         "keys must be plain names", asValue.render(), String.join(", ", allowedKeys));
             }
             String key = scalarKey.getValue();
@@ -50,7 +50,7 @@ final class YamlMap {
             }
             if (!allowedKeys.contains(key)) {
                 String hint = KeySuggestions.closest(key, allowedKeys).map(k -> "; did you mean " + k + "?").orElse("");
-                throw ConfigMessages.error(owner.context().fileLabel(), at.path(), "unknown key" + hint, null,
+                throw ConfigMessages.error(owner.label(), at.path(), "unknown key" + hint, null,
                         String.join(", ", allowedKeys));
             }
             lines.put(key, line);
@@ -77,7 +77,7 @@ final class YamlMap {
     YamlNode required(String key, String allowed) {
         YamlNode value = get(key);
         if (!value.isPresent()) {
-            throw ConfigMessages.error(owner.context().fileLabel(), value.path(), "required key is missing", null, allowed);
+            throw ConfigMessages.error(owner.label(), value.path(), "required key is missing", null, allowed);
         }
         return value;
     }

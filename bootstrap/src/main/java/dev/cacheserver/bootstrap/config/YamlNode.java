@@ -28,21 +28,40 @@ final class YamlNode {
     private final Node node;
     private final String path;
     private final boolean secret;
+    /** Where values came from other than the file: the environment variable of each overriding value node. */
+    private final Map<Node, String> origins;
+    /** What messages about this value name as its source: the file, or an environment variable. */
+    private final String label;
 
-    private YamlNode(ConfigContext ctx, YamlParser.ScalarConstructor scalars, Node node, String path, boolean secret) {
+    private YamlNode(ConfigContext ctx, YamlParser.ScalarConstructor scalars, Node node, String path, boolean secret,
+                     Map<Node, String> origins, String label) {
         this.ctx = ctx;
         this.scalars = scalars;
         this.node = node;
         this.path = path;
         this.secret = secret;
+        this.origins = origins;
+        this.label = label;
     }
 
     static YamlNode root(ConfigContext ctx, Node node) {
-        return new YamlNode(ctx, new YamlParser.ScalarConstructor(), node, "", false);
+        return root(ctx, node, Map.of());
+    }
+
+    /** The document root; a value node in {@code origins} (and all below it) came from that environment variable. */
+    static YamlNode root(ConfigContext ctx, Node node, Map<Node, String> origins) {
+        return new YamlNode(ctx, new YamlParser.ScalarConstructor(), node, "", false, origins, ctx.fileLabel());
     }
 
     YamlNode child(Node childNode, String key, boolean childSecret) {
-        return new YamlNode(ctx, scalars, childNode, path.isEmpty() ? key : path + "." + key, childSecret);
+        String variable = childNode == null ? null : origins.get(childNode);
+        return new YamlNode(ctx, scalars, childNode, path.isEmpty() ? key : path + "." + key, childSecret, origins,
+                variable == null ? label : EnvironmentOverrides.Override.label(variable));
+    }
+
+    /** The source messages name: the config file, or the environment variable this value came from. */
+    String label() {
+        return label;
     }
 
     String path() {
@@ -83,7 +102,7 @@ final class YamlNode {
         }
         List<YamlNode> items = new ArrayList<>();
         for (Node item : sequence.getValue()) {
-            items.add(new YamlNode(ctx, scalars, item, path + "[" + items.size() + "]", secret));
+            items.add(new YamlNode(ctx, scalars, item, path + "[" + items.size() + "]", secret, origins, label));
         }
         return items;
     }
@@ -183,16 +202,16 @@ final class YamlNode {
 
     /** An error about this value, showing it (or {@code <hidden>}). */
     ConfigException fail(String problem) {
-        return ConfigMessages.error(ctx.fileLabel(), path, problem, render(), null);
+        return ConfigMessages.error(label, path, problem, render(), null);
     }
 
     ConfigException fail(String problem, String allowed) {
-        return ConfigMessages.error(ctx.fileLabel(), path, problem, render(), allowed);
+        return ConfigMessages.error(label, path, problem, render(), allowed);
     }
 
     /** An error at this key that does not show the value (e.g. a missing key, a clash with another key). */
     ConfigException failWithoutValue(String problem) {
-        return ConfigMessages.error(ctx.fileLabel(), path, problem, null, null);
+        return ConfigMessages.error(label, path, problem, null, null);
     }
 
     /** How the value appears after "got" in messages. */

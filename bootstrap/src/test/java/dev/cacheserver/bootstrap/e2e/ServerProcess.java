@@ -20,13 +20,21 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(Path config, int port, String... jvmOptions) throws Exception {
+        return start(config, port, java.util.Map.of(), jvmOptions);
+    }
+
+    /** As above, with {@code environment} added to this JVM's for the server process. */
+    static ServerProcess start(Path config, int port, java.util.Map<String, String> environment, String... jvmOptions)
+            throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.cacheserver.bootstrap.Main",
                 "--config", config.toString()));
         Path log = Files.createTempFile(config.getParent(), "server", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         ServerProcess server = new ServerProcess(process, log);
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {

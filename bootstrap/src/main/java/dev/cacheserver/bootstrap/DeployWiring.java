@@ -29,11 +29,11 @@ import org.slf4j.LoggerFactory;
  * {@link #routes()} gives the REST calls for mounting on {@code server-port} as well. Revoked token ids come from
  * the server's {@link RevocationList}, which the Cachix API wiring keeps loaded.
  */
-public final class DeployServer {
-    private static final Logger LOG = LoggerFactory.getLogger(DeployServer.class);
+public final class DeployWiring {
+    private static final Logger LOG = LoggerFactory.getLogger(DeployWiring.class);
     private final DeployApi api;
 
-    private DeployServer(DeployApi api) {
+    private DeployWiring(DeployApi api) {
         this.api = api;
     }
 
@@ -42,7 +42,7 @@ public final class DeployServer {
     }
 
     /** Starts the deploy verticle; empty when no workspace or agent is configured. Blocks the calling thread. */
-    static Optional<DeployServer> start(Vertx vertx, AppConfig config, Hs256Tokens tokens, SqliteDatabase database,
+    static Optional<DeployWiring> start(Vertx vertx, AppConfig config, Hs256Tokens tokens, SqliteDatabase database,
                                         List<CacheServer.RunningCache> caches, RevocationList revocations)
             throws Exception {
         if (config.workspaces().isEmpty() && config.agents().isEmpty()) {
@@ -57,13 +57,13 @@ public final class DeployServer {
         int port = config.server().deployPort();
         try {
             CacheServer.await(vertx.deployVerticle(new DeployVerticle(api, host, port,
-                    CacheServer.connectionLimits(config))));
+                    CacheEndpointWiring.connectionLimits(config))));
         } catch (Exception e) {
             throw new StartupException("deploy: cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")", e);
         }
         LOG.info("Cachix Deploy: {} workspace(s), {} agent(s); agents connect to ws://{}:{}/ws", config.workspaces().size(),
                 config.agents().size(), host, port);
-        return Optional.of(new DeployServer(api));
+        return Optional.of(new DeployWiring(api));
     }
 
     private static DeployTopology topology(AppConfig config, List<CacheServer.RunningCache> caches) {

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * the periodic reload of revoked token ids (the {@code revoke-token} command writes the database from another
  * process) and the sweep of abandoned uploads.
  */
-final class ApiServer {
-    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+final class CachixApiWiring {
+    private static final Logger LOG = LoggerFactory.getLogger(CachixApiWiring.class);
     /** How soon a {@code revoke-token} run elsewhere takes effect. */
     static final long REVOCATION_RELOAD_MILLIS = 5_000;
     /** How often expired uploads and orphaned part files are deleted. */
@@ -55,7 +55,7 @@ final class ApiServer {
     private final LocalUploadPartStore parts;
     private final Clock clock = Clock.systemUTC();
 
-    private ApiServer(Vertx vertx, AppConfig config, SqliteDatabase database, AccessPolicy access,
+    private CachixApiWiring(Vertx vertx, AppConfig config, SqliteDatabase database, AccessPolicy access,
                       RevocationList revocations, byte[] tokenKey, int cores) {
         this.vertx = vertx;
         this.config = config;
@@ -70,9 +70,9 @@ final class ApiServer {
     }
 
     /** Loads the revoked token ids (so the access policy is complete before any port opens). Blocks. */
-    static ApiServer create(Vertx vertx, AppConfig config, SqliteDatabase database, AccessPolicy access,
+    static CachixApiWiring create(Vertx vertx, AppConfig config, SqliteDatabase database, AccessPolicy access,
                             RevocationList revocations, byte[] tokenKey, int cores) throws Exception {
-        ApiServer api = new ApiServer(vertx, config, database, access, revocations, tokenKey, cores);
+        CachixApiWiring api = new CachixApiWiring(vertx, config, database, access, revocations, tokenKey, cores);
         int leftovers = api.parts.deleteLeftoverSpools();
         if (leftovers > 0) {
             LOG.info("deleted {} half-received Cachix part file(s) left by a crash", leftovers);
@@ -100,7 +100,7 @@ final class ApiServer {
                 config.server().serverPort());
         try {
             CacheServer.await(vertx.deployVerticle(() -> new CachixApiVerticle(api, extraRoutes,
-                            CacheServer.connectionLimits(config)),
+                            CacheEndpointWiring.connectionLimits(config)),
                     new io.vertx.core.DeploymentOptions().setInstances(2)));
         } catch (Exception e) {
             throw new StartupException("the Cachix API cannot listen on " + config.server().hostname() + ":"

@@ -1,7 +1,6 @@
 package dev.cacheserver.bootstrap;
 
 import dev.cacheserver.adapters.http.maintenance.AdminRoutes;
-import dev.cacheserver.adapters.http.maintenance.MaintenanceVerticle;
 import dev.cacheserver.adapters.http.maintenance.PathAdminRoutes;
 import dev.cacheserver.adapters.persistence.SqliteDatabase;
 import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
@@ -31,17 +30,17 @@ import org.slf4j.LoggerFactory;
  * hour), the maintenance verticle that sweeps every {@code gc-interval} and records reads every minute, and
  * the admin routes behind the {@code gc} and {@code path} commands.
  */
-final class Maintenance {
+final class MaintenanceWiring {
     static final Duration ORPHAN_AGE = Duration.ofHours(1);
     static final Duration FLUSH_INTERVAL = Duration.ofMinutes(1);
-    private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
+    private static final Logger LOG = LoggerFactory.getLogger(MaintenanceWiring.class);
 
     private final AdminRoutes routes;
     private final PathAdminRoutes pathRoutes;
     private final List<Consumer<GcReport>> listeners;
     private final Map<String, GarbageCollector> collectors;
 
-    private Maintenance(AdminRoutes routes, PathAdminRoutes pathRoutes, List<Consumer<GcReport>> listeners,
+    private MaintenanceWiring(AdminRoutes routes, PathAdminRoutes pathRoutes, List<Consumer<GcReport>> listeners,
                         Map<String, GarbageCollector> collectors) {
         this.routes = routes;
         this.pathRoutes = pathRoutes;
@@ -49,7 +48,7 @@ final class Maintenance {
         this.collectors = Map.copyOf(collectors);
     }
 
-    static Maintenance start(Vertx vertx, AppConfig config, SqliteDatabase database,
+    static MaintenanceWiring start(Vertx vertx, AppConfig config, SqliteDatabase database,
                              List<CacheServer.RunningCache> caches, AccessPolicy access) throws Exception {
         Clock clock = Clock.systemUTC();
         SqliteNarInfoRepository repository = new SqliteNarInfoRepository(database);
@@ -70,11 +69,11 @@ final class Maintenance {
             narInfos.add(cache.narInfos().accessTimes());
         }
         List<Consumer<GcReport>> listeners = new CopyOnWriteArrayList<>();
-        listeners.add(Maintenance::log);
+        listeners.add(MaintenanceWiring::log);
         Consumer<GcReport> reports = report -> listeners.forEach(l -> l.accept(report));
         CacheServer.await(vertx.deployVerticle(new MaintenanceVerticle(collectors, narInfos,
                 config.server().gcInterval(), FLUSH_INTERVAL, reports)));
-        return new Maintenance(new AdminRoutes(Retention.collectGarbage(collectors, access, reports)),
+        return new MaintenanceWiring(new AdminRoutes(Retention.collectGarbage(collectors, access, reports)),
                 new PathAdminRoutes(Administration.manageStorePaths(administration, access)), listeners, byCache);
     }
 

@@ -1,4 +1,4 @@
-package dev.cacheserver.adapters.http.maintenance;
+package dev.cacheserver.bootstrap;
 
 import dev.cacheserver.application.narinfo.AccessTimes;
 import dev.cacheserver.application.retention.GarbageCollector;
@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * ({@link #SWEEP}) and run here, one cache after another; reads recorded in memory are written every
  * {@code flushInterval}. Only use cases are called; nothing blocks the event loop.
  */
-public final class MaintenanceVerticle extends VerticleBase {
+final class MaintenanceVerticle extends VerticleBase {
     /** Event-bus address: a message (any body) starts a sweep of every cache. */
-    public static final String SWEEP = "cache-server.maintenance.sweep";
+    static final String SWEEP = "cache-server.maintenance.sweep";
     private static final Logger LOG = LoggerFactory.getLogger(MaintenanceVerticle.class);
 
     private final List<GarbageCollector> collectors;
@@ -31,7 +31,7 @@ public final class MaintenanceVerticle extends VerticleBase {
     private MessageConsumer<Object> consumer;
     private boolean sweeping;
 
-    public MaintenanceVerticle(List<GarbageCollector> collectors, List<AccessTimes> narInfos, Duration gcInterval,
+    MaintenanceVerticle(List<GarbageCollector> collectors, List<AccessTimes> narInfos, Duration gcInterval,
                                Duration flushInterval, Consumer<GcReport> reports) {
         this.collectors = List.copyOf(collectors);
         this.narInfos = List.copyOf(narInfos);
