@@ -71,8 +71,8 @@ class DeploySocketsTest {
     }
 
     private WebSocket open(WebSocketConnectOptions options, List<String> received) throws Exception {
-        WebSocket ws = await(sockets.connect(options));
-        ws.textMessageHandler(received::add);
+        // The handler is set on the event loop as the socket opens: a message the server sends at once is not lost.
+        WebSocket ws = await(sockets.connect(options).onSuccess(socket -> socket.textMessageHandler(received::add)));
         return ws;
     }
 
