@@ -1,5 +1,10 @@
 package dev.cacheserver.application;
 
+import dev.cacheserver.application.ingest.NarIngestion;
+import dev.cacheserver.application.port.in.NarClaim;
+import dev.cacheserver.application.port.in.NarOrigin;
+import dev.cacheserver.application.port.in.NarSpool;
+import dev.cacheserver.application.port.in.SpooledBytes;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
@@ -18,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -34,7 +40,8 @@ public final class PeerNarInfoService implements PeerFallbackUseCase {
     private final TrustedKeys trusted;
     private final Set<String> ownUrls;
     private final PeerSettings settings;
-    private final PublishNarInfoUseCase publisher;
+    private final NarIngestion ingestion;
+    private final Function<NarInfo, CompletionStage<NarInfo>> publisher;
     private final PeerEvents events;
     private final ExpiringMap<StorePathHash, Boolean> absent;
     private final ExpiringMap<StorePathHash, byte[]> served;
@@ -47,16 +54,20 @@ public final class PeerNarInfoService implements PeerFallbackUseCase {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong pulled = new AtomicLong();
 
-    /** {@code ownUrls}: the public URLs of every cache on this server, never asked as peers. */
+    /**
+     * {@code ownUrls}: the public URLs of every cache on this server, never asked as peers. Pulled NARs go through
+     * {@code ingestion}; {@code publisher} then publishes their narinfo (with its NarHash check).
+     */
     public PeerNarInfoService(CacheProfile cache, PeerDirectory directory, PeerClient client, TrustedKeys trusted,
-                              Set<URI> ownUrls, PeerSettings settings, PublishNarInfoUseCase publisher,
-                              PeerEvents events, Clock clock) {
+                              Set<URI> ownUrls, PeerSettings settings, NarIngestion ingestion,
+                              Function<NarInfo, CompletionStage<NarInfo>> publisher, PeerEvents events, Clock clock) {
         this.cache = cache;
         this.directory = directory;
         this.client = client;
         this.trusted = trusted;
         this.ownUrls = ownUrls.stream().map(PeerNarInfoService::normalized).collect(Collectors.toUnmodifiableSet());
         this.settings = settings;
+        this.ingestion = ingestion;
         this.publisher = publisher;
         this.events = events;
         this.absent = new ExpiringMap<>(clock, settings.negativeTtl(), settings.maxRemembered());
@@ -108,9 +119,14 @@ public final class PeerNarInfoService implements PeerFallbackUseCase {
     }
 
     @Override
-    public CompletionStage<NarInfo> keepCopy(PeerNar nar) {
+    public CompletionStage<NarSpool> openCopy(PeerNar nar) {
+        return ingestion.open(NarClaim.of(nar.info(), NarOrigin.PEER), false);
+    }
+
+    @Override
+    public CompletionStage<NarInfo> keepCopy(PeerNar nar, NarSpool spool, CompletionStage<SpooledBytes> written) {
         StorePathHash hash = nar.info().storePath().hash();
-        return publisher.publish(hash, NarInfoText.render(nar.info())).thenApply(published -> {
+        return ingestion.ingest(spool, written, () -> publisher.apply(nar.info())).thenApply(published -> {
             pulled.incrementAndGet();
             events.pulledThrough(nar.peer(), hash);
             return published;

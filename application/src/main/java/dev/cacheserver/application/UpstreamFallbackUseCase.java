@@ -1,5 +1,7 @@
 package dev.cacheserver.application;
 
+import dev.cacheserver.application.port.in.NarSpool;
+import dev.cacheserver.application.port.in.SpooledBytes;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
@@ -14,9 +16,10 @@ import java.util.concurrent.CompletionStage;
  * signature verifies against that upstream's keys, with the upstream's signatures kept and this cache's added;
  * empty (404) when every upstream asked said it has no such path (remembered for the negative TTL); fails with
  * {@link dev.cacheserver.domain.error.UpstreamFailedException} (502/504) when none could answer at all.
- * {@link #locateNar} says where to fetch the NAR of a narinfo served that way; {@link #keepCopy} publishes it once
- * its NAR is stored here (FileHash and FileSize checked by the caller, NarHash by the publish), and deletes the
- * NAR again when that fails. Non-blocking; thread-safe.
+ * {@link #locateNar} says where to fetch the NAR of a narinfo served that way. The copy goes through the one NAR
+ * ingest sequence: {@link #openCopy} hands out the spool the download goes to, {@link #keepCopy} verifies it against
+ * the narinfo (FileSize, FileHash), stores the NAR and publishes the narinfo (NarHash), or leaves nothing behind.
+ * Non-blocking; thread-safe.
  */
 public interface UpstreamFallbackUseCase {
 
@@ -24,7 +27,11 @@ public interface UpstreamFallbackUseCase {
 
     Optional<UpstreamNar> locateNar(NarFile file);
 
-    CompletionStage<NarInfo> keepCopy(UpstreamNar nar);
+    /** A spool for a copy of {@code nar}'s NAR. */
+    CompletionStage<NarSpool> openCopy(UpstreamNar nar);
+
+    /** Ingests what was {@code written} into {@code spool}; fails like an upload and a publish, spool deleted. */
+    CompletionStage<NarInfo> keepCopy(UpstreamNar nar, NarSpool spool, CompletionStage<SpooledBytes> written);
 
     /** Counts NAR bytes received from {@code upstream} (for its metrics). */
     void recordNarBytes(URI upstream, long bytes);

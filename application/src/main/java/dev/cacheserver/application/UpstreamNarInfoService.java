@@ -1,12 +1,16 @@
 package dev.cacheserver.application;
 
+import dev.cacheserver.application.ingest.NarIngestion;
+import dev.cacheserver.application.port.in.NarClaim;
+import dev.cacheserver.application.port.in.NarOrigin;
+import dev.cacheserver.application.port.in.NarSpool;
+import dev.cacheserver.application.port.in.SpooledBytes;
 import dev.cacheserver.domain.error.UnavailableException;
 import dev.cacheserver.domain.error.UpstreamFailedException;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
 import dev.cacheserver.domain.narinfo.NarInfoText;
-import dev.cacheserver.domain.port.NarStore;
 import dev.cacheserver.domain.port.UpstreamClient;
 import dev.cacheserver.domain.signing.PublicSigningKey;
 import java.net.URI;
@@ -39,9 +43,8 @@ public final class UpstreamNarInfoService implements UpstreamFallbackUseCase {
     private final UpstreamClient client;
     private final List<UpstreamState> upstreams;
     private final UpstreamSettings settings;
-    private final PublishNarInfoUseCase publisher;
-    private final NarStore store;
-    private final Function<NarFile, CompletionStage<Boolean>> narInUse;
+    private final NarIngestion ingestion;
+    private final Function<NarInfo, CompletionStage<NarInfo>> publisher;
     private final UpstreamEvents events;
     private final Clock clock;
     private final ExpiringMap<StorePathHash, Boolean> absent;
@@ -51,16 +54,15 @@ public final class UpstreamNarInfoService implements UpstreamFallbackUseCase {
             new ConcurrentHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
 
-    /** {@code narInUse}: true while a served narinfo points at the NAR (it is then never deleted here). */
+    /** Pulled NARs go through {@code ingestion}; {@code publisher} then publishes their narinfo (NarHash checked). */
     public UpstreamNarInfoService(CacheProfile cache, UpstreamClient client, UpstreamSettings settings,
-                                  PublishNarInfoUseCase publisher, NarStore store, Function<NarFile, CompletionStage<Boolean>> narInUse,
+                                  NarIngestion ingestion, Function<NarInfo, CompletionStage<NarInfo>> publisher,
                                   UpstreamEvents events, Clock clock) {
         this.cache = cache;
         this.client = client;
         this.settings = settings;
+        this.ingestion = ingestion;
         this.publisher = publisher;
-        this.store = store;
-        this.narInUse = narInUse;
         this.events = events;
         this.clock = clock;
         List<UpstreamState> states = new ArrayList<>();
@@ -204,22 +206,19 @@ public final class UpstreamNarInfoService implements UpstreamFallbackUseCase {
     }
 
     @Override
-    public CompletionStage<NarInfo> keepCopy(UpstreamNar nar) {
+    public CompletionStage<NarSpool> openCopy(UpstreamNar nar) {
+        return ingestion.open(NarClaim.of(nar.info(), NarOrigin.UPSTREAM), false);
+    }
+
+    @Override
+    public CompletionStage<NarInfo> keepCopy(UpstreamNar nar, NarSpool spool, CompletionStage<SpooledBytes> written) {
         StorePathHash hash = nar.info().storePath().hash();
-        NarFile file = nar.info().narFile();
-        return publisher.publish(hash, NarInfoText.render(nar.info())).handle((published, failure) -> {
-            if (failure == null) {
-                served.remove(hash);
-                nars.remove(file);
-                events.kept(nar.upstream(), hash);
-                return CompletableFuture.completedFuture(published);
-            }
-            // The NAR was stored before its content was checked: it must not stay behind unpublished.
-            CompletionStage<Boolean> cleanup = narInUse.apply(file)
-                    .thenCompose(inUse -> inUse ? CompletableFuture.completedFuture(false) : store.delete(file));
-            return cleanup.handle((deleted, ignored) -> CompletableFuture.<NarInfo>failedFuture(unwrap(failure)))
-                    .thenCompose(stage -> stage);
-        }).thenCompose(stage -> stage);
+        return ingestion.ingest(spool, written, () -> publisher.apply(nar.info())).thenApply(published -> {
+            served.remove(hash);
+            nars.remove(nar.info().narFile());
+            events.kept(nar.upstream(), hash);
+            return published;
+        });
     }
 
     @Override

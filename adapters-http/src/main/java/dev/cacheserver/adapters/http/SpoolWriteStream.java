@@ -61,16 +61,23 @@ final class SpoolWriteStream implements WriteStream<Buffer> {
     private record Chunk(byte[] bytes, int length) {
     }
 
-    private SpoolWriteStream(Context context, RandomAccessFile file, MessageDigest digest, long maxBytes, Path path) {
+    private SpoolWriteStream(Context context, RandomAccessFile file, MessageDigest digest, long maxBytes,
+                             SpoolProgress progress) {
         this.context = context;
         this.file = file;
         this.digest = digest;
         this.maxBytes = maxBytes;
-        this.progress = new SpoolProgress(path);
+        this.progress = progress;
     }
 
     /** Opens (truncates) {@code path} on a worker thread. */
     static Future<SpoolWriteStream> open(Context context, Path path, String algorithm, long maxBytes) {
+        return open(context, new SpoolProgress(path), algorithm, maxBytes);
+    }
+
+    /** Opens (truncates) the file of {@code progress} on a worker thread; each written step is reported to it. */
+    static Future<SpoolWriteStream> open(Context context, SpoolProgress progress, String algorithm, long maxBytes) {
+        Path path = progress.path();
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance(algorithm);
@@ -86,7 +93,7 @@ final class SpoolWriteStream implements WriteStream<Buffer> {
                 throw e;
             }
             return file;
-        }, false).map(file -> new SpoolWriteStream(context, file, digest, maxBytes, path));
+        }, false).map(file -> new SpoolWriteStream(context, file, digest, maxBytes, progress));
     }
 
     /**
