@@ -8,10 +8,8 @@ import dev.cacheserver.domain.auth.Permission;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.error.PayloadTooLargeException;
 import dev.cacheserver.domain.model.NarFile;
-import dev.cacheserver.domain.model.NixHash;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfoText;
-import dev.cacheserver.domain.port.NarContentHasher.NarDigest;
 import dev.cacheserver.domain.port.NarLocation;
 import io.netty.channel.Channel;
 import io.vertx.core.Context;
@@ -24,7 +22,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -55,6 +52,7 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
     private final PeerNarRelay peerNars;
     private final UpstreamNarRelay upstreamNars;
     private final UploadPartRequestHandler partUploads;
+    private final NarUploadRoute narUploads;
     /** Null when the cache serves no build logs, listings or realisations. */
     private final ProtocolFileRoutes protocolFiles;
     /** Null when neither metrics nor the access log are on: then a request costs nothing extra. */
@@ -70,6 +68,8 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
                 : new UpstreamNarRelay(endpoint.upstreams(), endpoint.uploads(), context);
         this.partUploads = endpoint.partUploads() == null ? null
                 : new UploadPartRequestHandler(endpoint.partUploads(), cache.name(), context);
+        this.narUploads = new NarUploadRoute(endpoint.uploads(), endpoint.access(), cache, endpoint.maxNarBytes(),
+                context, this::fail);
         this.protocolFiles = endpoint.protocolFiles() == null ? null
                 : new ProtocolFileRoutes(endpoint.protocolFiles(), cache, endpoint.access(), context, this::fail);
         this.observer = endpoint.operations().cachePort(cache.name().value());
@@ -109,7 +109,7 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
             if (read) {
                 getNar(request, path.substring(5));
             } else if (method == HttpMethod.PUT) {
-                putNar(request, NarFile.parseFileName(path.substring(5)));
+                narUploads.handle(request, NarFile.parseFileName(path.substring(5)));
             } else {
                 methodNotAllowed(request, "GET, HEAD, PUT");
             }
@@ -318,42 +318,6 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
                 LOG.debug("sending {} failed: {}", local.path(), sent.cause().toString());
                 request.connection().close();
             }
-        });
-    }
-
-    private void putNar(HttpServerRequest request, NarFile file) {
-        endpoint.access().check(cache, Permission.WRITE, token(request));
-        long declared = DeclaredLength.of(request);
-        if (declared > endpoint.maxNarBytes()) {
-            throw new PayloadTooLargeException("a NAR may have at most " + endpoint.maxNarBytes() + " bytes");
-        }
-        RequestFailure broken = RequestFailure.watch(request);
-        request.pause();
-        // A declared size that fits on no storage is refused at once, before a byte of the body is read.
-        future(endpoint.uploads().admit(declared)).compose(admitted -> future(endpoint.uploads().begin()))
-                .compose(spool -> receiveInto(request, broken, spool, file)
-                .recover(e -> future(endpoint.uploads().abandon(spool, e))
-                        .transform(reported -> Future.failedFuture(reported.succeeded() ? reported.result() : e))))
-                .onSuccess(v -> send(request, 200, TEXT_TYPE, Buffer.buffer()))
-                .onFailure(e -> {
-                    if (ClientGone.is(request, e)) {
-                        LOG.info("cache {}: NAR upload {} ended by the client: {}", cache.name(), file.fileName(),
-                                e.toString());
-                        return;
-                    }
-                    LOG.warn("cache {}: rejected NAR upload {}: {}", cache.name(), file.fileName(),
-                            HttpErrors.answer(e).message());
-                    fail(request, e);
-                });
-    }
-
-    private Future<Void> receiveInto(HttpServerRequest request, RequestFailure broken, Path spool, NarFile file) {
-        return SpoolWriteStream.open(context, spool, "SHA-256", endpoint.maxNarBytes()).compose(writer -> {
-            // The content is digested while it arrives, so the narinfo that follows needs no second pass.
-            Optional<CompletionStage<NarDigest>> content = endpoint.uploads().follow(writer.progress(),
-                    file.compression());
-            return writer.receive(request, broken).compose(v -> future(endpoint.uploads().complete(spool, file,
-                    new NixHash(writer.digest()), writer.count(), content)));
         });
     }
 
