@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cacheserver.application.ingest.NarIngestion;
+import dev.cacheserver.application.port.in.NarSpool;
+import dev.cacheserver.application.port.in.SpooledBytes;
 import dev.cacheserver.domain.error.UnavailableException;
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.Compression;
@@ -16,9 +19,11 @@ import dev.cacheserver.domain.narinfo.NarInfo;
 import dev.cacheserver.domain.narinfo.NarInfoText;
 import dev.cacheserver.domain.port.PeerClient;
 import dev.cacheserver.domain.port.PeerDirectory;
+import dev.cacheserver.domain.port.inmemory.InMemoryNarStore;
 import dev.cacheserver.domain.port.inmemory.InMemoryPeerDirectory;
 import dev.cacheserver.domain.signing.SecretSigningKey;
 import java.net.URI;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +38,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The miss path of a cache, driven by the in-memory peer directory and a scripted peer client. */
 class PeerNarInfoServiceTest {
@@ -47,6 +53,8 @@ class PeerNarInfoServiceTest {
     final MutableClock clock = new MutableClock();
     final List<String> rejections = new ArrayList<>();
     CacheProfile local = new CacheProfile(new CacheName("main"), true, LOCAL_KEY, LOCAL, 30);
+    @TempDir
+    Path dir;
 
     PeerNarInfoService service(SecretSigningKey... trusted) {
         List<dev.cacheserver.domain.signing.PublicSigningKey> keys = new ArrayList<>();
@@ -60,7 +68,7 @@ class PeerNarInfoServiceTest {
             }
         };
         return new PeerNarInfoService(local, directory, peers, new TrustedKeys(keys), Set.of(LOCAL),
-                PeerSettings.DEFAULTS, (hash, text) -> CompletableFuture.completedFuture(NarInfoText.parse(text)),
+                PeerSettings.DEFAULTS, new NarIngestion(new InMemoryNarStore(dir), null), CompletableFuture::completedFuture,
                 events, clock);
     }
 
@@ -196,13 +204,16 @@ class PeerNarInfoServiceTest {
         List<String> published = new ArrayList<>();
         PeerNarInfoService service = new PeerNarInfoService(local, directory, peers,
                 new TrustedKeys(List.of(PEER_KEY.publicKey())), Set.of(LOCAL), PeerSettings.DEFAULTS,
-                (hash, text) -> {
-                    published.add(text);
-                    return CompletableFuture.completedFuture(NarInfoText.parse(text));
+                new NarIngestion(new InMemoryNarStore(dir), null), kept -> {
+                    published.add(NarInfoText.render(kept));
+                    return CompletableFuture.completedFuture(kept);
                 }, PeerEvents.NONE, clock);
         join(service.lookup(info.storePath().hash()));
 
-        join(service.keepCopy(service.locateNar(info.narFile()).orElseThrow()));
+        PeerFallbackUseCase.PeerNar nar = service.locateNar(info.narFile()).orElseThrow();
+        NarSpool spool = join(service.openCopy(nar));
+        join(service.keepCopy(nar, spool, CompletableFuture.completedFuture(
+                new SpooledBytes(info.fileHash(), info.fileSize()))));
 
         assertEquals(1, published.size());
         assertTrue(NarInfoText.parse(published.get(0)).signatureBy(PEER_KEY.publicKey()).isPresent());

@@ -17,6 +17,9 @@ import dev.cacheserver.domain.narinfo.NarInfo;
 import dev.cacheserver.domain.narinfo.NarInfoText;
 import dev.cacheserver.domain.port.UpstreamClient;
 import dev.cacheserver.domain.port.inmemory.InMemoryNarStore;
+import dev.cacheserver.application.ingest.NarIngestion;
+import dev.cacheserver.application.port.in.NarSpool;
+import dev.cacheserver.application.port.in.SpooledBytes;
 import dev.cacheserver.domain.signing.SecretSigningKey;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +36,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +53,7 @@ class UpstreamNarInfoServiceTest {
     final List<String> events = new ArrayList<>();
     CacheProfile local = new CacheProfile(new CacheName("main"), true, LOCAL_KEY,
             URI.create("http://local.example"), 30);
-    PublishNarInfoUseCase publisher = (hash, text) -> CompletableFuture.completedFuture(NarInfoText.parse(text));
+    Function<NarInfo, CompletionStage<NarInfo>> publisher = CompletableFuture::completedFuture;
     @TempDir
     Path dir;
 
@@ -72,7 +76,8 @@ class UpstreamNarInfoServiceTest {
         };
         UpstreamSettings settings = new UpstreamSettings(List.of(upstreams), Duration.ofMinutes(10),
                 Duration.ofSeconds(30), 64, 1000);
-        return new UpstreamNarInfoService(local, client, settings, publisher, store, f -> CompletableFuture.completedFuture(false), recorder, clock);
+        return new UpstreamNarInfoService(local, client, settings, new NarIngestion(store, null), publisher, recorder,
+                clock);
     }
 
     UpstreamNarInfoService service(Upstream... upstreams) {
@@ -224,16 +229,16 @@ class UpstreamNarInfoServiceTest {
     void aCopyThatFailsToPublishIsDeletedFromStorage() throws Exception {
         InMemoryNarStore store = new InMemoryNarStore(dir);
         NarInfo info = narInfo('p').signedBy(NIXOS_KEY);
-        Path spool = join(store.createSpoolFile());
-        Files.writeString(spool, "nar bytes");
-        join(store.publish(spool, info.narFile()));
-        publisher = (hash, text) -> CompletableFuture.failedFuture(new HashMismatchException("NarHash mismatch"));
+        publisher = kept -> CompletableFuture.failedFuture(new HashMismatchException("NarHash mismatch"));
         client.put(FIRST, info);
         UpstreamNarInfoService service = service(store, upstream(FIRST, 10, NIXOS_KEY));
         join(service.lookup(info.storePath().hash()));
+        UpstreamFallbackUseCase.UpstreamNar nar = service.locateNar(info.narFile()).orElseThrow();
+        NarSpool spool = join(service.openCopy(nar));
+        Files.writeString(spool.path(), "nar bytes");
 
-        CompletionException failure = assertThrows(CompletionException.class,
-                () -> join(service.keepCopy(service.locateNar(info.narFile()).orElseThrow())));
+        CompletionException failure = assertThrows(CompletionException.class, () -> join(service.keepCopy(nar, spool,
+                CompletableFuture.completedFuture(new SpooledBytes(info.fileHash(), info.fileSize())))));
 
         assertInstanceOf(HashMismatchException.class, failure.getCause());
         assertFalse(store.publishedFiles().contains(info.narFile()), "nothing left behind");
@@ -246,7 +251,9 @@ class UpstreamNarInfoServiceTest {
         UpstreamNarInfoService service = service(upstream(FIRST, 10, NIXOS_KEY));
         join(service.lookup(info.storePath().hash()));
 
-        NarInfo kept = join(service.keepCopy(service.locateNar(info.narFile()).orElseThrow()));
+        UpstreamFallbackUseCase.UpstreamNar nar = service.locateNar(info.narFile()).orElseThrow();
+        NarInfo kept = join(service.keepCopy(nar, join(service.openCopy(nar)),
+                CompletableFuture.completedFuture(new SpooledBytes(info.fileHash(), info.fileSize()))));
 
         assertTrue(kept.signatureBy(LOCAL_KEY.publicKey()).isPresent());
         assertTrue(service.locateNar(info.narFile()).isEmpty());

@@ -11,6 +11,8 @@ import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.NarInfoService;
 import dev.cacheserver.application.NarService;
+import dev.cacheserver.application.ingest.NarIngestAssembly;
+import dev.cacheserver.application.port.in.IngestNar;
 import dev.cacheserver.application.RevocationList;
 import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.bootstrap.config.CacheSettings;
@@ -160,11 +162,12 @@ public final class CacheServer {
             keys.recordPassStarting(settings, profile.signingKeys());
             resignInBackground(keys, settings, profile, narInfos);
         }
-        NarService nars = new NarService(store, narInfos.uploadDigests());
+        NarService nars = new NarService(store);
+        IngestNar ingest = NarIngestAssembly.nixUploads(profile, access, store, narInfos.uploadDigests(), MAX_NAR_BYTES);
         BinaryCacheEndpoint endpoint = new BinaryCacheEndpoint(profile, narInfos.serving(), narInfos.publishing(),
-                nars, nars, access, config.server().hostname(), settings.port(), MAX_NAR_BYTES);
-        BinaryCacheEndpoint clustered = upstreams.attach(cluster.attach(endpoint, profile, narInfos, repository),
-                profile, narInfos, repository, store, ops);
+                ingest, nars, access, config.server().hostname(), settings.port(), MAX_NAR_BYTES);
+        BinaryCacheEndpoint clustered = upstreams.attach(cluster.attach(endpoint, profile, narInfos, repository, store),
+                profile, narInfos, store, ops);
         ProtocolFiles files = protocolFiles.open(vertx, config, database, profile);
         try {
             BinaryCacheEndpoint served = clustered.withPartUploads(api.uploads()).withOperations(ops.http())

@@ -9,9 +9,9 @@ import dev.cacheserver.application.Upstream;
 import dev.cacheserver.application.UpstreamEvents;
 import dev.cacheserver.application.UpstreamNarInfoService;
 import dev.cacheserver.application.UpstreamSettings;
+import dev.cacheserver.application.ingest.NarIngestion;
 import dev.cacheserver.bootstrap.config.UpstreamConfig;
 import dev.cacheserver.domain.model.StorePathHash;
-import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.domain.port.NarStore;
 import dev.cacheserver.domain.signing.PublicSigningKey;
 import io.vertx.core.Vertx;
@@ -40,7 +40,7 @@ final class UpstreamWiring {
 
     /** {@code endpoint} with the upstreams of {@code profile}'s cache, or unchanged when it has none. */
     BinaryCacheEndpoint attach(BinaryCacheEndpoint endpoint, CacheProfile profile, NarInfoService narInfos,
-                               NarInfoRepository repository, NarStore store, Operations ops) {
+                               NarStore store, Operations ops) {
         List<UpstreamConfig.Entry> entries = config.forCache(profile.name().value());
         if (entries.isEmpty()) {
             return endpoint;
@@ -50,8 +50,8 @@ final class UpstreamWiring {
         UpstreamSettings settings = new UpstreamSettings(upstreams, config.negativeTtl(), config.backoff(),
                 UpstreamSettings.DEFAULT_MAX_LOOKUPS, UpstreamSettings.DEFAULT_MAX_REMEMBERED);
         UpstreamNarInfoService useCase = new UpstreamNarInfoService(profile, client, settings,
-                narInfos.publishing(), store,
-                file -> repository.pathsUsing(profile.name(), file, 1).thenApply(users -> !users.isEmpty()), new LoggingUpstreamEvents(profile), Clock.systemUTC());
+                new NarIngestion(store, narInfos.uploadDigests()), narInfos.publishing()::publish,
+                new LoggingUpstreamEvents(profile), Clock.systemUTC());
         ops.upstreams(profile.name().value(), useCase);
         LOG.info("cache {} pulls through from {}; clients trust only this cache's key {} (the upstreams' keys are "
                         + "checked here)", profile.name(),

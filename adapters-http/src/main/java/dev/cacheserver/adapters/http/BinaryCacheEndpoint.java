@@ -6,8 +6,8 @@ import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.GetNarInfoUseCase;
 import dev.cacheserver.application.LocateNarUseCase;
 import dev.cacheserver.application.PublishNarInfoUseCase;
-import dev.cacheserver.application.UploadNarUseCase;
 import dev.cacheserver.application.cachix.MultipartUploads;
+import dev.cacheserver.application.port.in.IngestNar;
 
 /**
  * Everything one cache's HTTP server needs: the cache, its use cases, the access policy, and where to listen.
@@ -18,13 +18,13 @@ import dev.cacheserver.application.cachix.MultipartUploads;
  * {@code upstreams} (null: none) serves misses from upstream caches, before {@code peers}.
  */
 public record BinaryCacheEndpoint(CacheProfile cache, GetNarInfoUseCase narInfos, PublishNarInfoUseCase publisher,
-                                  UploadNarUseCase uploads, LocateNarUseCase nars, AccessPolicy access,
+                                  IngestNar uploads, LocateNarUseCase nars, AccessPolicy access,
                                   String host, int port, long maxNarBytes, PeerFallback peers,
                                   MultipartUploads partUploads, HttpOperations operations,
                                   ProtocolFiles protocolFiles, UpstreamFallback upstreams) {
 
     public BinaryCacheEndpoint(CacheProfile cache, GetNarInfoUseCase narInfos, PublishNarInfoUseCase publisher,
-                               UploadNarUseCase uploads, LocateNarUseCase nars, AccessPolicy access,
+                               IngestNar uploads, LocateNarUseCase nars, AccessPolicy access,
                                String host, int port, long maxNarBytes) {
         this(cache, narInfos, publisher, uploads, nars, access, host, port, maxNarBytes, null, null,
                 HttpOperations.NONE, null, null);

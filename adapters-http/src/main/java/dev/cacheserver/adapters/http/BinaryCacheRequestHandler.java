@@ -3,7 +3,6 @@ package dev.cacheserver.adapters.http;
 import dev.cacheserver.adapters.http.ops.HealthEndpoints;
 import dev.cacheserver.adapters.http.ops.RequestObserver;
 import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.cachix.PartGrant;
 import dev.cacheserver.domain.auth.Permission;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.error.PayloadTooLargeException;
@@ -63,13 +62,12 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
         this.cache = endpoint.cache();
         this.context = context;
         this.cacheInfo = Buffer.buffer(cache.nixCacheInfo());
-        this.peerNars = endpoint.peers() == null ? null : new PeerNarRelay(endpoint.peers(), endpoint.uploads(), context);
+        this.peerNars = endpoint.peers() == null ? null : new PeerNarRelay(endpoint.peers(), context);
         this.upstreamNars = endpoint.upstreams() == null ? null
-                : new UpstreamNarRelay(endpoint.upstreams(), endpoint.uploads(), context);
+                : new UpstreamNarRelay(endpoint.upstreams(), context);
         this.partUploads = endpoint.partUploads() == null ? null
                 : new UploadPartRequestHandler(endpoint.partUploads(), cache.name(), context);
-        this.narUploads = new NarUploadRoute(endpoint.uploads(), endpoint.access(), cache, endpoint.maxNarBytes(),
-                context, this::fail);
+        this.narUploads = new NarUploadRoute(endpoint.uploads(), cache, context, this::fail);
         this.protocolFiles = endpoint.protocolFiles() == null ? null
                 : new ProtocolFileRoutes(endpoint.protocolFiles(), cache, endpoint.access(), context, this::fail);
         this.observer = endpoint.operations().cachePort(cache.name().value());
@@ -89,7 +87,7 @@ final class BinaryCacheRequestHandler implements Handler<HttpServerRequest> {
 
     private void route(HttpServerRequest request) {
         String path = request.path();
-        if (partUploads != null && path.startsWith(PartGrant.PATH_PREFIX)) {
+        if (partUploads != null && path.startsWith(PartUploadUrls.PATH_PREFIX)) {
             partUploads.handle(request);
             return;
         }

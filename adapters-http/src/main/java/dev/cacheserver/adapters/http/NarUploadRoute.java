@@ -1,63 +1,50 @@
 package dev.cacheserver.adapters.http;
 
-import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.UploadNarUseCase;
-import dev.cacheserver.domain.auth.Permission;
-import dev.cacheserver.domain.error.PayloadTooLargeException;
+import dev.cacheserver.application.port.in.Caller;
+import dev.cacheserver.application.port.in.IngestNar;
+import dev.cacheserver.application.port.in.IngestNar.UploadNarCommand;
+import dev.cacheserver.application.port.in.NarSpool;
+import dev.cacheserver.application.port.in.SpooledBytes;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.NixHash;
-import dev.cacheserver.domain.port.NarContentHasher.NarDigest;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code PUT /nar/<filehash>.nar[.ext]}: authorises, refuses a declared size no storage can take before a byte is
- * read, streams the body into a spool file while hashing it, and hands the spool to the upload use case, which
- * publishes the NAR only when its hash is the one in the name. Runs on the event loop.
+ * {@code PUT /nar/<filehash>.nar[.ext]}: only moves bytes. The ingest use case decides whether the caller may write
+ * and whether the declared size can be taken, before a byte of the body is read; the body then streams into the
+ * spool it handed out while being hashed, and the use case verifies and publishes it. Runs on the event loop.
  */
 final class NarUploadRoute {
     private static final Logger LOG = LoggerFactory.getLogger(NarUploadRoute.class);
 
-    private final UploadNarUseCase uploads;
-    private final AccessPolicy access;
+    private final IngestNar ingest;
     private final CacheProfile cache;
-    private final long maxNarBytes;
     private final Context context;
     private final BiConsumer<HttpServerRequest, Throwable> fail;
 
-    NarUploadRoute(UploadNarUseCase uploads, AccessPolicy access, CacheProfile cache, long maxNarBytes,
-                   Context context, BiConsumer<HttpServerRequest, Throwable> fail) {
-        this.uploads = uploads;
-        this.access = access;
+    NarUploadRoute(IngestNar ingest, CacheProfile cache, Context context, BiConsumer<HttpServerRequest, Throwable> fail) {
+        this.ingest = ingest;
         this.cache = cache;
-        this.maxNarBytes = maxNarBytes;
         this.context = context;
         this.fail = fail;
     }
 
     void handle(HttpServerRequest request, NarFile file) {
-        access.check(cache, Permission.WRITE, Credentials.token(request.getHeader(HttpHeaders.AUTHORIZATION)));
-        long declared = DeclaredLength.of(request);
-        if (declared > maxNarBytes) {
-            throw new PayloadTooLargeException("a NAR may have at most " + maxNarBytes + " bytes");
-        }
+        Caller caller = Caller.withToken(Credentials.token(request.getHeader(HttpHeaders.AUTHORIZATION)).orElse(null));
+        UploadNarCommand command = new UploadNarCommand(caller, file, DeclaredLength.of(request));
         RequestFailure broken = RequestFailure.watch(request);
         request.pause();
-        // A declared size that fits on no storage is refused at once, before a byte of the body is read.
-        future(uploads.admit(declared)).compose(admitted -> future(uploads.begin()))
-                .compose(spool -> receiveInto(request, broken, spool, file)
-                .recover(e -> future(uploads.abandon(spool, e))
-                        .transform(reported -> Future.failedFuture(reported.succeeded() ? reported.result() : e))))
+        future(ingest.open(command))
+                .compose(spool -> future(ingest.finish(spool, receive(request, broken, spool).toCompletionStage())))
                 .onSuccess(v -> ok(request))
                 .onFailure(e -> {
                     if (ClientGone.is(request, e)) {
@@ -71,13 +58,10 @@ final class NarUploadRoute {
                 });
     }
 
-    private Future<Void> receiveInto(HttpServerRequest request, RequestFailure broken, Path spool, NarFile file) {
-        return SpoolWriteStream.open(context, spool, "SHA-256", maxNarBytes).compose(writer -> {
-            // The content is digested while it arrives, so the narinfo that follows needs no second pass.
-            Optional<CompletionStage<NarDigest>> content = uploads.follow(writer.progress(), file.compression());
-            return writer.receive(request, broken).compose(v -> future(uploads.complete(spool, file,
-                    new NixHash(writer.digest()), writer.count(), content)));
-        });
+    private Future<SpooledBytes> receive(HttpServerRequest request, RequestFailure broken, NarSpool spool) {
+        return SpoolWriteStream.open(context, spool.progress(), "SHA-256", spool.claim().maxBytes())
+                .compose(writer -> writer.receive(request, broken)
+                        .map(v -> new SpooledBytes(new NixHash(writer.digest()), writer.count())));
     }
 
     private static void ok(HttpServerRequest request) {

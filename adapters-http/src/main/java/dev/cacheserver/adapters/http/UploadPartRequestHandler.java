@@ -3,7 +3,6 @@ package dev.cacheserver.adapters.http;
 import dev.cacheserver.application.cachix.MultipartUploads;
 import dev.cacheserver.application.cachix.PartGrant;
 import dev.cacheserver.application.cachix.PartTransfer;
-import dev.cacheserver.domain.error.NotFoundException;
 import dev.cacheserver.domain.error.PayloadTooLargeException;
 import dev.cacheserver.domain.model.CacheName;
 import io.vertx.core.Context;
@@ -13,7 +12,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,22 +44,9 @@ final class UploadPartRequestHandler implements Handler<HttpServerRequest> {
                 end(request, 405);
                 return;
             }
-            receive(request, grant(request));
+            receive(request, PartUploadUrls.grant(request));
         } catch (RuntimeException e) {
             fail(request, e);
-        }
-    }
-
-    private static PartGrant grant(HttpServerRequest request) {
-        String[] segments = request.path().substring(PartGrant.PATH_PREFIX.length()).split("/", -1);
-        try {
-            if (segments.length != 2) {
-                throw new IllegalArgumentException();
-            }
-            return new PartGrant(UUID.fromString(segments[0]), Integer.parseInt(segments[1]),
-                    require(request, "md5"), Long.parseLong(require(request, "expires")));
-        } catch (IllegalArgumentException e) {
-            throw new NotFoundException("not an upload URL");
         }
     }
 
@@ -71,7 +56,7 @@ final class UploadPartRequestHandler implements Handler<HttpServerRequest> {
         }
         RequestFailure broken = RequestFailure.watch(request);
         request.pause();
-        future(uploads.beginPart(cache, grant, request.getParam("sig"), request.getHeader("Content-MD5")))
+        future(uploads.beginPart(cache, grant, PartUploadUrls.signature(request), request.getHeader("Content-MD5")))
                 .compose(transfer -> store(request, broken, transfer)
                         .recover(e -> future(uploads.abandonPart(transfer)).transform(x -> Future.failedFuture(e))))
                 .onSuccess(part -> {
@@ -95,14 +80,6 @@ final class UploadPartRequestHandler implements Handler<HttpServerRequest> {
         return SpoolWriteStream.open(context, transfer.spool(), "MD5", MAX_PART_BYTES)
                 .compose(writer -> writer.receive(request, broken)
                         .compose(v -> future(uploads.finishPart(transfer, writer.digest(), writer.count()))));
-    }
-
-    private static String require(HttpServerRequest request, String name) {
-        String value = request.getParam(name);
-        if (value == null) {
-            throw new IllegalArgumentException(name);
-        }
-        return value;
     }
 
     private <T> Future<T> future(CompletionStage<T> stage) {
