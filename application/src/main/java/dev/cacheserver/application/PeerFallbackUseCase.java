@@ -1,7 +1,6 @@
 package dev.cacheserver.application;
 
-import dev.cacheserver.application.port.in.NarSpool;
-import dev.cacheserver.application.port.in.SpooledBytes;
+import dev.cacheserver.application.port.in.PullThroughNar;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
@@ -14,12 +13,10 @@ import java.util.concurrent.CompletionStage;
  * Serves a cache's misses from cluster peers. {@link #lookup} finds a peer that announced the path, fetches its
  * narinfo, verifies it against the trusted keys and answers it signed by this cache, or empty (404) within a
  * bounded time; a peer's answer that fails verification is dropped, never served. {@link #locateNar} says where
- * to stream the NAR of a narinfo served that way. Pull-through keeps a copy through the one NAR ingest sequence:
- * {@link #openCopy} hands out the spool the streamed bytes also go to, {@link #keepCopy} verifies them against the
- * narinfo (FileSize, FileHash), stores the NAR and publishes the narinfo (NarHash), or leaves nothing behind.
- * Non-blocking; thread-safe.
+ * to stream the NAR of a narinfo served that way. Pull-through keeps a copy through the one NAR ingest sequence
+ * ({@link PullThroughNar}). Non-blocking; thread-safe.
  */
-public interface PeerFallbackUseCase {
+public interface PeerFallbackUseCase extends PullThroughNar<PeerFallbackUseCase.PeerNar> {
 
     CompletionStage<Optional<byte[]>> lookup(StorePathHash hash);
 
@@ -27,12 +24,6 @@ public interface PeerFallbackUseCase {
 
     /** True when NARs streamed from peers are also stored here. */
     boolean pullThrough();
-
-    /** A spool for a copy of {@code nar}'s NAR. */
-    CompletionStage<NarSpool> openCopy(PeerNar nar);
-
-    /** Ingests what was {@code written} into {@code spool}; fails like an upload and a publish, spool deleted. */
-    CompletionStage<NarInfo> keepCopy(PeerNar nar, NarSpool spool, CompletionStage<SpooledBytes> written);
 
     /** The directory's state and this cache's fallback counters, for the admin view. */
     CompletionStage<Status> status();

@@ -1,7 +1,6 @@
 package dev.cacheserver.application;
 
-import dev.cacheserver.application.port.in.NarSpool;
-import dev.cacheserver.application.port.in.SpooledBytes;
+import dev.cacheserver.application.port.in.PullThroughNar;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
@@ -17,21 +16,13 @@ import java.util.concurrent.CompletionStage;
  * empty (404) when every upstream asked said it has no such path (remembered for the negative TTL); fails with
  * {@link dev.cacheserver.domain.error.UpstreamFailedException} (502/504) when none could answer at all.
  * {@link #locateNar} says where to fetch the NAR of a narinfo served that way. The copy goes through the one NAR
- * ingest sequence: {@link #openCopy} hands out the spool the download goes to, {@link #keepCopy} verifies it against
- * the narinfo (FileSize, FileHash), stores the NAR and publishes the narinfo (NarHash), or leaves nothing behind.
- * Non-blocking; thread-safe.
+ * ingest sequence ({@link PullThroughNar}). Non-blocking; thread-safe.
  */
-public interface UpstreamFallbackUseCase {
+public interface UpstreamFallbackUseCase extends PullThroughNar<UpstreamFallbackUseCase.UpstreamNar> {
 
     CompletionStage<Optional<byte[]>> lookup(StorePathHash hash);
 
     Optional<UpstreamNar> locateNar(NarFile file);
-
-    /** A spool for a copy of {@code nar}'s NAR. */
-    CompletionStage<NarSpool> openCopy(UpstreamNar nar);
-
-    /** Ingests what was {@code written} into {@code spool}; fails like an upload and a publish, spool deleted. */
-    CompletionStage<NarInfo> keepCopy(UpstreamNar nar, NarSpool spool, CompletionStage<SpooledBytes> written);
 
     /** Counts NAR bytes received from {@code upstream} (for its metrics). */
     void recordNarBytes(URI upstream, long bytes);

@@ -12,7 +12,6 @@ import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
 import dev.cacheserver.domain.narinfo.NarInfoText;
 import dev.cacheserver.domain.port.UpstreamClient;
-import dev.cacheserver.domain.signing.PublicSigningKey;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -40,7 +39,6 @@ public final class UpstreamNarInfoService implements UpstreamFallbackUseCase {
     private static final int MAX_SERVED = 10_000;
 
     private final CacheProfile cache;
-    private final UpstreamClient client;
     private final List<UpstreamState> upstreams;
     private final UpstreamSettings settings;
     private final NarIngestion ingestion;
@@ -53,18 +51,19 @@ public final class UpstreamNarInfoService implements UpstreamFallbackUseCase {
     private final ConcurrentHashMap<StorePathHash, CompletableFuture<Optional<byte[]>>> inFlight =
             new ConcurrentHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
+    private final UpstreamQuery query;
 
     /** Pulled NARs go through {@code ingestion}; {@code publisher} then publishes their narinfo (NarHash checked). */
     public UpstreamNarInfoService(CacheProfile cache, UpstreamClient client, UpstreamSettings settings,
                                   NarIngestion ingestion, Function<NarInfo, CompletionStage<NarInfo>> publisher,
                                   UpstreamEvents events, Clock clock) {
         this.cache = cache;
-        this.client = client;
         this.settings = settings;
         this.ingestion = ingestion;
         this.publisher = publisher;
         this.events = events;
         this.clock = clock;
+        this.query = new UpstreamQuery(client, events, clock);
         List<UpstreamState> states = new ArrayList<>();
         settings.upstreams().forEach(u -> states.add(new UpstreamState(u, clock, settings.backoff())));
         this.upstreams = List.copyOf(states);
@@ -115,89 +114,38 @@ public final class UpstreamNarInfoService implements UpstreamFallbackUseCase {
             return CompletableFuture.failedFuture(new UpstreamFailedException(
                     "no upstream cache can answer: every upstream failed recently and is skipped for a while", false));
         }
-        List<CompletableFuture<Answer>> answers = new ArrayList<>();
-        usable.forEach(u -> answers.add(ask(u, hash).toCompletableFuture()));
-        CompletionStage<Optional<Answer.Found>> first = CompletableFuture.completedFuture(Optional.empty());
-        for (CompletableFuture<Answer> answer : answers) {
+        List<CompletableFuture<UpstreamQuery.Answer>> answers = new ArrayList<>();
+        usable.forEach(u -> answers.add(query.ask(u, hash).toCompletableFuture()));
+        CompletionStage<Optional<UpstreamQuery.Answer.Found>> first = CompletableFuture.completedFuture(Optional.empty());
+        for (CompletableFuture<UpstreamQuery.Answer> answer : answers) {
             first = first.thenCompose(found -> found.isPresent() ? CompletableFuture.completedFuture(found)
-                    : answer.thenApply(a -> a instanceof Answer.Found f ? Optional.of(f) : Optional.empty()));
+                    : answer.thenApply(a -> a instanceof UpstreamQuery.Answer.Found f ? Optional.of(f) : Optional.empty()));
         }
         return first.thenApply(found -> {
             if (found.isPresent()) {
                 return Optional.of(chosen(hash, found.get()));
             }
-            List<Answer> all = answers.stream().map(CompletableFuture::join).toList();
-            if (all.stream().allMatch(a -> a instanceof Answer.Failed)) {
-                boolean timedOut = all.stream().anyMatch(a -> ((Answer.Failed) a).timedOut());
+            List<UpstreamQuery.Answer> all = answers.stream().map(CompletableFuture::join).toList();
+            if (all.stream().allMatch(a -> a instanceof UpstreamQuery.Answer.Failed)) {
+                boolean timedOut = all.stream().anyMatch(a -> ((UpstreamQuery.Answer.Failed) a).timedOut());
                 throw new CompletionException(new UpstreamFailedException("no upstream cache could answer for "
                         + hash + (timedOut ? ": timed out" : ": upstreams failed"), timedOut));
             }
-            if (all.stream().noneMatch(a -> a instanceof Answer.Failed)) {
+            if (all.stream().noneMatch(a -> a instanceof UpstreamQuery.Answer.Failed)) {
                 absent.put(hash, Boolean.TRUE);
             }
             return Optional.empty();
         });
     }
 
-    private CompletionStage<Answer> ask(UpstreamState upstream, StorePathHash hash) {
-        URI url = upstream.upstream.url();
-        long started = clock.millis();
-        return upstream.checkedCacheInfo(client)
-                .thenCompose(ok -> client.fetchNarInfo(url, hash))
-                .handle((text, failure) -> {
-                    if (failure != null) {
-                        Throwable cause = unwrap(failure);
-                        upstream.failed();
-                        events.failed(url, String.valueOf(cause.getMessage()));
-                        return new Answer.Failed(cause instanceof UpstreamFailedException f && f.timedOut());
-                    }
-                    upstream.requests.incrementAndGet();
-                    upstream.latencyMillis.addAndGet(clock.millis() - started);
-                    if (text.isEmpty()) {
-                        upstream.misses.incrementAndGet();
-                        return Answer.MISSING;
-                    }
-                    return accept(upstream, hash, text.get());
-                });
-    }
-
-    /** Parses and verifies an upstream's narinfo; a missing (and reported) answer when it must not be served. */
-    private Answer accept(UpstreamState upstream, StorePathHash hash, String text) {
-        NarInfo info;
-        try {
-            info = NarInfoText.parse(text);
-        } catch (RuntimeException e) {
-            return reject(upstream, hash, "malformed narinfo: " + e.getMessage());
-        }
-        if (!info.storePath().hash().equals(hash)) {
-            return reject(upstream, hash, "it describes " + info.storePath() + " instead");
-        }
-        if (!signedByOneOf(info, upstream.upstream.publicKeys())) {
-            return reject(upstream, hash, info.signatures().isEmpty() ? "it is not signed"
-                    : "no signature verifies against the keys configured for this upstream");
-        }
-        URI narUrl = URI.create(upstream.upstream.url() + "/" + info.narFile().url());
-        return new Answer.Found(upstream, new UpstreamNar(upstream.upstream.url(), narUrl, info));
-    }
-
     /** The answer served: signed by this cache, remembered with where its NAR is until the copy is kept. */
-    private byte[] chosen(StorePathHash hash, Answer.Found found) {
+    private byte[] chosen(StorePathHash hash, UpstreamQuery.Answer.Found found) {
         NarInfo ours = found.nar().info().signedBy(cache.signingKeys());
         byte[] rendered = NarInfoText.render(ours).getBytes(StandardCharsets.UTF_8);
         nars.put(ours.narFile(), new UpstreamNar(found.nar().upstream(), found.nar().narUrl(), ours));
         served.put(hash, rendered);
         found.upstream().hits.incrementAndGet();
         return rendered;
-    }
-
-    private static boolean signedByOneOf(NarInfo info, List<PublicSigningKey> keys) {
-        return keys.stream().anyMatch(key -> info.signatureBy(key).isPresent());
-    }
-
-    private Answer reject(UpstreamState upstream, StorePathHash hash, String reason) {
-        upstream.rejected.incrementAndGet();
-        events.rejected(upstream.upstream.url(), hash, reason);
-        return Answer.MISSING;
     }
 
     @Override
@@ -240,24 +188,4 @@ public final class UpstreamNarInfoService implements UpstreamFallbackUseCase {
         return upstreams.stream().filter(s -> s.upstream.url().equals(upstream)).findFirst();
     }
 
-    private static Throwable unwrap(Throwable failure) {
-        Throwable t = failure;
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    private sealed interface Answer {
-        Answer MISSING = new Missing();
-
-        record Found(UpstreamState upstream, UpstreamNar nar) implements Answer {
-        }
-
-        record Missing() implements Answer {
-        }
-
-        record Failed(boolean timedOut) implements Answer {
-        }
-    }
 }

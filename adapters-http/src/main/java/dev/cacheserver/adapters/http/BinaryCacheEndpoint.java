@@ -6,8 +6,8 @@ import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.GetNarInfoUseCase;
 import dev.cacheserver.application.LocateNarUseCase;
 import dev.cacheserver.application.PublishNarInfoUseCase;
-import dev.cacheserver.application.cachix.MultipartUploads;
 import dev.cacheserver.application.port.in.IngestNar;
+import dev.cacheserver.application.port.in.UploadNarParts;
 
 /**
  * Everything one cache's HTTP server needs: the cache, its use cases, the access policy, and where to listen.
@@ -20,7 +20,7 @@ import dev.cacheserver.application.port.in.IngestNar;
 public record BinaryCacheEndpoint(CacheProfile cache, GetNarInfoUseCase narInfos, PublishNarInfoUseCase publisher,
                                   IngestNar uploads, LocateNarUseCase nars, AccessPolicy access,
                                   String host, int port, long maxNarBytes, PeerFallback peers,
-                                  MultipartUploads partUploads, HttpOperations operations,
+                                  UploadNarParts partUploads, HttpOperations operations,
                                   ProtocolFiles protocolFiles, UpstreamFallback upstreams) {
 
     public BinaryCacheEndpoint(CacheProfile cache, GetNarInfoUseCase narInfos, PublishNarInfoUseCase publisher,
@@ -37,7 +37,7 @@ public record BinaryCacheEndpoint(CacheProfile cache, GetNarInfoUseCase narInfos
     }
 
     /** The same endpoint also receiving Cachix multipart part uploads. */
-    public BinaryCacheEndpoint withPartUploads(MultipartUploads multipart) {
+    public BinaryCacheEndpoint withPartUploads(UploadNarParts multipart) {
         return new BinaryCacheEndpoint(cache, narInfos, publisher, uploads, nars, access, host, port, maxNarBytes,
                 peers, multipart, operations, protocolFiles, upstreams);
     }

@@ -1,7 +1,7 @@
 package dev.cacheserver.adapters.http;
 
-import dev.cacheserver.application.cachix.PartGrant;
 import dev.cacheserver.application.cachix.PartUrlLayout;
+import dev.cacheserver.application.port.in.PartGrant;
 import dev.cacheserver.domain.error.NotFoundException;
 import io.vertx.core.http.HttpServerRequest;
 import java.net.URI;

@@ -1,8 +1,9 @@
 package dev.cacheserver.adapters.http;
 
-import dev.cacheserver.application.cachix.MultipartUploads;
-import dev.cacheserver.application.cachix.PartGrant;
-import dev.cacheserver.application.cachix.PartTransfer;
+import dev.cacheserver.application.port.in.PartGrant;
+import dev.cacheserver.application.port.in.UploadNarParts;
+import dev.cacheserver.application.port.in.UploadNarParts.BeginPartCommand;
+import dev.cacheserver.application.port.in.UploadNarParts.PartTransfer;
 import dev.cacheserver.domain.error.PayloadTooLargeException;
 import dev.cacheserver.domain.model.CacheName;
 import io.vertx.core.Context;
@@ -26,11 +27,11 @@ final class UploadPartRequestHandler implements Handler<HttpServerRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(UploadPartRequestHandler.class);
     /** S3's largest part, which is also the client's largest chunk size. */
     static final long MAX_PART_BYTES = 5L << 30;
-    private final MultipartUploads uploads;
+    private final UploadNarParts uploads;
     private final CacheName cache;
     private final Context context;
 
-    UploadPartRequestHandler(MultipartUploads uploads, CacheName cache, Context context) {
+    UploadPartRequestHandler(UploadNarParts uploads, CacheName cache, Context context) {
         this.uploads = uploads;
         this.cache = cache;
         this.context = context;
@@ -56,7 +57,8 @@ final class UploadPartRequestHandler implements Handler<HttpServerRequest> {
         }
         RequestFailure broken = RequestFailure.watch(request);
         request.pause();
-        future(uploads.beginPart(cache, grant, PartUploadUrls.signature(request), request.getHeader("Content-MD5")))
+        future(uploads.beginPart(new BeginPartCommand(cache, grant, PartUploadUrls.signature(request),
+                        request.getHeader("Content-MD5"))))
                 .compose(transfer -> store(request, broken, transfer)
                         .recover(e -> future(uploads.abandonPart(transfer)).transform(x -> Future.failedFuture(e))))
                 .onSuccess(part -> {

@@ -1,9 +1,14 @@
 package dev.cacheserver.application.cachix;
 
+import dev.cacheserver.application.port.in.CompletedPart;
+import dev.cacheserver.application.port.in.NarInfoCreate;
 import dev.cacheserver.application.AccessPolicy;
+import dev.cacheserver.application.port.in.Caller;
+import dev.cacheserver.application.port.in.CompleteMultipartUpload;
+import dev.cacheserver.application.port.in.StartMultipartUpload;
+import dev.cacheserver.application.port.in.UploadNarParts;
 import dev.cacheserver.domain.auth.Permission;
 import dev.cacheserver.domain.error.InvalidInputException;
-import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.Compression;
 import dev.cacheserver.domain.port.CacheKeyRepository;
 import dev.cacheserver.domain.port.UploadPartStore;
@@ -29,20 +34,12 @@ import java.util.concurrent.CompletionStage;
  * Thread-safe; never blocks: file work is behind the ports. Limits from {@link UploadSettings} answer
  * UnavailableException (503, retry later).
  */
-public final class MultipartUploads {
+public final class MultipartUploads implements StartMultipartUpload, UploadNarParts, CompleteMultipartUpload {
     private final CachixCaches caches;
     private final AccessPolicy access;
     private final UploadSessions sessions;
     private final PartAdmission admission;
     private final UploadCompletion completion;
-
-    /** How a completed upload ended. */
-    public enum Outcome {
-        /** The NAR and its narinfo are published. */
-        PUBLISHED,
-        /** The cache already had a narinfo for this store path: nothing changed, the upload was dropped. */
-        ALREADY_PRESENT
-    }
 
     /** {@code layout} spells upload URLs for the route that receives the parts. */
     public MultipartUploads(CachixCaches caches, AccessPolicy access, UploadRepository uploads, UploadPartStore parts,
@@ -55,10 +52,16 @@ public final class MultipartUploads {
         this.completion = new UploadCompletion(uploads, parts, sessions, new ClientSignature(keys), settings);
     }
 
-    /** {@code compression} is the query value: {@code xz} or {@code zst} (null: the cache's preference). */
+    /** As {@link #start}, for callers holding the token itself. */
     public CompletionStage<UploadSession> create(String cacheName, Optional<String> token, String compression) {
+        return start(new StartUploadCommand(new Caller(token), cacheName, compression));
+    }
+
+    @Override
+    public CompletionStage<UploadSession> start(StartUploadCommand command) {
+        String compression = command.compression();
         try {
-            CachixCache cache = writable(cacheName, token);
+            CachixCache cache = writable(command.cacheName(), command.caller());
             Compression method = compression == null ? cache.preferred() : switch (compression) {
                 case "xz" -> Compression.XZ;
                 case "zst" -> Compression.ZSTD;
@@ -71,62 +74,71 @@ public final class MultipartUploads {
         }
     }
 
-    /** The upload URL for one part, bound to its content MD5 (base64 of 16 bytes) and valid for a limited time. */
+    /** As {@link #partUrl(PartUrlCommand)}, for callers holding the token itself. */
     public CompletionStage<URI> partUrl(String cacheName, Optional<String> token, UUID narId, String uploadId,
                                         int partNumber, String contentMd5) {
+        return partUrl(new PartUrlCommand(new Caller(token), cacheName, narId, uploadId, partNumber, contentMd5));
+    }
+
+    @Override
+    public CompletionStage<URI> partUrl(PartUrlCommand command) {
         try {
-            CachixCache cache = writable(cacheName, token);
-            PartAdmission.checkPart(partNumber, contentMd5);
-            return sessions.active(cache, narId, uploadId)
-                    .thenApply(session -> admission.partUrl(cache, session, partNumber, contentMd5));
+            CachixCache cache = writable(command.cacheName(), command.caller());
+            PartAdmission.checkPart(command.partNumber(), command.contentMd5());
+            return sessions.active(cache, command.narId(), command.uploadId()).thenApply(session ->
+                    admission.partUrl(cache, session, command.partNumber(), command.contentMd5()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    /**
-     * Admits a part PUT that arrived on {@code portCache}'s port: the URL must be signed by us and unexpired,
-     * the Content-MD5 header must be the one it was signed for, and the upload must still be open.
-     */
-    public CompletionStage<PartTransfer> beginPart(CacheName portCache, PartGrant grant, String signature,
-                                                   String contentMd5Header) {
-        return admission.begin(portCache, grant, signature, contentMd5Header);
+    @Override
+    public CompletionStage<PartTransfer> beginPart(BeginPartCommand command) {
+        return admission.begin(command);
     }
 
-    /** Keeps a fully received part whose bytes hash to {@code md5}; a mismatch discards it (HashMismatch, 400). */
+    @Override
     public CompletionStage<UploadedPart> finishPart(PartTransfer transfer, byte[] md5, long size) {
         return admission.finish(transfer, md5, size);
     }
 
-    /** Drops a part whose transfer failed. */
+    @Override
     public CompletionStage<Void> abandonPart(PartTransfer transfer) {
         return admission.abandon(transfer);
     }
 
-    /**
-     * Completes an upload. {@code listed} is the client's {@code parts} (absent when it sent null: then the
-     * stored parts are used, and they must be 1..N without gaps).
-     */
+    /** As {@link #complete(CompleteUploadCommand)}, for callers holding the token itself. */
     public CompletionStage<Outcome> complete(String cacheName, Optional<String> token, UUID narId, String uploadId,
                                              Optional<List<CompletedPart>> listed, NarInfoCreate create) {
+        return complete(new CompleteUploadCommand(new Caller(token), cacheName, narId, uploadId, listed, create));
+    }
+
+    @Override
+    public CompletionStage<Outcome> complete(CompleteUploadCommand command) {
         CachixCache cache;
         try {
-            cache = writable(cacheName, token);
-            if (create == null) {
+            cache = writable(command.cacheName(), command.caller());
+            if (command.create() == null) {
                 throw new InvalidInputException("narInfoCreate is missing");
             }
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return sessions.active(cache, narId, uploadId)
-                .thenCompose(session -> completion.complete(cache, session, listed, create));
+        return sessions.active(cache, command.narId(), command.uploadId())
+                .thenCompose(session -> completion.complete(cache, session, command.listed(), command.create()));
     }
 
-    /** Discards an upload and its parts. */
+    /** As {@link #abort(AbortUploadCommand)}, for callers holding the token itself. */
     public CompletionStage<Void> abort(String cacheName, Optional<String> token, UUID narId, String uploadId) {
+        return abort(new AbortUploadCommand(new Caller(token), cacheName, narId, uploadId));
+    }
+
+    @Override
+    public CompletionStage<Void> abort(AbortUploadCommand command) {
         try {
-            CachixCache cache = writable(cacheName, token);
-            return sessions.active(cache, narId, uploadId).thenCompose(session -> sessions.finish(narId));
+            CachixCache cache = writable(command.cacheName(), command.caller());
+            return sessions.active(cache, command.narId(), command.uploadId())
+                    .thenCompose(session -> sessions.finish(command.narId()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -144,9 +156,9 @@ public final class MultipartUploads {
         return PartChoice.choose(listed, stored);
     }
 
-    private CachixCache writable(String cacheName, Optional<String> token) {
+    private CachixCache writable(String cacheName, Caller caller) {
         CachixCache cache = caches.find(cacheName);
-        access.check(cache.profile(), Permission.WRITE, token);
+        access.check(cache.profile(), Permission.WRITE, caller.token());
         return cache;
     }
 

@@ -1,5 +1,7 @@
 package dev.cacheserver.application.cachix;
 
+import dev.cacheserver.application.port.in.PartGrant;
+import dev.cacheserver.application.port.in.UploadNarParts;
 import dev.cacheserver.domain.error.HashMismatchException;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.error.NotFoundException;
@@ -54,8 +56,11 @@ final class PartAdmission {
         return layout.partUrl(cache.profile().publicUrl(), grant, capabilities.sign(grant));
     }
 
-    CompletionStage<PartTransfer> begin(CacheName portCache, PartGrant grant, String signature,
-                                        String contentMd5Header) {
+    CompletionStage<UploadNarParts.PartTransfer> begin(UploadNarParts.BeginPartCommand command) {
+        PartGrant grant = command.grant();
+        String signature = command.signature();
+        String contentMd5Header = command.contentMd5Header();
+        CacheName portCache = command.portCache();
         try {
             if (!capabilities.verifies(grant, signature)) {
                 throw new PermissionDeniedException("this upload URL is not valid");
@@ -78,7 +83,7 @@ final class PartAdmission {
                 throw new UnavailableException("too many part uploads in flight; retry later");
             }
             return parts.createPartSpool(session.narId())
-                    .thenApply(spool -> new PartTransfer(grant, spool, transfers::release))
+                    .<UploadNarParts.PartTransfer>thenApply(spool -> new PartTransfer(grant, spool, transfers::release))
                     .whenComplete((t, e) -> {
                         if (e != null) {
                             transfers.release();
@@ -87,7 +92,8 @@ final class PartAdmission {
         });
     }
 
-    CompletionStage<UploadedPart> finish(PartTransfer transfer, byte[] md5, long size) {
+    CompletionStage<UploadedPart> finish(UploadNarParts.PartTransfer admitted, byte[] md5, long size) {
+        PartTransfer transfer = (PartTransfer) admitted;
         PartGrant grant = transfer.grant();
         CompletionStage<UploadedPart> result;
         if (!MessageDigest.isEqual(md5, md5Bytes(grant.contentMd5()))) {
@@ -108,7 +114,8 @@ final class PartAdmission {
         return result.whenComplete((p, e) -> transfer.release());
     }
 
-    CompletionStage<Void> abandon(PartTransfer transfer) {
+    CompletionStage<Void> abandon(UploadNarParts.PartTransfer admitted) {
+        PartTransfer transfer = (PartTransfer) admitted;
         return parts.discard(transfer.spool()).whenComplete((v, e) -> transfer.release());
     }
 

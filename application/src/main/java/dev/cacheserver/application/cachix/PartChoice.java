@@ -1,5 +1,6 @@
 package dev.cacheserver.application.cachix;
 
+import dev.cacheserver.application.port.in.CompletedPart;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.upload.UploadedPart;
 import java.util.ArrayList;

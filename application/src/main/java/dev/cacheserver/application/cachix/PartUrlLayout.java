@@ -1,5 +1,6 @@
 package dev.cacheserver.application.cachix;
 
+import dev.cacheserver.application.port.in.PartGrant;
 import java.net.URI;
 
 /**

@@ -1,5 +1,8 @@
 package dev.cacheserver.application.cachix;
 
+import dev.cacheserver.application.port.in.CompleteMultipartUpload;
+import dev.cacheserver.application.port.in.CompletedPart;
+import dev.cacheserver.application.port.in.NarInfoCreate;
 import dev.cacheserver.application.ingest.NarIngestion;
 import dev.cacheserver.application.port.in.NarClaim;
 import dev.cacheserver.application.port.in.NarOrigin;
@@ -41,7 +44,7 @@ final class UploadCompletion {
         this.completions = new BoundedConcurrency(settings.maxCompletions(), settings.maxWaitingCompletions());
     }
 
-    CompletionStage<MultipartUploads.Outcome> complete(CachixCache cache, UploadSession session,
+    CompletionStage<CompleteMultipartUpload.Outcome> complete(CachixCache cache, UploadSession session,
                                                        Optional<List<CompletedPart>> listed, NarInfoCreate create) {
         UUID narId = session.narId();
         NarInfo info = create.toNarInfo(session.compression());
@@ -54,7 +57,7 @@ final class UploadCompletion {
             }
             if (existing.isPresent()) {
                 // Idempotent: the path is there already; keep what is served and drop this upload.
-                return sessions.finish(narId).thenApply(v -> MultipartUploads.Outcome.ALREADY_PRESENT);
+                return sessions.finish(narId).thenApply(v -> CompleteMultipartUpload.Outcome.ALREADY_PRESENT);
             }
             return signatures.apply(cache, info, create.signature())
                     .thenCompose(signed -> uploads.parts(narId).thenCompose(stored -> {
@@ -65,7 +68,7 @@ final class UploadCompletion {
         });
     }
 
-    private CompletionStage<MultipartUploads.Outcome> ingest(CachixCache cache, UUID narId, NarInfo info,
+    private CompletionStage<CompleteMultipartUpload.Outcome> ingest(CachixCache cache, UUID narId, NarInfo info,
                                                              List<Integer> order) {
         NarIngestion ingestion = new NarIngestion(cache.store(), cache.narInfos().uploadDigests());
         NarClaim claim = new NarClaim(info.narFile(), OptionalLong.of(info.fileSize()), Long.MAX_VALUE,
@@ -77,8 +80,8 @@ final class UploadCompletion {
                         () -> cache.narInfos().publishing().publish(info))
                 // Whatever the outcome, the parts are done with: a failed upload cannot become valid by waiting.
                 .handle((published, failure) -> sessions.finish(narId).handle((v, e) -> failure == null
-                        ? CompletableFuture.completedFuture(MultipartUploads.Outcome.PUBLISHED)
-                        : CompletableFuture.<MultipartUploads.Outcome>failedFuture(unwrap(failure)))
+                        ? CompletableFuture.completedFuture(CompleteMultipartUpload.Outcome.PUBLISHED)
+                        : CompletableFuture.<CompleteMultipartUpload.Outcome>failedFuture(unwrap(failure)))
                         .thenCompose(s -> s))
                 .thenCompose(s -> s));
     }

@@ -80,7 +80,15 @@ public final class NarIngestion {
 
     private <T> CompletionStage<T> publish(NarSpool spool, NarFile file, Supplier<CompletionStage<T>> narInfo) {
         return store.locate(file).thenCompose(before -> store.publish(spool.path(), file)
-                .thenCompose(stored -> onFailure(narInfo.get(), () -> forget(file, before))));
+                .thenCompose(stored -> onFailure(started(narInfo), () -> forget(file, before))));
+    }
+
+    private static <T> CompletionStage<T> started(Supplier<CompletionStage<T>> step) {
+        try {
+            return step.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** A NAR that only this ingest brought must not outlive its rejected narinfo. */

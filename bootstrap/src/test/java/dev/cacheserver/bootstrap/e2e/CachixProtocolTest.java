@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cacheserver.adapters.persistence.SqliteDatabase;
 import dev.cacheserver.adapters.persistence.SqliteTokenRevocations;
 import dev.cacheserver.adapters.http.PartUploadUrls;
-import dev.cacheserver.application.cachix.PartGrant;
+import dev.cacheserver.application.port.in.PartGrant;
 import dev.cacheserver.application.cachix.UploadCapabilities;
 import dev.cacheserver.domain.auth.Hs256Tokens;
 import dev.cacheserver.domain.auth.Permission;

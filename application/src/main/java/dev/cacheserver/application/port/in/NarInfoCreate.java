@@ -1,4 +1,4 @@
-package dev.cacheserver.application.cachix;
+package dev.cacheserver.application.port.in;
 
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.model.Compression;
