@@ -13,11 +13,11 @@ final class NarVerification {
     static void check(NarClaim claim, SpooledBytes bytes) {
         var origin = claim.origin();
         if (claim.fileSize().isPresent() && claim.fileSize().getAsLong() != bytes.size()) {
-            throw new HashMismatchException("FileSize mismatch: " + origin.claimant() + " says "
+            throw new HashMismatchException(origin.sizeField() + " mismatch: " + origin.claimant() + " says "
                     + claim.fileSize().getAsLong() + " bytes but the " + origin.bytes() + " are " + bytes.size());
         }
         if (!claim.file().fileHash().equals(bytes.fileHash())) {
-            throw new HashMismatchException("FileHash mismatch: " + origin.claimant() + " names "
+            throw new HashMismatchException(origin.hashField() + " mismatch: " + origin.claimant() + " names "
                     + claim.file().fileHash() + " but the " + bytes.size() + " " + origin.bytes() + " hash to "
                     + bytes.fileHash());
         }

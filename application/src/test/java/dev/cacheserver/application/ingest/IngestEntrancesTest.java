@@ -41,7 +41,9 @@ import dev.cacheserver.domain.auth.Hs256Tokens;
 import dev.cacheserver.domain.auth.Permission;
 import dev.cacheserver.domain.auth.TokenClaims;
 import dev.cacheserver.domain.error.AuthenticationException;
+import dev.cacheserver.domain.error.HashMismatchException;
 import dev.cacheserver.domain.model.Compression;
+import dev.cacheserver.domain.model.NixHash;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.port.UpstreamClient;
 import dev.cacheserver.domain.port.inmemory.InMemoryCacheKeyRepository;
@@ -68,7 +70,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The four ways a NAR enters a cache (Nix PUT, Cachix complete, peer and upstream pull-through) reach the same
- * sequence on the NAR store: spool, locate, publish; those with a narinfo then publish it.
+ * sequence on the NAR store: spool, locate, publish; those with a narinfo then publish it. A Cachix upload that
+ * fails the ingest's checks is gone with its parts.
  */
 class IngestEntrancesTest {
     static final Hs256Tokens TOKENS = new Hs256Tokens("k".getBytes());
@@ -80,12 +83,15 @@ class IngestEntrancesTest {
     IngestFixture fixture;
     AccessPolicy access;
     Caller writer;
+    InMemoryUploadPartStore parts;
+    final UploadCapabilities capabilities = new UploadCapabilities("k".getBytes());
 
     @BeforeEach
     void setUp() {
         fixture = new IngestFixture(dir);
         access = new AccessPolicy(TOKENS, Clock.systemUTC());
         writer = Caller.withToken(TOKENS.issue(new TokenClaims("main", Permission.WRITE, null, null)));
+        parts = new InMemoryUploadPartStore(dir.resolve("parts"));
     }
 
     @Test
@@ -116,12 +122,42 @@ class IngestEntrancesTest {
 
     @Test
     void aCachixCompleteAssemblesThePartsIntoTheSameSequence() throws Exception {
+        MultipartUploads uploads = multipartUploads();
+        UploadSession session = uploadedOnePart(uploads);
+
+        Outcome outcome = await(uploads.complete(new CompleteUploadCommand(writer, "main", session.narId(),
+                session.uploadId(), Optional.empty(), create(sha256(COMPRESSED)))));
+
+        assertEquals(Outcome.PUBLISHED, outcome);
+        assertEquals(SEQUENCE, fixture.store.sequence().subList(0, 3));
+        assertTrue(narInfoPublished());
+    }
+
+    @Test
+    void aCachixCompleteWithAnotherFileHashNamesTheFieldAndLeavesNothing() throws Exception {
+        MultipartUploads uploads = multipartUploads();
+        UploadSession session = uploadedOnePart(uploads);
+
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> await(uploads.complete(
+                new CompleteUploadCommand(writer, "main", session.narId(), session.uploadId(), Optional.empty(),
+                        create(sha256(NAR))))));
+
+        assertInstanceOf(HashMismatchException.class, refused.getCause());
+        assertTrue(refused.getCause().getMessage().startsWith("cFileHash mismatch"), refused.getCause().getMessage());
+        assertTrue(fixture.nothingLeft());
+        assertEquals(List.of(), await(parts.uploads()), "the upload's parts are deleted");
+    }
+
+    private MultipartUploads multipartUploads() {
         CachixCaches caches = new CachixCaches(List.of(new CachixCache(fixture.profile, fixture.narInfos,
                 fixture.store, Compression.ZSTD)));
-        UploadCapabilities capabilities = new UploadCapabilities("k".getBytes());
-        MultipartUploads uploads = new MultipartUploads(caches, access, new InMemoryUploadRepository(),
-                new InMemoryUploadPartStore(dir.resolve("parts")), capabilities, (url, grant, sig) -> url,
-                new InMemoryCacheKeyRepository(), UploadSettings.defaults(2), Clock.systemUTC());
+        return new MultipartUploads(caches, access, new InMemoryUploadRepository(), parts, capabilities,
+                (url, grant, sig) -> url, new InMemoryCacheKeyRepository(), UploadSettings.defaults(2),
+                Clock.systemUTC());
+    }
+
+    /** A new upload of the compressed NAR as one part. */
+    private UploadSession uploadedOnePart(MultipartUploads uploads) throws Exception {
         UploadSession session = await(uploads.start(new StartUploadCommand(writer, "main", "zst")));
         byte[] md5 = MessageDigest.getInstance("MD5").digest(COMPRESSED);
         String md5Base64 = java.util.Base64.getEncoder().encodeToString(md5);
@@ -130,13 +166,7 @@ class IngestEntrancesTest {
                 capabilities.sign(grant), md5Base64)));
         Files.write(part.spool(), COMPRESSED);
         await(uploads.finishPart(part, md5, COMPRESSED.length));
-
-        Outcome outcome = await(uploads.complete(new CompleteUploadCommand(writer, "main", session.narId(),
-                session.uploadId(), Optional.empty(), create())));
-
-        assertEquals(Outcome.PUBLISHED, outcome);
-        assertEquals(SEQUENCE, fixture.store.sequence().subList(0, 3));
-        assertTrue(narInfoPublished());
+        return session;
     }
 
     @Test
@@ -191,10 +221,9 @@ class IngestEntrancesTest {
         return await(fixture.repository.find(IngestFixture.MAIN, IngestFixture.info().storePath().hash())).isPresent();
     }
 
-    private static NarInfoCreate create() {
+    private static NarInfoCreate create(NixHash fileHash) {
         var info = IngestFixture.info();
         return new NarInfoCreate(info.storePath().hash().toString(), "hello", "sha256:" + sha256(NAR).nix32(),
-                NAR.length, HexFormat.of().formatHex(sha256(COMPRESSED).bytes()), COMPRESSED.length, List.of(), null,
-                null);
+                NAR.length, HexFormat.of().formatHex(fileHash.bytes()), COMPRESSED.length, List.of(), null, null);
     }
 }
