@@ -4,7 +4,7 @@ import dev.cacheserver.adapters.persistence.SqlitePinRepository;
 import dev.cacheserver.adapters.storage.DecompressingNarContentHasher;
 import dev.cacheserver.adapters.storage.LocalNarStore;
 import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.NarInfoService;
+import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.application.retention.GarbageCollector;
 import dev.cacheserver.application.retention.GcReport;
 import dev.cacheserver.domain.model.CacheName;
@@ -73,7 +73,7 @@ public class GcSweep {
         NarInfoService narInfos = new NarInfoService(profile, repository, store, new DecompressingNarContentHasher(vertx),
                 Clock.systemUTC(), 64L << 20, true);
         long t1 = System.nanoTime();
-        GarbageCollector collector = new GarbageCollector(profile, narInfos.accessLog(), narInfos.removal(), repository, store,
+        GarbageCollector collector = new GarbageCollector(profile, narInfos.accessTimes(), narInfos.removal(), repository, store,
                 new SqlitePinRepository(database), RetentionPolicy.of(Duration.ofDays(1)), Duration.ofHours(1),
                 Clock.systemUTC());
         GcReport dry = collector.collect(true).toCompletableFuture().get(10, TimeUnit.MINUTES);

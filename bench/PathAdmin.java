@@ -4,7 +4,7 @@ import dev.cacheserver.adapters.persistence.SqlitePinRepository;
 import dev.cacheserver.adapters.storage.DecompressingNarContentHasher;
 import dev.cacheserver.adapters.storage.LocalNarStore;
 import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.NarInfoService;
+import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.application.admin.PathAdministration;
 import dev.cacheserver.application.retention.GarbageCollector;
 import dev.cacheserver.application.retention.GcReport;
@@ -130,7 +130,7 @@ public class PathAdmin {
             System.exit(0);
         }
         long t3 = System.nanoTime();
-        GarbageCollector collector = new GarbageCollector(profile, narInfos.accessLog(), narInfos.removal(), repository,
+        GarbageCollector collector = new GarbageCollector(profile, narInfos.accessTimes(), narInfos.removal(), repository,
                 store, pins, RetentionPolicy.FOREVER, Duration.ofHours(1), Clock.systemUTC());
         collector.limitSize(OptionalLong.of(stored / 2));
         GcReport report = collector.collect(false).toCompletableFuture().get(60, TimeUnit.MINUTES);

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A small, thread-safe map whose entries expire after a fixed time and whose oldest entries go past a size bound. */
-final class ExpiringMap<K, V> {
+public final class ExpiringMap<K, V> {
     private final Clock clock;
     private final Duration ttl;
     private final LinkedHashMap<K, Entry<V>> entries;
@@ -16,7 +16,7 @@ final class ExpiringMap<K, V> {
     private record Entry<V>(V value, Instant expires) {
     }
 
-    ExpiringMap(Clock clock, Duration ttl, int maxEntries) {
+    public ExpiringMap(Clock clock, Duration ttl, int maxEntries) {
         this.clock = clock;
         this.ttl = ttl;
         this.entries = new LinkedHashMap<>(16, 0.75f, false) {
@@ -27,12 +27,12 @@ final class ExpiringMap<K, V> {
         };
     }
 
-    synchronized void put(K key, V value) {
+    public synchronized void put(K key, V value) {
         entries.remove(key);
         entries.put(key, new Entry<>(value, clock.instant().plus(ttl)));
     }
 
-    synchronized Optional<V> get(K key) {
+    public synchronized Optional<V> get(K key) {
         Entry<V> entry = entries.get(key);
         if (entry == null) {
             return Optional.empty();
@@ -44,7 +44,7 @@ final class ExpiringMap<K, V> {
         return Optional.of(entry.value());
     }
 
-    synchronized void remove(K key) {
+    public synchronized void remove(K key) {
         entries.remove(key);
     }
 }

@@ -1,5 +1,7 @@
 package dev.cacheserver.application;
 
+import dev.cacheserver.application.narinfo.NarInfoService;
+import dev.cacheserver.application.narinfo.NarInfoListener;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
 import dev.cacheserver.domain.port.PeerDirectory;

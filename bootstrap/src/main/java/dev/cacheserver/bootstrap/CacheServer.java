@@ -1,6 +1,7 @@
 package dev.cacheserver.bootstrap;
 
 import dev.cacheserver.adapters.http.BinaryCacheEndpoint;
+import dev.cacheserver.adapters.http.NixProtocol;
 import dev.cacheserver.adapters.http.BinaryCacheVerticle;
 import dev.cacheserver.adapters.http.ProtocolFiles;
 import dev.cacheserver.adapters.persistence.SqliteDatabase;
@@ -9,7 +10,8 @@ import dev.cacheserver.adapters.storage.DecompressingNarContentHasher;
 import dev.cacheserver.adapters.storage.StorageGroupNarStore;
 import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.NarInfoService;
+import dev.cacheserver.application.narinfo.NarInfoService;
+import dev.cacheserver.application.narinfo.NixCachePorts;
 import dev.cacheserver.application.NarService;
 import dev.cacheserver.application.ingest.NarIngestAssembly;
 import dev.cacheserver.application.port.in.IngestNar;
@@ -164,11 +166,15 @@ public final class CacheServer {
         }
         NarService nars = new NarService(store);
         IngestNar ingest = NarIngestAssembly.nixUploads(profile, access, store, narInfos.uploadDigests(), MAX_NAR_BYTES);
-        BinaryCacheEndpoint endpoint = new BinaryCacheEndpoint(profile, narInfos.serving(), narInfos.publishing(),
-                ingest, nars, access, config.server().hostname(), settings.port(), MAX_NAR_BYTES);
-        BinaryCacheEndpoint clustered = upstreams.attach(cluster.attach(endpoint, profile, narInfos, repository, store),
+        NixCachePorts ports = NixCachePorts.create(profile, access, narInfos, nars);
+        BinaryCacheEndpoint endpoint = new BinaryCacheEndpoint(profile.name(), new NixProtocol(ports.lookUpNarInfo(),
+                ports.publishNarInfo(), ports.readNar(), ports.cacheInfo(), ports.authorizeUpload()), ingest,
+                config.server().hostname(), settings.port(), MAX_NAR_BYTES);
+        BinaryCacheEndpoint attached = upstreams.attach(cluster.attach(endpoint, profile, narInfos, repository, store),
                 profile, narInfos, store, ops);
-        ProtocolFiles files = protocolFiles.open(vertx, config, database, profile);
+        BinaryCacheEndpoint clustered = attached.withClusterStatus(
+                ports.clusterStatus(attached.peers() == null ? null : attached.peers().useCase()));
+        ProtocolFiles files = protocolFiles.open(vertx, config, database, profile, access);
         try {
             BinaryCacheEndpoint served = clustered.withPartUploads(api.uploads()).withOperations(ops.http())
                     .withProtocolFiles(files);

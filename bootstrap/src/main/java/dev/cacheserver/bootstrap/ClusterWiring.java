@@ -8,7 +8,7 @@ import dev.cacheserver.adapters.http.BinaryCacheEndpoint;
 import dev.cacheserver.adapters.http.HttpPeerClient;
 import dev.cacheserver.adapters.http.PeerFallback;
 import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.NarInfoService;
+import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.application.PeerAnnouncer;
 import dev.cacheserver.application.PeerEvents;
 import dev.cacheserver.application.PeerNarInfoService;

@@ -6,7 +6,7 @@ import dev.cacheserver.adapters.persistence.SqliteOriginalServerArchive;
 import dev.cacheserver.adapters.storage.DecompressingNarContentHasher;
 import dev.cacheserver.adapters.storage.StorageGroupNarStore;
 import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.NarInfoService;
+import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.application.migration.ImportOriginalService;
 import dev.cacheserver.application.migration.ImportOriginalUseCase.ImportSummary;
 import dev.cacheserver.application.migration.ImportOriginalUseCase.Result;

@@ -7,7 +7,7 @@ import dev.cacheserver.adapters.persistence.SqliteDatabase;
 import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
 import dev.cacheserver.adapters.persistence.SqlitePinRepository;
 import dev.cacheserver.application.AccessPolicy;
-import dev.cacheserver.application.AccessLog;
+import dev.cacheserver.application.narinfo.AccessTimes;
 import dev.cacheserver.application.admin.PathAdministration;
 import dev.cacheserver.application.retention.GarbageCollector;
 import dev.cacheserver.application.retention.GcReport;
@@ -55,18 +55,18 @@ final class Maintenance {
         SqlitePinRepository pins = new SqlitePinRepository(database);
         List<GarbageCollector> collectors = new ArrayList<>();
         Map<String, GarbageCollector> byCache = new HashMap<>();
-        List<AccessLog> narInfos = new ArrayList<>();
+        List<AccessTimes> narInfos = new ArrayList<>();
         List<PathAdministration> administration = new ArrayList<>();
         for (CacheServer.RunningCache cache : caches) {
             RetentionPolicy policy = new RetentionPolicy(cache.settings().retention());
-            GarbageCollector collector = new GarbageCollector(cache.profile(), cache.narInfos().accessLog(),
+            GarbageCollector collector = new GarbageCollector(cache.profile(), cache.narInfos().accessTimes(),
                     cache.narInfos().removal(), repository, cache.store(), pins, policy, ORPHAN_AGE, clock);
             collector.limitSize(cache.settings().maxSize());
             collectors.add(collector);
             administration.add(new PathAdministration(cache.profile(), repository, cache.narInfos().removal(),
                     cache.store(), pins));
             byCache.put(cache.settings().name(), collector);
-            narInfos.add(cache.narInfos().accessLog());
+            narInfos.add(cache.narInfos().accessTimes());
         }
         List<Consumer<GcReport>> listeners = new CopyOnWriteArrayList<>();
         listeners.add(Maintenance::log);

@@ -5,10 +5,10 @@ import dev.cacheserver.adapters.persistence.SqliteArtifactRepository;
 import dev.cacheserver.adapters.persistence.SqliteDatabase;
 import dev.cacheserver.adapters.persistence.SqliteRealisationRepository;
 import dev.cacheserver.adapters.storage.LocalArtifactFiles;
+import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.artifact.BuildArtifactService;
+import dev.cacheserver.application.artifact.ArtifactPorts;
 import dev.cacheserver.application.artifact.OrphanedArtifactSweep;
-import dev.cacheserver.application.artifact.RealisationService;
 import dev.cacheserver.bootstrap.config.AppConfig;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -33,7 +33,8 @@ final class ProtocolFilesWiring {
     private final Map<String, OrphanedArtifactSweep> sweeps = new ConcurrentHashMap<>();
 
     /** The protocol files of {@code cache}; its sweep is registered for {@link #afterGarbageCollection}. */
-    ProtocolFiles open(Vertx vertx, AppConfig config, SqliteDatabase database, CacheProfile cache) throws Exception {
+    ProtocolFiles open(Vertx vertx, AppConfig config, SqliteDatabase database, CacheProfile cache,
+                       AccessPolicy access) throws Exception {
         Path root = artifactDirectory(config, cache.name().value());
         LocalArtifactFiles files = CacheServer.await(LocalArtifactFiles.open(vertx, root));
         SqliteArtifactRepository artifacts = new SqliteArtifactRepository(database);
@@ -41,9 +42,9 @@ final class ProtocolFilesWiring {
         Clock clock = Clock.systemUTC();
         sweeps.put(cache.name().value(), new OrphanedArtifactSweep(cache, files, artifacts, realisations,
                 ORPHAN_GRACE, clock));
-        return new ProtocolFiles(new BuildArtifactService(cache, files, artifacts, clock),
-                new RealisationService(cache, realisations, clock), config.server().maxBuildLogBytes(),
-                MAX_LISTING_BYTES);
+        ArtifactPorts ports = ArtifactPorts.create(cache, access, files, artifacts, realisations, clock);
+        return new ProtocolFiles(ports.lookUpBuildArtifact(), ports.storeBuildArtifact(), ports.lookUpRealisation(),
+                ports.publishRealisation(), config.server().maxBuildLogBytes(), MAX_LISTING_BYTES);
     }
 
     static Path artifactDirectory(AppConfig config, String cache) {

@@ -4,7 +4,7 @@ import dev.cacheserver.adapters.http.BinaryCacheEndpoint;
 import dev.cacheserver.adapters.http.HttpUpstreamClient;
 import dev.cacheserver.adapters.http.UpstreamFallback;
 import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.NarInfoService;
+import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.application.Upstream;
 import dev.cacheserver.application.UpstreamEvents;
 import dev.cacheserver.application.UpstreamNarInfoService;

@@ -55,10 +55,15 @@ public final class BinaryCacheVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        BinaryCacheRequestHandler handler = new BinaryCacheRequestHandler(endpoint, context);
+        BinaryCacheRouter handler = new BinaryCacheRouter(endpoint, context);
         HttpServerOptions options = serverOptions(endpoint.host(), endpoint.port());
         server = HttpGuard.install(vertx, vertx.createHttpServer(options), options, limits).requestHandler(handler);
         return server.listen();
+    }
+
+    /** The port listened on once started (the configured one, or the one the system chose for port 0). */
+    int actualPort() {
+        return server.actualPort();
     }
 
     @Override

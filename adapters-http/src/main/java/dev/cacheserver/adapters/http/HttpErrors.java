@@ -2,6 +2,7 @@ package dev.cacheserver.adapters.http;
 
 import dev.cacheserver.domain.error.AuthenticationException;
 import dev.cacheserver.domain.error.ConflictException;
+import dev.cacheserver.domain.error.Failures;
 import dev.cacheserver.domain.error.HashMismatchException;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.error.NotFoundException;
@@ -12,8 +13,6 @@ import dev.cacheserver.domain.error.StorageFullException;
 import dev.cacheserver.domain.error.UnavailableException;
 import dev.cacheserver.domain.error.UpstreamFailedException;
 import java.util.UUID;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,10 +78,6 @@ public final class HttpErrors {
     }
 
     static Throwable unwrap(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+        return Failures.cause(e);
     }
 }

@@ -1,19 +1,24 @@
 package dev.cacheserver.adapters.http;
 
-import dev.cacheserver.application.artifact.BuildArtifactUseCase;
-import dev.cacheserver.application.artifact.RealisationUseCase;
+import dev.cacheserver.application.port.in.LookUpBuildArtifact;
+import dev.cacheserver.application.port.in.LookUpRealisation;
+import dev.cacheserver.application.port.in.PublishRealisation;
+import dev.cacheserver.application.port.in.StoreBuildArtifact;
 import java.util.Objects;
 
 /**
  * The optional parts of the Nix binary-cache protocol one cache serves: build logs and NAR listings
- * ({@code artifacts}), realisations of content-addressed derivations. {@code maxLogBytes} bounds one build log
- * upload; {@code maxListingBytes} one NAR listing.
+ * ({@code lookUpArtifact}, {@code storeArtifact}), realisations of content-addressed derivations. {@code maxLogBytes}
+ * bounds one build log upload; {@code maxListingBytes} one NAR listing.
  */
-public record ProtocolFiles(BuildArtifactUseCase artifacts, RealisationUseCase realisations, long maxLogBytes,
-                            long maxListingBytes) {
+public record ProtocolFiles(LookUpBuildArtifact lookUpArtifact, StoreBuildArtifact storeArtifact,
+                            LookUpRealisation lookUpRealisation, PublishRealisation publishRealisation,
+                            long maxLogBytes, long maxListingBytes) {
     public ProtocolFiles {
-        Objects.requireNonNull(artifacts, "artifacts");
-        Objects.requireNonNull(realisations, "realisations");
+        Objects.requireNonNull(lookUpArtifact, "lookUpArtifact");
+        Objects.requireNonNull(storeArtifact, "storeArtifact");
+        Objects.requireNonNull(lookUpRealisation, "lookUpRealisation");
+        Objects.requireNonNull(publishRealisation, "publishRealisation");
         if (maxLogBytes < 0 || maxListingBytes < 0) {
             throw new IllegalArgumentException("size limits must not be negative");
         }

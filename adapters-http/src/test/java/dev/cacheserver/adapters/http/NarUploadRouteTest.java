@@ -65,13 +65,9 @@ class NarUploadRouteTest {
         Context context = vertx.getOrCreateContext();
         CompletableFuture<HttpServer> listening = new CompletableFuture<>();
         context.runOnContext(v -> {
-            NarUploadRoute route = new NarUploadRoute(ingest, cache, context, (request, failure) -> {
-                HttpErrors.Answer answer = HttpErrors.answer(failure);
-                UnreadBody.closeAfterAnswer(request);
-                request.response().setStatusCode(answer.status()).end(answer.message());
-            });
+            NarUploadRoute route = new NarUploadRoute(ingest, new CacheResponses(cache.name(), context, null));
             vertx.createHttpServer()
-                    .requestHandler(request -> route.handle(request,
+                    .requestHandler(request -> route.put(request,
                             NarFile.parseFileName(request.path().substring("/nar/".length()))))
                     .listen(0, "127.0.0.1")
                     .onComplete(done -> {

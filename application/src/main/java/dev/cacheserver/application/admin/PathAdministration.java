@@ -1,7 +1,7 @@
 package dev.cacheserver.application.admin;
 
 import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.NarInfoRemoval;
+import dev.cacheserver.application.narinfo.NarInfoRemoval;
 import dev.cacheserver.domain.error.ConflictException;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.error.NotFoundException;

@@ -1,6 +1,7 @@
 package dev.cacheserver.application.artifact;
 
 import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.port.in.LookUpBuildArtifact.ArtifactFile;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.model.ArtifactKind;
 import dev.cacheserver.domain.model.BuildLogName;
@@ -15,13 +16,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** {@link BuildArtifactUseCase} over the artifact files and their repository. Stateless; thread-safe. */
-public final class BuildArtifactService implements BuildArtifactUseCase {
+final class BuildArtifactService implements BuildArtifactUseCase {
     private final CacheProfile cache;
     private final ArtifactFiles files;
     private final ArtifactRepository repository;
     private final Clock clock;
 
-    public BuildArtifactService(CacheProfile cache, ArtifactFiles files, ArtifactRepository repository, Clock clock) {
+    BuildArtifactService(CacheProfile cache, ArtifactFiles files, ArtifactRepository repository, Clock clock) {
         this.cache = cache;
         this.files = files;
         this.repository = repository;

@@ -1,5 +1,6 @@
 package dev.cacheserver.application.artifact;
 
+import dev.cacheserver.application.port.in.LookUpBuildArtifact.ArtifactFile;
 import dev.cacheserver.domain.model.ArtifactKind;
 import dev.cacheserver.domain.model.StoredArtifact;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import java.util.concurrent.CompletionStage;
  * them (compressed or not) and served back with the same Content-Type and Content-Encoding. An upload is
  * streamed by the caller into a spool file from {@link #begin()} (never held in memory), then {@link #complete}
  * publishes it, replacing an earlier one; {@link #abort} drops it. Names are checked again here: a bad one is an
- * {@code InvalidInputException}. Authorisation is the caller's. Never blocks; failures are StorageException.
+ * {@code InvalidInputException}. Authorisation is the caller's ({@link ArtifactPorts} adds it). Never blocks; failures are StorageException.
  */
 public interface BuildArtifactUseCase {
 
@@ -26,8 +27,4 @@ public interface BuildArtifactUseCase {
 
     /** The stored file and how to serve it, or empty. */
     CompletionStage<Optional<ArtifactFile>> find(ArtifactKind kind, String name);
-
-    /** A published artifact: where its bytes are and how they were uploaded. */
-    record ArtifactFile(StoredArtifact artifact, Path path) {
-    }
 }

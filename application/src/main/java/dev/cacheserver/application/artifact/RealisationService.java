@@ -12,12 +12,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** {@link RealisationUseCase} over the realisation repository. Stateless; thread-safe. */
-public final class RealisationService implements RealisationUseCase {
+final class RealisationService implements RealisationUseCase {
     private final CacheProfile cache;
     private final RealisationRepository repository;
     private final Clock clock;
 
-    public RealisationService(CacheProfile cache, RealisationRepository repository, Clock clock) {
+    RealisationService(CacheProfile cache, RealisationRepository repository, Clock clock) {
         this.cache = cache;
         this.repository = repository;
         this.clock = clock;

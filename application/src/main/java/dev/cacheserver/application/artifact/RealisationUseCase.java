@@ -9,7 +9,7 @@ import java.util.concurrent.CompletionStage;
  * Realisations of content-addressed derivation outputs ({@code /realisations/<id>.doi}). {@link #publish} keeps
  * the client's signatures and adds the cache's (replacing an earlier one by the cache key), as Nix's binary cache
  * signs a realisation over its fingerprint; the id in the URL must be the document's. {@link #find} returns the
- * stored document. Authorisation is the caller's. Never blocks; failures are InvalidInputException or
+ * stored document. Authorisation is the caller's ({@link ArtifactPorts} adds it). Never blocks; failures are InvalidInputException or
  * StorageException.
  */
 public interface RealisationUseCase {

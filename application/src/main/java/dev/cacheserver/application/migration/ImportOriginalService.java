@@ -1,7 +1,7 @@
 package dev.cacheserver.application.migration;
 
 import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.NarInfoService;
+import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.domain.error.CacheServerException;
 import dev.cacheserver.domain.error.HashMismatchException;
 import dev.cacheserver.domain.error.InvalidInputException;

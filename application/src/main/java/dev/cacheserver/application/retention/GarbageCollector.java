@@ -1,8 +1,8 @@
 package dev.cacheserver.application.retention;
 
-import dev.cacheserver.application.AccessLog;
+import dev.cacheserver.application.narinfo.AccessTimes;
 import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.NarInfoRemoval;
+import dev.cacheserver.application.narinfo.NarInfoRemoval;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
@@ -41,7 +41,7 @@ public final class GarbageCollector {
     /** The most paths a report lists; the counts cover all of them. */
     static final int LISTED_PATHS = 10_000;
     private final CacheProfile cache;
-    private final AccessLog accessLog;
+    private final AccessTimes accessLog;
     private final NarInfoRemoval removal;
     private final NarInfoRepository repository;
     private final NarStore store;
@@ -53,7 +53,7 @@ public final class GarbageCollector {
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
 
-    public GarbageCollector(CacheProfile cache, AccessLog accessLog, NarInfoRemoval removal,
+    public GarbageCollector(CacheProfile cache, AccessTimes accessLog, NarInfoRemoval removal,
                             NarInfoRepository repository, NarStore store, PinRepository pins, RetentionPolicy policy,
                             Duration orphanAge, Clock clock) {
         this.cache = cache;

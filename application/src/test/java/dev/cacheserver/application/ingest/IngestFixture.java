@@ -1,7 +1,7 @@
 package dev.cacheserver.application.ingest;
 
 import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.NarInfoService;
+import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.Compression;
 import dev.cacheserver.domain.model.NarFile;

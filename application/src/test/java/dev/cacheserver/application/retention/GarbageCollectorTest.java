@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.NarInfoService;
+import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.Compression;
 import dev.cacheserver.domain.model.NarFile;
@@ -56,7 +56,7 @@ class GarbageCollectorTest {
         CacheProfile profile = new CacheProfile(MAIN, true, SecretSigningKey.generate("main-1"),
                 URI.create("http://127.0.0.1:1"), 30);
         narInfos = new NarInfoService(profile, repository, store, new PlainNarContentHasher(), clock);
-        collector = new GarbageCollector(profile, narInfos.accessLog(), narInfos.removal(), repository, store, pins,
+        collector = new GarbageCollector(profile, narInfos.accessTimes(), narInfos.removal(), repository, store, pins,
                 RetentionPolicy.of(Duration.ofDays(1)), Duration.ofHours(1), clock);
     }
 

@@ -1,6 +1,6 @@
 package dev.cacheserver.adapters.http.maintenance;
 
-import dev.cacheserver.application.AccessLog;
+import dev.cacheserver.application.narinfo.AccessTimes;
 import dev.cacheserver.application.retention.GarbageCollector;
 import dev.cacheserver.application.retention.GcReport;
 import io.vertx.core.Future;
@@ -24,14 +24,14 @@ public final class MaintenanceVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(MaintenanceVerticle.class);
 
     private final List<GarbageCollector> collectors;
-    private final List<AccessLog> narInfos;
+    private final List<AccessTimes> narInfos;
     private final Duration gcInterval;
     private final Duration flushInterval;
     private final Consumer<GcReport> reports;
     private MessageConsumer<Object> consumer;
     private boolean sweeping;
 
-    public MaintenanceVerticle(List<GarbageCollector> collectors, List<AccessLog> narInfos, Duration gcInterval,
+    public MaintenanceVerticle(List<GarbageCollector> collectors, List<AccessTimes> narInfos, Duration gcInterval,
                                Duration flushInterval, Consumer<GcReport> reports) {
         this.collectors = List.copyOf(collectors);
         this.narInfos = List.copyOf(narInfos);
@@ -55,7 +55,7 @@ public final class MaintenanceVerticle extends VerticleBase {
 
     private Future<Void> flushAll() {
         List<Future<Void>> flushes = new ArrayList<>();
-        for (AccessLog service : narInfos) {
+        for (AccessTimes service : narInfos) {
             flushes.add(Future.fromCompletionStage(service.flush(), context)
                     .onFailure(e -> LOG.warn("recording access times failed: {}", e.toString())));
         }

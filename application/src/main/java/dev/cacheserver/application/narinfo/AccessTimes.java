@@ -1,4 +1,4 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.narinfo;
 
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.NarFile;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * minute of reads in a crash only makes paths look a minute older. Beyond twice the capacity (the repository
  * cannot keep up) further reads are not recorded: the heap stays bounded. Thread-safe; never blocks.
  */
-public final class AccessLog {
+public final class AccessTimes {
     public static final int DEFAULT_CAPACITY = 50_000;
     private final CacheName cache;
     private final NarInfoRepository repository;
@@ -27,7 +27,7 @@ public final class AccessLog {
     private final ConcurrentHashMap<NarFile, Long> nars = new ConcurrentHashMap<>();
     private final AtomicBoolean flushing = new AtomicBoolean();
 
-    AccessLog(CacheName cache, NarInfoRepository repository, int capacity) {
+    AccessTimes(CacheName cache, NarInfoRepository repository, int capacity) {
         this.cache = cache;
         this.repository = repository;
         this.capacity = capacity;

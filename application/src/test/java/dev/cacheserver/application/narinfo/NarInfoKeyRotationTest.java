@@ -1,9 +1,10 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.narinfo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.Compression;
 import dev.cacheserver.domain.model.NarFile;

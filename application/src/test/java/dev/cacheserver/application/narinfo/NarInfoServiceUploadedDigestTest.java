@@ -1,4 +1,4 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.narinfo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.domain.error.HashMismatchException;
 import dev.cacheserver.domain.error.StorageException;
 import dev.cacheserver.domain.model.CacheName;

@@ -1,5 +1,7 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.narinfo;
 
+import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.UploadedNarDigests;
 import dev.cacheserver.domain.port.NarContentHasher;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.domain.port.NarStore;
@@ -8,13 +10,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The narinfo use cases of one cache, wired together: {@link #serving()} (lookups), {@link #publishing()},
- * {@link #uploadDigests()} (digests made while NARs arrive), {@link #accessLog()} (reads, for retention) and
+ * {@link #uploadDigests()} (digests made while NARs arrive), {@link #accessTimes()} (reads, for retention) and
  * {@link #removal()}. Nothing here holds anything per path beyond bounded caches: narinfos live in the repository
  * and are read on demand, so creating it costs nothing whatever the size of the cache.
  */
 public final class NarInfoService {
     private final CopyOnWriteArrayList<NarInfoListener> listeners = new CopyOnWriteArrayList<>();
-    private final AccessLog accessLog;
+    private final AccessTimes accessTimes;
     private final ServedNarInfos serving;
     private final UploadedNarDigests uploadDigests;
     private final NarInfoPublisher publishing;
@@ -36,8 +38,8 @@ public final class NarInfoService {
      */
     public NarInfoService(CacheProfile cache, NarInfoRepository repository, NarStore store, NarContentHasher hasher,
                           Clock clock, long cacheBytes, boolean trustOwnSignatures) {
-        this.accessLog = new AccessLog(cache.name(), repository, AccessLog.DEFAULT_CAPACITY);
-        this.serving = new ServedNarInfos(cache, repository, accessLog, clock, cacheBytes, trustOwnSignatures);
+        this.accessTimes = new AccessTimes(cache.name(), repository, AccessTimes.DEFAULT_CAPACITY);
+        this.serving = new ServedNarInfos(cache, repository, accessTimes, clock, cacheBytes, trustOwnSignatures);
         this.uploadDigests = new UploadedNarDigests(hasher);
         this.publishing = new NarInfoPublisher(cache, repository, store, hasher, uploadDigests, serving, listeners);
         this.removal = new NarInfoRemoval(cache, repository, serving, listeners);
@@ -55,8 +57,8 @@ public final class NarInfoService {
         return uploadDigests;
     }
 
-    public AccessLog accessLog() {
-        return accessLog;
+    public AccessTimes accessTimes() {
+        return accessTimes;
     }
 
     public NarInfoRemoval removal() {

@@ -1,14 +1,18 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.narinfo;
 
+import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.PublishNarInfoUseCase;
+import dev.cacheserver.application.UploadedNarDigests;
 import dev.cacheserver.domain.error.ConflictException;
+import dev.cacheserver.domain.error.Failures;
 import dev.cacheserver.domain.error.HashMismatchException;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.model.Compression;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
 import dev.cacheserver.domain.narinfo.NarInfoText;
-import dev.cacheserver.domain.port.NarContentHasher;
 import dev.cacheserver.domain.port.NarContentHasher.NarDigest;
+import dev.cacheserver.domain.port.NarContentHasher;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.domain.port.NarLocation;
 import dev.cacheserver.domain.port.NarStore;
@@ -18,7 +22,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -142,7 +145,7 @@ public final class NarInfoPublisher implements PublishNarInfoUseCase {
             if (error == null) {
                 return CompletableFuture.completedFuture(digest);
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = Failures.cause(error);
             if (cause instanceof HashMismatchException) {
                 return CompletableFuture.<NarDigest>failedFuture(cause);
             }

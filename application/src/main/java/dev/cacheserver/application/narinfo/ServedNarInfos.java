@@ -1,5 +1,7 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.narinfo;
 
+import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.ExpiringMap;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
@@ -36,7 +38,7 @@ public final class ServedNarInfos implements GetNarInfoUseCase {
 
     private final CacheProfile cache;
     private final NarInfoRepository repository;
-    private final AccessLog accessLog;
+    private final AccessTimes accessTimes;
     private final Clock clock;
     private final RenderedNarInfoCache rendered;
     private final ExpiringMap<StorePathHash, Boolean> misses;
@@ -44,11 +46,11 @@ public final class ServedNarInfos implements GetNarInfoUseCase {
     private final AtomicLong changes = new AtomicLong();
     private volatile boolean trustOwnSignatures;
 
-    ServedNarInfos(CacheProfile cache, NarInfoRepository repository, AccessLog accessLog, Clock clock, long cacheBytes,
+    ServedNarInfos(CacheProfile cache, NarInfoRepository repository, AccessTimes accessTimes, Clock clock, long cacheBytes,
                    boolean trustOwnSignatures) {
         this.cache = cache;
         this.repository = repository;
-        this.accessLog = accessLog;
+        this.accessTimes = accessTimes;
         this.clock = clock;
         this.rendered = new RenderedNarInfoCache(cacheBytes);
         this.misses = new ExpiringMap<>(clock, MISS_TTL, MAX_MISSES);
@@ -59,7 +61,7 @@ public final class ServedNarInfos implements GetNarInfoUseCase {
     public CompletionStage<Optional<byte[]>> lookup(StorePathHash hash) {
         Optional<byte[]> hit = rendered.get(hash);
         if (hit.isPresent()) {
-            accessLog.record(hash, clock.millis());
+            accessTimes.record(hash, clock.millis());
             return CompletableFuture.completedFuture(hit);
         }
         if (misses.get(hash).isPresent()) {
@@ -73,7 +75,7 @@ public final class ServedNarInfos implements GetNarInfoUseCase {
                 }
                 return CompletableFuture.completedFuture(NONE);
             }
-            accessLog.record(hash, clock.millis());
+            accessTimes.record(hash, clock.millis());
             return signedForServing(found.get()).thenApply(info -> {
                 byte[] bytes = render(info);
                 if (changes.get() == before) {
@@ -86,7 +88,7 @@ public final class ServedNarInfos implements GetNarInfoUseCase {
 
     @Override
     public void recordNarRead(NarFile file) {
-        accessLog.record(file, clock.millis());
+        accessTimes.record(file, clock.millis());
     }
 
     /** The stored narinfo of {@code hash}, as saved (one key lookup; not cached). */

@@ -1,4 +1,4 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.narinfo;
 
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.StorePathHash;
@@ -11,7 +11,7 @@ import java.util.concurrent.CompletionStage;
  * key lookup off the calling thread. The bytes are the signed narinfo exactly as served; empty when the cache does
  * not hold the path. Fails with StorageException when the repository cannot answer.
  */
-public interface GetNarInfoUseCase {
+interface GetNarInfoUseCase {
     CompletionStage<Optional<byte[]>> lookup(StorePathHash hash);
 
     /** Counts a NAR download as an access of the paths it belongs to; cheap, never blocks. */
