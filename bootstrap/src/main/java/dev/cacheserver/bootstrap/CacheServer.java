@@ -168,7 +168,7 @@ public final class CacheServer {
         IngestNar ingest = NarIngestAssembly.nixUploads(profile, access, store, narInfos.uploadDigests(), MAX_NAR_BYTES);
         NixCachePorts ports = NixCachePorts.create(profile, access, narInfos, nars);
         BinaryCacheEndpoint endpoint = new BinaryCacheEndpoint(profile.name(), new NixProtocol(ports.lookUpNarInfo(),
-                ports.publishNarInfo(), ports.readNar(), ports.cacheInfo(), ports.authorizeUpload()), ingest,
+                ports.publishNarInfo(), ports.readNar(), ports.cacheInfo()), ingest,
                 config.server().hostname(), settings.port(), MAX_NAR_BYTES);
         BinaryCacheEndpoint attached = upstreams.attach(cluster.attach(endpoint, profile, narInfos, repository, store),
                 profile, narInfos, store, ops);

@@ -41,7 +41,7 @@ final class FakeNixCache implements LookUpNarInfo, PublishNarInfo, ReadNar, GetC
     }
 
     NixProtocol protocol() {
-        return new NixProtocol(this, this, this, this, access::write);
+        return new NixProtocol(this, this, this, this);
     }
 
     @Override
