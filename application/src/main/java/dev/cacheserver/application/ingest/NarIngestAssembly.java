@@ -2,7 +2,6 @@ package dev.cacheserver.application.ingest;
 
 import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.UploadedNarDigests;
 import dev.cacheserver.application.port.in.IngestNar;
 import dev.cacheserver.domain.port.NarStore;
 

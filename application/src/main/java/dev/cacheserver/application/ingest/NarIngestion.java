@@ -1,6 +1,5 @@
 package dev.cacheserver.application.ingest;
 
-import dev.cacheserver.application.UploadedNarDigests;
 import dev.cacheserver.application.port.in.NarClaim;
 import dev.cacheserver.application.port.in.NarSpool;
 import dev.cacheserver.application.port.in.SpooledBytes;

@@ -1,4 +1,4 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -1,4 +1,4 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.ingest;
 
 import dev.cacheserver.domain.model.Compression;
 import dev.cacheserver.domain.model.NarFile;
@@ -11,10 +11,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Use case: digest NARs while they are uploaded. The NarHash and NarSize of NARs digested while they were uploaded, kept until their narinfo arrives so that
- * publishing it needs no second decompression. Only NARs whose FileHash was verified are remembered: the file
- * name is the hash of the bytes that were digested, so an entry stays right.
- * Bounded (oldest entries go first: an upload whose narinfo never comes costs nothing). Thread-safe.
+ * The NarHash and NarSize of NARs digested while they were ingested, kept until their narinfo arrives so that
+ * publishing it needs no second decompression. Only NARs whose FileHash was verified are remembered: the file name
+ * is the hash of the bytes that were digested, so an entry stays right. Bounded (oldest entries go first: an upload
+ * whose narinfo never comes costs nothing). Thread-safe.
  */
 public final class UploadedNarDigests {
     static final int DEFAULT_CAPACITY = 4096;
