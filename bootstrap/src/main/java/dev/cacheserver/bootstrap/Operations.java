@@ -90,7 +90,7 @@ final class Operations implements AutoCloseable {
     }
 
     /** Counters of {@code cache}'s upstream caches. */
-    void upstreams(String cache, dev.cacheserver.application.UpstreamFallbackUseCase upstreams) {
+    void upstreams(String cache, dev.cacheserver.application.port.in.ServeFromUpstreams upstreams) {
         if (metrics != null) {
             UpstreamMetrics.register(metrics.registry(), cache, upstreams);
         }

@@ -1,7 +1,7 @@
 package dev.cacheserver.adapters.http;
 
-import dev.cacheserver.application.PeerFallbackUseCase;
+import dev.cacheserver.application.port.in.ServeFromPeers;
 
 /** A cache's route to cluster peers: the use case that finds and verifies, and the client that streams NARs. */
-public record PeerFallback(PeerFallbackUseCase useCase, HttpPeerClient client) {
+public record PeerFallback(ServeFromPeers useCase, HttpPeerClient client) {
 }

@@ -1,6 +1,6 @@
 package dev.cacheserver.adapters.http;
 
-import dev.cacheserver.application.UpstreamFallbackUseCase.UpstreamNar;
+import dev.cacheserver.application.port.in.ServeFromUpstreams.UpstreamNar;
 import dev.cacheserver.application.port.in.NarSpool;
 import dev.cacheserver.application.port.in.SpooledBytes;
 import dev.cacheserver.domain.error.UpstreamFailedException;

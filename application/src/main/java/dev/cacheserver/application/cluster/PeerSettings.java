@@ -1,4 +1,4 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.cluster;
 
 import java.time.Duration;
 import java.util.Objects;

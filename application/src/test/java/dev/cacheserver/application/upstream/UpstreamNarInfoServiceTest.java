@@ -1,13 +1,16 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.upstream;
 
-import static dev.cacheserver.application.PeerNarInfoServiceTest.join;
-import static dev.cacheserver.application.PeerNarInfoServiceTest.narInfo;
+import static dev.cacheserver.application.cluster.PeerNarInfoServiceTest.join;
+import static dev.cacheserver.application.cluster.PeerNarInfoServiceTest.narInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.cluster.PeerNarInfoServiceTest;
+import dev.cacheserver.application.port.in.ServeFromUpstreams;
 import dev.cacheserver.domain.error.HashMismatchException;
 import dev.cacheserver.domain.error.UpstreamFailedException;
 import dev.cacheserver.domain.model.CacheName;
@@ -233,7 +236,7 @@ class UpstreamNarInfoServiceTest {
         client.put(FIRST, info);
         UpstreamNarInfoService service = service(store, upstream(FIRST, 10, NIXOS_KEY));
         join(service.lookup(info.storePath().hash()));
-        UpstreamFallbackUseCase.UpstreamNar nar = service.locateNar(info.narFile()).orElseThrow();
+        ServeFromUpstreams.UpstreamNar nar = service.locateNar(info.narFile()).orElseThrow();
         NarSpool spool = join(service.openCopy(nar));
         Files.writeString(spool.path(), "nar bytes");
 
@@ -251,7 +254,7 @@ class UpstreamNarInfoServiceTest {
         UpstreamNarInfoService service = service(upstream(FIRST, 10, NIXOS_KEY));
         join(service.lookup(info.storePath().hash()));
 
-        UpstreamFallbackUseCase.UpstreamNar nar = service.locateNar(info.narFile()).orElseThrow();
+        ServeFromUpstreams.UpstreamNar nar = service.locateNar(info.narFile()).orElseThrow();
         NarInfo kept = join(service.keepCopy(nar, join(service.openCopy(nar)),
                 CompletableFuture.completedFuture(new SpooledBytes(info.fileHash(), info.fileSize()))));
 

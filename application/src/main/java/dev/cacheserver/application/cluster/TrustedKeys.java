@@ -1,4 +1,4 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.cluster;
 
 import dev.cacheserver.domain.narinfo.NarInfo;
 import dev.cacheserver.domain.signing.NarSignature;

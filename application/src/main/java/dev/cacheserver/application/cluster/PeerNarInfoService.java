@@ -1,5 +1,8 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.cluster;
 
+import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.ExpiringMap;
+import dev.cacheserver.application.port.in.ServeFromPeers;
 import dev.cacheserver.application.ingest.NarIngestion;
 import dev.cacheserver.application.port.in.NarClaim;
 import dev.cacheserver.application.port.in.NarOrigin;
@@ -27,13 +30,13 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The peer fallback of one cache (see {@link PeerFallbackUseCase}). A miss asks the directory (bounded wait),
+ * The peer fallback of one cache (see {@link ServeFromPeers}). A miss asks the directory (bounded wait),
  * skips this server's own caches, tries up to {@code maxCandidates} providers one after the other, and serves the
  * first narinfo whose signature verifies against a trusted key, signed by this cache beside the verified peer
  * signatures: this server never signs what it has not verified. Answers are remembered briefly: "nobody has it" for {@code negativeTtl}, a verified
  * narinfo and the peer holding its NAR for {@code positiveTtl}. Concurrent misses of one path share one lookup.
  */
-public final class PeerNarInfoService implements PeerFallbackUseCase {
+public final class PeerNarInfoService implements ServeFromPeers {
     private final CacheProfile cache;
     private final PeerDirectory directory;
     private final PeerClient client;

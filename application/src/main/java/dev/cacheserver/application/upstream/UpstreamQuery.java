@@ -1,6 +1,6 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.upstream;
 
-import dev.cacheserver.application.UpstreamFallbackUseCase.UpstreamNar;
+import dev.cacheserver.application.port.in.ServeFromUpstreams.UpstreamNar;
 import dev.cacheserver.domain.error.UpstreamFailedException;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;

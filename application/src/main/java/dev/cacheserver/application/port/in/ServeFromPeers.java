@@ -1,4 +1,4 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.port.in;
 
 import dev.cacheserver.application.port.in.PullThroughNar;
 import dev.cacheserver.domain.model.NarFile;
@@ -16,7 +16,7 @@ import java.util.concurrent.CompletionStage;
  * to stream the NAR of a narinfo served that way. Pull-through keeps a copy through the one NAR ingest sequence
  * ({@link PullThroughNar}). Non-blocking; thread-safe.
  */
-public interface PeerFallbackUseCase extends PullThroughNar<PeerFallbackUseCase.PeerNar> {
+public interface ServeFromPeers extends PullThroughNar<ServeFromPeers.PeerNar> {
 
     CompletionStage<Optional<byte[]>> lookup(StorePathHash hash);
 

@@ -1,10 +1,12 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.port.in.ServeFromPeers;
 import dev.cacheserver.application.ingest.NarIngestion;
 import dev.cacheserver.application.port.in.NarSpool;
 import dev.cacheserver.application.port.in.SpooledBytes;
@@ -41,7 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The miss path of a cache, driven by the in-memory peer directory and a scripted peer client. */
-class PeerNarInfoServiceTest {
+public class PeerNarInfoServiceTest {
     static final SecretSigningKey PEER_KEY = SecretSigningKey.generate("peer-1");
     static final SecretSigningKey LOCAL_KEY = SecretSigningKey.generate("local-1");
     static final SecretSigningKey STRANGER_KEY = SecretSigningKey.generate("stranger-1");
@@ -85,7 +87,7 @@ class PeerNarInfoServiceTest {
         assertTrue(parsed.signatureBy(LOCAL_KEY.publicKey()).isPresent(), "signed by this cache");
         assertTrue(parsed.signatureBy(PEER_KEY.publicKey()).isPresent(), "the peer's signature is kept");
         assertEquals(info.narFile().url(), parsed.narFile().url(), "NAR URL relative to this node");
-        PeerFallbackUseCase.PeerNar nar = service.locateNar(info.narFile()).orElseThrow();
+        ServeFromPeers.PeerNar nar = service.locateNar(info.narFile()).orElseThrow();
         assertEquals(URI.create(PEER + "/" + info.narFile().url()), nar.narUrl());
     }
 
@@ -210,7 +212,7 @@ class PeerNarInfoServiceTest {
                 }, PeerEvents.NONE, clock);
         join(service.lookup(info.storePath().hash()));
 
-        PeerFallbackUseCase.PeerNar nar = service.locateNar(info.narFile()).orElseThrow();
+        ServeFromPeers.PeerNar nar = service.locateNar(info.narFile()).orElseThrow();
         NarSpool spool = join(service.openCopy(nar));
         join(service.keepCopy(nar, spool, CompletableFuture.completedFuture(
                 new SpooledBytes(info.fileHash(), info.fileSize()))));
@@ -244,7 +246,7 @@ class PeerNarInfoServiceTest {
         peers.answers.put(url + "/" + info.storePath().hash(), NarInfoText.render(info));
     }
 
-    static NarInfo narInfo(char c) {
+    public static NarInfo narInfo(char c) {
         StorePath path = new StorePath(new StorePathHash(String.valueOf(c).repeat(32).replace('e', 'f')
                 .replace('o', 'p').replace('t', 'v').replace('u', 'w')), "hello-" + c);
         return new NarInfo(path, new NarFile(hash(c), Compression.XZ), 100, hash((char) (c + 1)), 200, List.of(),
@@ -257,7 +259,7 @@ class PeerNarInfoServiceTest {
         return new NixHash(bytes);
     }
 
-    static <T> T join(CompletionStage<T> stage) {
+    public static <T> T join(CompletionStage<T> stage) {
         return stage.toCompletableFuture().join();
     }
 
@@ -277,10 +279,10 @@ class PeerNarInfoServiceTest {
         }
     }
 
-    static final class MutableClock extends Clock {
+    public static final class MutableClock extends Clock {
         private Instant now = Instant.parse("2025-01-01T00:00:00Z");
 
-        void advance(Duration d) {
+        public void advance(Duration d) {
             now = now.plus(d);
         }
 

@@ -1,5 +1,6 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.upstream;
 
+import dev.cacheserver.application.port.in.ServeFromUpstreams;
 import dev.cacheserver.domain.error.UpstreamFailedException;
 import dev.cacheserver.domain.port.UpstreamClient;
 import java.time.Clock;
@@ -81,8 +82,8 @@ final class UpstreamState {
         return "(none)";
     }
 
-    UpstreamFallbackUseCase.UpstreamStats stats() {
-        return new UpstreamFallbackUseCase.UpstreamStats(upstream.url(), hits.get(), misses.get(), rejected.get(),
+    ServeFromUpstreams.UpstreamStats stats() {
+        return new ServeFromUpstreams.UpstreamStats(upstream.url(), hits.get(), misses.get(), rejected.get(),
                 errors.get(), bytes.get(), requests.get(), latencyMillis.get());
     }
 }

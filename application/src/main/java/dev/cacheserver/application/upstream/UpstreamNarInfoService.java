@@ -1,5 +1,8 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.upstream;
 
+import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.ExpiringMap;
+import dev.cacheserver.application.port.in.ServeFromUpstreams;
 import dev.cacheserver.application.ingest.NarIngestion;
 import dev.cacheserver.application.port.in.NarClaim;
 import dev.cacheserver.application.port.in.NarOrigin;
@@ -27,12 +30,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * The upstream pull-through of one cache (see {@link UpstreamFallbackUseCase}). The verification is the peer
+ * The upstream pull-through of one cache (see {@link ServeFromUpstreams}). The verification is the peer
  * fallback's (parse, same path, a signature by a trusted key, then signed by this cache) with one set of keys
  * per upstream; the copy is kept through the same publish as an upload, so a pulled path is verified, stored,
  * announced and expired like a pushed one. Concurrent misses of one path share one lookup.
  */
-public final class UpstreamNarInfoService implements UpstreamFallbackUseCase {
+public final class UpstreamNarInfoService implements ServeFromUpstreams {
     /** How long a verified upstream narinfo (and where its NAR is) is remembered until its NAR is pulled. */
     private static final Duration SERVED_TTL = Duration.ofMinutes(30);
     /** Up to about 1 KiB each: 10 MiB at most, whatever the negative cache's size. */

@@ -1,4 +1,4 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.port.in;
 
 import dev.cacheserver.application.port.in.PullThroughNar;
 import dev.cacheserver.domain.model.NarFile;
@@ -18,7 +18,7 @@ import java.util.concurrent.CompletionStage;
  * {@link #locateNar} says where to fetch the NAR of a narinfo served that way. The copy goes through the one NAR
  * ingest sequence ({@link PullThroughNar}). Non-blocking; thread-safe.
  */
-public interface UpstreamFallbackUseCase extends PullThroughNar<UpstreamFallbackUseCase.UpstreamNar> {
+public interface ServeFromUpstreams extends PullThroughNar<ServeFromUpstreams.UpstreamNar> {
 
     CompletionStage<Optional<byte[]>> lookup(StorePathHash hash);
 

@@ -1,4 +1,4 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.cluster;
 
 import dev.cacheserver.domain.model.StorePathHash;
 import java.net.URI;
