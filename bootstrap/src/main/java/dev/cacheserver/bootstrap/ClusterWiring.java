@@ -11,10 +11,11 @@ import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.application.cluster.PeerAnnouncer;
 import dev.cacheserver.application.cluster.PeerEvents;
-import dev.cacheserver.application.cluster.PeerNarInfoService;
+import dev.cacheserver.application.cluster.PeerFallbackAssembly;
 import dev.cacheserver.application.cluster.PeerSettings;
 import dev.cacheserver.application.cluster.TrustedKeys;
 import dev.cacheserver.application.ingest.NarIngestion;
+import dev.cacheserver.application.port.in.ServeFromPeers;
 import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.bootstrap.config.CacheSettings;
 import dev.cacheserver.domain.model.StorePathHash;
@@ -124,8 +125,8 @@ final class ClusterWiring {
     BinaryCacheEndpoint attach(BinaryCacheEndpoint endpoint, CacheProfile profile, NarInfoService narInfos,
                                NarInfoRepository repository, NarStore store) {
         PeerSettings settings = PeerSettings.DEFAULTS.withPullThrough(config.server().dhtPullThrough());
-        PeerNarInfoService fallback = new PeerNarInfoService(profile, directory, client, trusted, ownUrls, settings,
-                new NarIngestion(store, narInfos.uploadDigests()), narInfos.publishing()::publish,
+        ServeFromPeers fallback = PeerFallbackAssembly.serveFromPeers(profile, directory, client, trusted, ownUrls,
+                settings, new NarIngestion(store, narInfos.uploadDigests()), narInfos.publishing()::publish,
                 new LoggingPeerEvents(profile), Clock.systemUTC());
         narInfos.addListener(announcer.listenerFor(profile));
         boolean[] first = {true};

@@ -7,9 +7,10 @@ import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.application.upstream.Upstream;
 import dev.cacheserver.application.upstream.UpstreamEvents;
-import dev.cacheserver.application.upstream.UpstreamNarInfoService;
+import dev.cacheserver.application.upstream.UpstreamAssembly;
 import dev.cacheserver.application.upstream.UpstreamSettings;
 import dev.cacheserver.application.ingest.NarIngestion;
+import dev.cacheserver.application.port.in.ServeFromUpstreams;
 import dev.cacheserver.bootstrap.config.UpstreamConfig;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.port.NarStore;
@@ -49,7 +50,7 @@ final class UpstreamWiring {
                 e.publicKeys().stream().map(PublicSigningKey::parse).toList(), e.priority())).toList();
         UpstreamSettings settings = new UpstreamSettings(upstreams, config.negativeTtl(), config.backoff(),
                 UpstreamSettings.DEFAULT_MAX_LOOKUPS, UpstreamSettings.DEFAULT_MAX_REMEMBERED);
-        UpstreamNarInfoService useCase = new UpstreamNarInfoService(profile, client, settings,
+        ServeFromUpstreams useCase = UpstreamAssembly.serveFromUpstreams(profile, client, settings,
                 new NarIngestion(store, narInfos.uploadDigests()), narInfos.publishing()::publish,
                 new LoggingUpstreamEvents(profile), Clock.systemUTC());
         ops.upstreams(profile.name().value(), useCase);

@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
  * signatures: this server never signs what it has not verified. Answers are remembered briefly: "nobody has it" for {@code negativeTtl}, a verified
  * narinfo and the peer holding its NAR for {@code positiveTtl}. Concurrent misses of one path share one lookup.
  */
-public final class PeerNarInfoService implements ServeFromPeers {
+final class PeerNarInfoService implements ServeFromPeers {
     private final CacheProfile cache;
     private final PeerDirectory directory;
     private final PeerClient client;
@@ -61,9 +61,9 @@ public final class PeerNarInfoService implements ServeFromPeers {
      * {@code ownUrls}: the public URLs of every cache on this server, never asked as peers. Pulled NARs go through
      * {@code ingestion}; {@code publisher} then publishes their narinfo (with its NarHash check).
      */
-    public PeerNarInfoService(CacheProfile cache, PeerDirectory directory, PeerClient client, TrustedKeys trusted,
-                              Set<URI> ownUrls, PeerSettings settings, NarIngestion ingestion,
-                              Function<NarInfo, CompletionStage<NarInfo>> publisher, PeerEvents events, Clock clock) {
+    PeerNarInfoService(CacheProfile cache, PeerDirectory directory, PeerClient client, TrustedKeys trusted,
+                       Set<URI> ownUrls, PeerSettings settings, NarIngestion ingestion,
+                       Function<NarInfo, CompletionStage<NarInfo>> publisher, PeerEvents events, Clock clock) {
         this.cache = cache;
         this.directory = directory;
         this.client = client;

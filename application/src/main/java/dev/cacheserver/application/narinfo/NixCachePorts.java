@@ -6,6 +6,7 @@ import dev.cacheserver.application.LocateNarUseCase;
 import dev.cacheserver.application.port.in.ServeFromPeers;
 import dev.cacheserver.application.PublishNarInfoUseCase;
 import dev.cacheserver.application.access.CacheAccess;
+import dev.cacheserver.application.port.in.AuthorizeUpload;
 import dev.cacheserver.application.port.in.GetCacheInfo;
 import dev.cacheserver.application.port.in.LookUpNarInfo;
 import dev.cacheserver.application.port.in.PublishNarInfo;
@@ -53,6 +54,11 @@ public final class NixCachePorts {
     /** Also authorises the uploads whose content the cache does not keep ({@code nix-cache-info}, NAR listings). */
     public GetCacheInfo cacheInfo() {
         return cacheInfo;
+    }
+
+    /** Whether a caller may upload NARs, asked before their body is read. */
+    public AuthorizeUpload authorizeUpload() {
+        return access::write;
     }
 
     /** The admin view of the cluster; {@code peers} null: the cache has no cluster fallback (404 to admins). */

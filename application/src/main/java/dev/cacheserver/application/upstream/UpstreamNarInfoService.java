@@ -35,7 +35,7 @@ import java.util.function.Function;
  * per upstream; the copy is kept through the same publish as an upload, so a pulled path is verified, stored,
  * announced and expired like a pushed one. Concurrent misses of one path share one lookup.
  */
-public final class UpstreamNarInfoService implements ServeFromUpstreams {
+final class UpstreamNarInfoService implements ServeFromUpstreams {
     /** How long a verified upstream narinfo (and where its NAR is) is remembered until its NAR is pulled. */
     private static final Duration SERVED_TTL = Duration.ofMinutes(30);
     /** Up to about 1 KiB each: 10 MiB at most, whatever the negative cache's size. */
@@ -57,9 +57,9 @@ public final class UpstreamNarInfoService implements ServeFromUpstreams {
     private final UpstreamQuery query;
 
     /** Pulled NARs go through {@code ingestion}; {@code publisher} then publishes their narinfo (NarHash checked). */
-    public UpstreamNarInfoService(CacheProfile cache, UpstreamClient client, UpstreamSettings settings,
-                                  NarIngestion ingestion, Function<NarInfo, CompletionStage<NarInfo>> publisher,
-                                  UpstreamEvents events, Clock clock) {
+    UpstreamNarInfoService(CacheProfile cache, UpstreamClient client, UpstreamSettings settings,
+                           NarIngestion ingestion, Function<NarInfo, CompletionStage<NarInfo>> publisher,
+                           UpstreamEvents events, Clock clock) {
         this.cache = cache;
         this.settings = settings;
         this.ingestion = ingestion;

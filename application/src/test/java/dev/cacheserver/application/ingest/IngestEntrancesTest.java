@@ -11,32 +11,34 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cacheserver.application.AccessPolicy;
-import dev.cacheserver.application.cluster.PeerEvents;
-import dev.cacheserver.application.port.in.ServeFromPeers.PeerNar;
-import dev.cacheserver.application.cluster.PeerNarInfoService;
-import dev.cacheserver.application.cluster.PeerSettings;
-import dev.cacheserver.application.cluster.TrustedKeys;
-import dev.cacheserver.application.upstream.UpstreamEvents;
-import dev.cacheserver.application.port.in.ServeFromUpstreams.UpstreamNar;
-import dev.cacheserver.application.upstream.UpstreamNarInfoService;
-import dev.cacheserver.application.upstream.UpstreamSettings;
 import dev.cacheserver.application.cachix.CachixCache;
 import dev.cacheserver.application.cachix.CachixCaches;
 import dev.cacheserver.application.cachix.MultipartUploads;
-import dev.cacheserver.application.port.in.NarInfoCreate;
 import dev.cacheserver.application.cachix.UploadCapabilities;
 import dev.cacheserver.application.cachix.UploadSettings;
+import dev.cacheserver.application.cluster.PeerEvents;
+import dev.cacheserver.application.cluster.PeerFallbackAssembly;
+import dev.cacheserver.application.cluster.PeerSettings;
+import dev.cacheserver.application.cluster.TrustedKeys;
 import dev.cacheserver.application.port.in.Caller;
 import dev.cacheserver.application.port.in.CompleteMultipartUpload.CompleteUploadCommand;
 import dev.cacheserver.application.port.in.CompleteMultipartUpload.Outcome;
-import dev.cacheserver.application.port.in.StartMultipartUpload.StartUploadCommand;
-import dev.cacheserver.application.port.in.IngestNar;
 import dev.cacheserver.application.port.in.IngestNar.UploadNarCommand;
+import dev.cacheserver.application.port.in.IngestNar;
+import dev.cacheserver.application.port.in.NarInfoCreate;
 import dev.cacheserver.application.port.in.NarSpool;
 import dev.cacheserver.application.port.in.PartGrant;
+import dev.cacheserver.application.port.in.ServeFromPeers.PeerNar;
+import dev.cacheserver.application.port.in.ServeFromPeers;
+import dev.cacheserver.application.port.in.ServeFromUpstreams.UpstreamNar;
+import dev.cacheserver.application.port.in.ServeFromUpstreams;
+import dev.cacheserver.application.port.in.SpooledBytes;
+import dev.cacheserver.application.port.in.StartMultipartUpload.StartUploadCommand;
 import dev.cacheserver.application.port.in.UploadNarParts.BeginPartCommand;
 import dev.cacheserver.application.port.in.UploadNarParts.PartTransfer;
-import dev.cacheserver.application.port.in.SpooledBytes;
+import dev.cacheserver.application.upstream.UpstreamAssembly;
+import dev.cacheserver.application.upstream.UpstreamEvents;
+import dev.cacheserver.application.upstream.UpstreamSettings;
 import dev.cacheserver.domain.auth.Hs256Tokens;
 import dev.cacheserver.domain.auth.Permission;
 import dev.cacheserver.domain.auth.TokenClaims;
@@ -171,7 +173,7 @@ class IngestEntrancesTest {
 
     @Test
     void aPeerCopyGoesThroughTheSameSequence() throws Exception {
-        PeerNarInfoService peers = new PeerNarInfoService(fixture.profile, new InMemoryPeerDirectory(),
+        ServeFromPeers peers = PeerFallbackAssembly.serveFromPeers(fixture.profile, new InMemoryPeerDirectory(),
                 (peer, hash) -> CompletableFuture.failedFuture(new AssertionError("not asked")),
                 new TrustedKeys(List.of()), Set.of(), PeerSettings.DEFAULTS, fixture.ingestion(),
                 fixture.narInfos.publishing()::publish, PeerEvents.NONE, Clock.systemUTC());
@@ -188,7 +190,7 @@ class IngestEntrancesTest {
 
     @Test
     void anUpstreamCopyGoesThroughTheSameSequence() throws Exception {
-        UpstreamNarInfoService upstreams = new UpstreamNarInfoService(fixture.profile,
+        ServeFromUpstreams upstreams = UpstreamAssembly.serveFromUpstreams(fixture.profile,
                 notAsked(), new UpstreamSettings(List.of(), Duration.ofMinutes(1),
                 Duration.ofSeconds(30), 8, 100), fixture.ingestion(), fixture.narInfos.publishing()::publish,
                 UpstreamEvents.NONE, Clock.systemUTC());
