@@ -13,7 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -39,7 +38,7 @@ final class CachixApiRoutes {
     private static final String CACHE = "/api/v1/cache/:name";
     private static final String UPLOAD = CACHE + "/multipart-nar/:narId";
     private static final String NARINFO = "/api/v1/cache/(?<name>[^/]+)/(?<hash>[0-9a-z]{32})\\.narinfo";
-    private static final String RETRY_AFTER_SECONDS = "2";
+    private static final ErrorResponse ERRORS = ErrorResponse.json(2, "Bearer realm=\"cache-server\"");
 
     private final CachixApi api;
     private final Vertx vertx;
@@ -231,23 +230,11 @@ final class CachixApiRoutes {
     }
 
     private void error(RoutingContext ctx, HttpErrors.Answer answer) {
-        HttpServerResponse response = ctx.response();
-        if (response.headWritten()) {
-            ctx.request().connection().close();
-            return;
-        }
-        if (answer.status() >= 400 && answer.status() < 500 && answer.status() != 401 && answer.status() != 404) {
+        if (!ctx.response().headWritten() && answer.status() >= 400 && answer.status() < 500 && answer.status() != 401
+                && answer.status() != 404) {
             LOG.info("{} {}: {} {}", ctx.request().method(), ctx.request().path(), answer.status(), answer.message());
         }
-        if (answer.status() == 401) {
-            response.putHeader("WWW-Authenticate", "Bearer realm=\"cache-server\"");
-        }
-        if (answer.retryable() || answer.status() == 429) {
-            response.putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
-        }
-        UnreadBody.closeAfterAnswer(ctx.request());
-        response.setStatusCode(answer.status()).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-                .end(new JsonObject().put("error", answer.message()).toBuffer());
+        ERRORS.write(ctx.request(), answer);
     }
 
     private <T> void reply(RoutingContext ctx, CompletionStage<T> stage, java.util.function.Consumer<T> onSuccess) {

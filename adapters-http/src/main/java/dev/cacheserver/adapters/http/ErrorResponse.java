@@ -17,7 +17,7 @@ import java.util.function.Function;
  */
 public final class ErrorResponse {
     private static final CharSequence TEXT = HttpHeaders.createOptimized("text/plain; charset=utf-8");
-    private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+    private static final CharSequence JSON = HttpHeaders.createOptimized("application/json; charset=utf-8");
 
     private final String retryAfterSeconds;
     private final String challenge;

@@ -12,7 +12,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +26,7 @@ final class UploadPartRequestHandler implements Handler<HttpServerRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(UploadPartRequestHandler.class);
     /** S3's largest part, which is also the client's largest chunk size. */
     static final long MAX_PART_BYTES = 5L << 30;
+    private static final ErrorResponse ERRORS = ErrorResponse.text(2, null);
     private final UploadNarParts uploads;
     private final CacheName cache;
     private final Context context;
@@ -90,22 +90,8 @@ final class UploadPartRequestHandler implements Handler<HttpServerRequest> {
 
 
     private static void fail(HttpServerRequest request, Throwable failure) {
-        HttpErrors.Answer answer = HttpErrors.answer(failure);
-        HttpServerResponse response = request.response();
-        if (response.headWritten()) {
-            request.connection().close();
-            return;
-        }
-        if (answer.retryable()) {
-            response.putHeader(HttpHeaders.RETRY_AFTER, "2");
-        }
-        // Refused before the body was read: let it drain (a paused request would stall the client until
-        // the idle timeout) and close the connection afterwards, so the next request starts clean.
-        UnreadBody.closeAfterAnswer(request);
-        byte[] body = (answer.message() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        response.setStatusCode(answer.status()).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
-                .putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length))
-                .end(io.vertx.core.buffer.Buffer.buffer(body));
+        // Refused before the body was read: the writer lets it drain and closes the connection afterwards.
+        ERRORS.write(request, failure);
     }
 
     private static void end(HttpServerRequest request, int status) {
