@@ -1,13 +1,14 @@
 package dev.cacheserver.application.cachix;
 
+import dev.cacheserver.application.ingest.NarIngestion;
 import dev.cacheserver.application.port.in.CompleteMultipartUpload;
 import dev.cacheserver.application.port.in.CompletedPart;
-import dev.cacheserver.application.port.in.NarInfoCreate;
-import dev.cacheserver.application.ingest.NarIngestion;
 import dev.cacheserver.application.port.in.NarClaim;
+import dev.cacheserver.application.port.in.NarInfoCreate;
 import dev.cacheserver.application.port.in.NarOrigin;
 import dev.cacheserver.application.port.in.SpooledBytes;
 import dev.cacheserver.domain.error.ConflictException;
+import dev.cacheserver.domain.error.Failures;
 import dev.cacheserver.domain.narinfo.NarInfo;
 import dev.cacheserver.domain.port.UploadPartStore;
 import dev.cacheserver.domain.port.UploadRepository;
@@ -17,7 +18,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -81,12 +81,8 @@ final class UploadCompletion {
                 // Whatever the outcome, the parts are done with: a failed upload cannot become valid by waiting.
                 .handle((published, failure) -> sessions.finish(narId).handle((v, e) -> failure == null
                         ? CompletableFuture.completedFuture(CompleteMultipartUpload.Outcome.PUBLISHED)
-                        : CompletableFuture.<CompleteMultipartUpload.Outcome>failedFuture(unwrap(failure)))
+                        : CompletableFuture.<CompleteMultipartUpload.Outcome>failedFuture(Failures.cause(failure)))
                         .thenCompose(s -> s))
                 .thenCompose(s -> s));
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 }

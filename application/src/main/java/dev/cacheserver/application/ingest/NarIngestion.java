@@ -3,6 +3,7 @@ package dev.cacheserver.application.ingest;
 import dev.cacheserver.application.port.in.NarClaim;
 import dev.cacheserver.application.port.in.NarSpool;
 import dev.cacheserver.application.port.in.SpooledBytes;
+import dev.cacheserver.domain.error.Failures;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.port.NarContentHasher.NarDigest;
 import dev.cacheserver.domain.port.NarLocation;
@@ -10,7 +11,6 @@ import dev.cacheserver.domain.port.NarStore;
 import dev.cacheserver.domain.port.SpoolProgress;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
@@ -60,7 +60,7 @@ public final class NarIngestion {
                                          Supplier<CompletionStage<T>> narInfo) {
         return written.handle((bytes, failure) -> failure == null
                         ? verified(spool, bytes).thenCompose(file -> publish(spool, file, narInfo))
-                        : this.<T>abandoned(spool, unwrap(failure)))
+                        : this.<T>abandoned(spool, Failures.cause(failure)))
                 .thenCompose(stage -> stage);
     }
 
@@ -106,11 +106,7 @@ public final class NarIngestion {
     private static <T> CompletionStage<T> onFailure(CompletionStage<T> stage, Supplier<CompletionStage<?>> cleanup) {
         return stage.handle((value, failure) -> failure == null ? CompletableFuture.completedFuture(value)
                         : cleanup.get().handle((ignored, cleanupFailure) -> (T) null)
-                        .thenCompose(ignored -> CompletableFuture.<T>failedFuture(unwrap(failure))))
+                        .thenCompose(ignored -> CompletableFuture.<T>failedFuture(Failures.cause(failure))))
                 .thenCompose(s -> s);
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 }

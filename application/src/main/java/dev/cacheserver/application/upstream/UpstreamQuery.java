@@ -1,6 +1,7 @@
 package dev.cacheserver.application.upstream;
 
 import dev.cacheserver.application.port.in.ServeFromUpstreams.UpstreamNar;
+import dev.cacheserver.domain.error.Failures;
 import dev.cacheserver.domain.error.UpstreamFailedException;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
@@ -10,7 +11,6 @@ import dev.cacheserver.domain.signing.PublicSigningKey;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -36,7 +36,7 @@ final class UpstreamQuery {
                 .thenCompose(ok -> client.fetchNarInfo(url, hash))
                 .handle((text, failure) -> {
                     if (failure != null) {
-                        Throwable cause = unwrap(failure);
+                        Throwable cause = Failures.cause(failure);
                         upstream.failed();
                         events.failed(url, String.valueOf(cause.getMessage()));
                         return new Answer.Failed(cause instanceof UpstreamFailedException f && f.timedOut());
@@ -78,14 +78,6 @@ final class UpstreamQuery {
         upstream.rejected.incrementAndGet();
         events.rejected(upstream.upstream.url(), hash, reason);
         return Answer.MISSING;
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        Throwable t = failure;
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 
     sealed interface Answer {
