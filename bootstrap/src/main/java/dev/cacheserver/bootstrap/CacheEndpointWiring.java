@@ -9,6 +9,8 @@ import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.application.narinfo.NixCachePorts;
+import dev.cacheserver.application.ingest.NarIngestAssembly;
+import dev.cacheserver.application.port.in.IngestNar;
 import dev.cacheserver.application.NarService;
 import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.bootstrap.config.CacheSettings;
@@ -77,12 +79,14 @@ final class CacheEndpointWiring {
             keys.recordPassStarting(settings, profile.signingKeys());
             new SigningKeyResign(keys, settings, profile, narInfos).start();
         }
-        NarService nars = new NarService(store, narInfos.uploadDigests());
+        NarService nars = new NarService(store);
+        IngestNar ingest = NarIngestAssembly.nixUploads(profile, core.access(), store, narInfos.uploadDigests(),
+                MAX_NAR_BYTES);
         NixCachePorts ports = NixCachePorts.create(profile, core.access(), narInfos, nars);
         BinaryCacheEndpoint endpoint = new BinaryCacheEndpoint(profile.name(), new NixProtocol(ports.lookUpNarInfo(),
-                ports.publishNarInfo(), ports.readNar(), ports.cacheInfo(), ports.authorizeUpload()), nars,
+                ports.publishNarInfo(), ports.readNar(), ports.cacheInfo()), ingest,
                 config.server().hostname(), settings.port(), MAX_NAR_BYTES);
-        BinaryCacheEndpoint attached = upstreams.attach(cluster.attach(endpoint, profile, narInfos, repository),
+        BinaryCacheEndpoint attached = upstreams.attach(cluster.attach(endpoint, profile, narInfos, repository, store),
                 profile, narInfos, repository, store);
         BinaryCacheEndpoint clustered = attached.withClusterStatus(
                 ports.clusterStatus(attached.peers() == null ? null : attached.peers().useCase()));

@@ -14,6 +14,7 @@ import dev.cacheserver.application.RevocationList;
 import dev.cacheserver.application.cachix.CachixCache;
 import dev.cacheserver.application.cachix.CachixCaches;
 import dev.cacheserver.application.cachix.CachixUseCases;
+import dev.cacheserver.adapters.http.PartUploadUrls;
 import dev.cacheserver.application.cachix.MultipartUploads;
 import dev.cacheserver.application.cachix.UploadCapabilities;
 import dev.cacheserver.application.cachix.UploadSettings;
@@ -66,7 +67,7 @@ final class CachixApiWiring {
         this.keys = new SqliteCacheKeyRepository(database, clock);
         this.parts = new LocalUploadPartStore(vertx, config.server().dataDir().resolve("uploads"));
         this.uploads = new MultipartUploads(caches, access, new SqliteUploadRepository(database), parts,
-                new UploadCapabilities(tokenKey), keys, UploadSettings.defaults(cores), clock);
+                new UploadCapabilities(tokenKey), new PartUploadUrls(), keys, UploadSettings.defaults(cores), clock);
     }
 
     /** Loads the revoked token ids (so the access policy is complete before any port opens). Blocks. */

@@ -9,15 +9,18 @@ import dev.cacheserver.adapters.httpclient.HttpPeerClient;
 import dev.cacheserver.adapters.http.PeerFallback;
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
-import dev.cacheserver.application.PeerAnnouncer;
-import dev.cacheserver.application.PeerEvents;
-import dev.cacheserver.application.PeerNarInfoService;
-import dev.cacheserver.application.PeerSettings;
-import dev.cacheserver.application.TrustedKeys;
+import dev.cacheserver.application.cluster.PeerAnnouncer;
+import dev.cacheserver.application.cluster.PeerEvents;
+import dev.cacheserver.application.cluster.PeerFallbackAssembly;
+import dev.cacheserver.application.cluster.PeerSettings;
+import dev.cacheserver.application.cluster.TrustedKeys;
+import dev.cacheserver.application.ingest.NarIngestion;
+import dev.cacheserver.application.port.in.ServeFromPeers;
 import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.bootstrap.config.CacheSettings;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.port.NarInfoRepository;
+import dev.cacheserver.domain.port.NarStore;
 import dev.cacheserver.domain.port.PeerDirectory;
 import dev.cacheserver.domain.signing.PublicSigningKey;
 import io.vertx.core.Vertx;
@@ -120,10 +123,11 @@ final class ClusterWiring {
      * {@code repository} in pages, in the background) and keeps announcing what gets published.
      */
     BinaryCacheEndpoint attach(BinaryCacheEndpoint endpoint, CacheProfile profile, NarInfoService narInfos,
-                               NarInfoRepository repository) {
+                               NarInfoRepository repository, NarStore store) {
         PeerSettings settings = PeerSettings.DEFAULTS.withPullThrough(config.server().dhtPullThrough());
-        PeerNarInfoService fallback = new PeerNarInfoService(profile, directory, client, trusted, ownUrls, settings,
-                narInfos.publishing(), new LoggingPeerEvents(profile), Clock.systemUTC());
+        ServeFromPeers fallback = PeerFallbackAssembly.serveFromPeers(profile, directory, client, trusted, ownUrls,
+                settings, new NarIngestion(store, narInfos.uploadDigests()), narInfos.publishing()::publish,
+                new LoggingPeerEvents(profile), Clock.systemUTC());
         narInfos.addListener(announcer.listenerFor(profile));
         boolean[] first = {true};
         Duration period = reannounceInterval();

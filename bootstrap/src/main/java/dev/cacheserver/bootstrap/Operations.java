@@ -93,8 +93,8 @@ final class Operations implements AutoCloseable {
      * Counters of {@code cache}'s upstream caches listed in {@code initial}, read from {@code upstreams} (counters
      * already registered are kept: a reload registers only new upstreams).
      */
-    void upstreams(String cache, dev.cacheserver.application.UpstreamFallbackUseCase upstreams,
-                   List<dev.cacheserver.application.UpstreamFallbackUseCase.UpstreamStats> initial) {
+    void upstreams(String cache, dev.cacheserver.application.port.in.ServeFromUpstreams upstreams,
+                   List<dev.cacheserver.application.port.in.ServeFromUpstreams.UpstreamStats> initial) {
         if (metrics != null) {
             UpstreamMetrics.register(metrics.registry(), cache, upstreams, initial);
         }

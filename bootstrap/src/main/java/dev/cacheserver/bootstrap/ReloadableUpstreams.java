@@ -1,6 +1,8 @@
 package dev.cacheserver.bootstrap;
 
-import dev.cacheserver.application.UpstreamFallbackUseCase;
+import dev.cacheserver.application.port.in.NarSpool;
+import dev.cacheserver.application.port.in.ServeFromUpstreams;
+import dev.cacheserver.application.port.in.SpooledBytes;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
@@ -16,10 +18,10 @@ import java.util.concurrent.CompletionStage;
  * upstreams configured it answers every lookup "not found" at once, which is what the endpoint does without a
  * fallback.
  */
-final class ReloadableUpstreams implements UpstreamFallbackUseCase {
-    private volatile UpstreamFallbackUseCase current = None.INSTANCE;
+final class ReloadableUpstreams implements ServeFromUpstreams {
+    private volatile ServeFromUpstreams current = None.INSTANCE;
 
-    void replace(Optional<UpstreamFallbackUseCase> next) {
+    void replace(Optional<ServeFromUpstreams> next) {
         current = next.orElse(None.INSTANCE);
     }
 
@@ -34,8 +36,13 @@ final class ReloadableUpstreams implements UpstreamFallbackUseCase {
     }
 
     @Override
-    public CompletionStage<NarInfo> keepCopy(UpstreamNar nar) {
-        return current.keepCopy(nar);
+    public CompletionStage<NarSpool> openCopy(UpstreamNar nar) {
+        return current.openCopy(nar);
+    }
+
+    @Override
+    public CompletionStage<NarInfo> keepCopy(UpstreamNar nar, NarSpool spool, CompletionStage<SpooledBytes> written) {
+        return current.keepCopy(nar, spool, written);
     }
 
     @Override
@@ -54,7 +61,7 @@ final class ReloadableUpstreams implements UpstreamFallbackUseCase {
     }
 
     /** No upstreams: nothing is found, nothing is kept. */
-    private enum None implements UpstreamFallbackUseCase {
+    private enum None implements ServeFromUpstreams {
         INSTANCE;
 
         @Override
@@ -68,7 +75,13 @@ final class ReloadableUpstreams implements UpstreamFallbackUseCase {
         }
 
         @Override
-        public CompletionStage<NarInfo> keepCopy(UpstreamNar nar) {
+        public CompletionStage<NarSpool> openCopy(UpstreamNar nar) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the cache has no upstreams any more"));
+        }
+
+        @Override
+        public CompletionStage<NarInfo> keepCopy(UpstreamNar nar, NarSpool spool,
+                                                 CompletionStage<SpooledBytes> written) {
             return CompletableFuture.failedFuture(new IllegalStateException("the cache has no upstreams any more"));
         }
 

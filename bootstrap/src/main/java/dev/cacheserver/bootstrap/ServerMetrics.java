@@ -1,7 +1,7 @@
 package dev.cacheserver.bootstrap;
 
 import dev.cacheserver.adapters.storage.StorageGroupNarStore;
-import dev.cacheserver.application.PeerFallbackUseCase;
+import dev.cacheserver.application.port.in.ServeFromPeers;
 import dev.cacheserver.domain.port.PeerDirectory.DirectoryStatus;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -37,8 +37,8 @@ final class ServerMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics jvmGc = new JvmGcMetrics();
-    private final Map<String, PeerFallbackUseCase> fallbacks = new ConcurrentHashMap<>();
-    private final Map<String, PeerFallbackUseCase.Stats> fallbackStats = new ConcurrentHashMap<>();
+    private final Map<String, ServeFromPeers> fallbacks = new ConcurrentHashMap<>();
+    private final Map<String, ServeFromPeers.Stats> fallbackStats = new ConcurrentHashMap<>();
     private volatile DirectoryStatus directory;
     private final GcMetrics gc = new GcMetrics(registry);
 
@@ -90,27 +90,27 @@ final class ServerMetrics implements AutoCloseable {
     }
 
     /** Peer fallback counters of {@code cache} (misses asked of peers, served, rejected, failures). */
-    void peerFallback(String cache, PeerFallbackUseCase fallback) {
+    void peerFallback(String cache, ServeFromPeers fallback) {
         fallbacks.put(cache, fallback);
         Tags tags = Tags.of("cache", cache);
         peerCounter("cache_server.peer.misses", "Local narinfo misses asked of cluster peers", tags, cache,
-                PeerFallbackUseCase.Stats::misses);
+                ServeFromPeers.Stats::misses);
         peerCounter("cache_server.peer.served", "narinfos served from cluster peers (verified)", tags, cache,
-                PeerFallbackUseCase.Stats::servedFromPeers);
+                ServeFromPeers.Stats::servedFromPeers);
         peerCounter("cache_server.peer.negative.cache.hits", "Misses answered from the remembered 'nobody has it'",
-                tags, cache, PeerFallbackUseCase.Stats::negativeCacheHits);
+                tags, cache, ServeFromPeers.Stats::negativeCacheHits);
         peerCounter("cache_server.peer.rejected", "Peer narinfos dropped (bad or untrusted signature, malformed)",
-                tags, cache, PeerFallbackUseCase.Stats::rejected);
+                tags, cache, ServeFromPeers.Stats::rejected);
         peerCounter("cache_server.peer.failures", "Failed DHT lookups and unreachable peers", tags, cache,
-                PeerFallbackUseCase.Stats::peerFailures);
+                ServeFromPeers.Stats::peerFailures);
         peerCounter("cache_server.peer.pulled.through", "Peer NARs kept in this cache (dht-pull-through)", tags, cache,
-                PeerFallbackUseCase.Stats::pulledThrough);
+                ServeFromPeers.Stats::pulledThrough);
     }
 
     private void peerCounter(String metric, String description, Tags tags, String cache,
-                             ToDoubleFunction<PeerFallbackUseCase.Stats> value) {
+                             ToDoubleFunction<ServeFromPeers.Stats> value) {
         FunctionCounter.builder(metric, fallbackStats, stats -> {
-            PeerFallbackUseCase.Stats s = stats.get(cache);
+            ServeFromPeers.Stats s = stats.get(cache);
             return s == null ? 0 : value.applyAsDouble(s);
         }).description(description).tags(tags).register(registry);
     }

@@ -1,7 +1,7 @@
 package dev.cacheserver.bootstrap;
 
-import dev.cacheserver.application.UpstreamFallbackUseCase;
-import dev.cacheserver.application.UpstreamFallbackUseCase.UpstreamStats;
+import dev.cacheserver.application.port.in.ServeFromUpstreams;
+import dev.cacheserver.application.port.in.ServeFromUpstreams.UpstreamStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,7 +15,7 @@ final class UpstreamMetrics {
     private UpstreamMetrics() {
     }
 
-    static void register(MeterRegistry registry, String cache, UpstreamFallbackUseCase upstreams,
+    static void register(MeterRegistry registry, String cache, ServeFromUpstreams upstreams,
                          java.util.List<UpstreamStats> upstreamsToRegister) {
         for (UpstreamStats initial : upstreamsToRegister) {
             URI url = initial.url();
@@ -38,12 +38,12 @@ final class UpstreamMetrics {
     }
 
     private static void counter(MeterRegistry registry, String name, String description, Tags tags,
-                                UpstreamFallbackUseCase upstreams, URI url, ToDoubleFunction<UpstreamStats> value) {
+                                ServeFromUpstreams upstreams, URI url, ToDoubleFunction<UpstreamStats> value) {
         FunctionCounter.builder(name, upstreams, u -> value.applyAsDouble(stats(u, url))).description(description)
                 .tags(tags).register(registry);
     }
 
-    private static UpstreamStats stats(UpstreamFallbackUseCase upstreams, URI url) {
+    private static UpstreamStats stats(ServeFromUpstreams upstreams, URI url) {
         return upstreams.stats().stream().filter(s -> s.url().equals(url)).findFirst()
                 .orElse(new UpstreamStats(url, 0, 0, 0, 0, 0, 0, 0));
     }

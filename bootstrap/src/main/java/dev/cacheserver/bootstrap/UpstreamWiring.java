@@ -5,11 +5,12 @@ import dev.cacheserver.adapters.httpclient.HttpUpstreamClient;
 import dev.cacheserver.adapters.http.UpstreamFallback;
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
-import dev.cacheserver.application.Upstream;
-import dev.cacheserver.application.UpstreamFallbackUseCase;
-import dev.cacheserver.application.UpstreamEvents;
-import dev.cacheserver.application.UpstreamNarInfoService;
-import dev.cacheserver.application.UpstreamSettings;
+import dev.cacheserver.application.ingest.NarIngestion;
+import dev.cacheserver.application.port.in.ServeFromUpstreams;
+import dev.cacheserver.application.upstream.Upstream;
+import dev.cacheserver.application.upstream.UpstreamAssembly;
+import dev.cacheserver.application.upstream.UpstreamEvents;
+import dev.cacheserver.application.upstream.UpstreamSettings;
 import dev.cacheserver.bootstrap.config.UpstreamConfig;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.port.NarInfoRepository;
@@ -68,7 +69,7 @@ final class UpstreamWiring {
      */
     Runnable prepare(UpstreamConfig next) {
         UpstreamConfig running = config;
-        Map<Attached, Optional<UpstreamFallbackUseCase>> changed = new HashMap<>();
+        Map<Attached, Optional<ServeFromUpstreams>> changed = new HashMap<>();
         boolean timing = !running.negativeTtl().equals(next.negativeTtl()) || !running.backoff().equals(next.backoff());
         for (Attached cache : caches.values()) {
             String name = cache.profile().name().value();
@@ -87,7 +88,7 @@ final class UpstreamWiring {
         };
     }
 
-    private Optional<UpstreamFallbackUseCase> useCase(Attached cache, UpstreamConfig from) {
+    private Optional<ServeFromUpstreams> useCase(Attached cache, UpstreamConfig from) {
         CacheProfile profile = cache.profile();
         List<UpstreamConfig.Entry> entries = from.forCache(profile.name().value());
         if (entries.isEmpty()) {
@@ -97,11 +98,9 @@ final class UpstreamWiring {
                 e.publicKeys().stream().map(PublicSigningKey::parse).toList(), e.priority())).toList();
         UpstreamSettings settings = new UpstreamSettings(upstreams, from.negativeTtl(), from.backoff(),
                 UpstreamSettings.DEFAULT_MAX_LOOKUPS, UpstreamSettings.DEFAULT_MAX_REMEMBERED);
-        NarInfoRepository repository = cache.repository();
-        UpstreamNarInfoService useCase = new UpstreamNarInfoService(profile, client, settings,
-                cache.narInfos().publishing(), cache.store(),
-                file -> repository.pathsUsing(profile.name(), file, 1).thenApply(users -> !users.isEmpty()),
-                new LoggingUpstreamEvents(profile), Clock.systemUTC());
+        ServeFromUpstreams useCase = UpstreamAssembly.serveFromUpstreams(profile, client, settings,
+                new NarIngestion(cache.store(), cache.narInfos().uploadDigests()),
+                cache.narInfos().publishing()::publish, new LoggingUpstreamEvents(profile), Clock.systemUTC());
         LOG.info("cache {} pulls through from {}; clients trust only this cache's key {} (the upstreams' keys are "
                         + "checked here)", profile.name(),
                 settings.upstreams().stream().map(u -> u.url() + " (priority " + u.priority() + ")")

@@ -1,8 +1,8 @@
 package dev.cacheserver.adapters.http;
 
 import dev.cacheserver.adapters.http.ops.HttpOperations;
-import dev.cacheserver.application.UploadNarUseCase;
-import dev.cacheserver.application.cachix.MultipartUploads;
+import dev.cacheserver.application.port.in.IngestNar;
+import dev.cacheserver.application.port.in.UploadNarParts;
 import dev.cacheserver.application.port.in.ShowClusterStatus;
 import dev.cacheserver.domain.model.CacheName;
 
@@ -15,13 +15,13 @@ import dev.cacheserver.domain.model.CacheName;
  * {@code upstreams} (null: none) serves misses from upstream caches, before {@code peers}.
  * {@code clusterStatus} (null: the path is not served) shows the cluster to server admins.
  */
-public record BinaryCacheEndpoint(CacheName cache, NixProtocol protocol, UploadNarUseCase uploads,
+public record BinaryCacheEndpoint(CacheName cache, NixProtocol protocol, IngestNar uploads,
                                   String host, int port, long maxNarBytes, PeerFallback peers,
-                                  MultipartUploads partUploads, HttpOperations operations,
+                                  UploadNarParts partUploads, HttpOperations operations,
                                   ProtocolFiles protocolFiles, UpstreamFallback upstreams,
                                   ShowClusterStatus clusterStatus) {
 
-    public BinaryCacheEndpoint(CacheName cache, NixProtocol protocol, UploadNarUseCase uploads, String host, int port,
+    public BinaryCacheEndpoint(CacheName cache, NixProtocol protocol, IngestNar uploads, String host, int port,
                                long maxNarBytes) {
         this(cache, protocol, uploads, host, port, maxNarBytes, null, null, HttpOperations.NONE, null, null, null);
     }
@@ -33,7 +33,7 @@ public record BinaryCacheEndpoint(CacheName cache, NixProtocol protocol, UploadN
     }
 
     /** The same endpoint also receiving Cachix multipart part uploads. */
-    public BinaryCacheEndpoint withPartUploads(MultipartUploads multipart) {
+    public BinaryCacheEndpoint withPartUploads(UploadNarParts multipart) {
         return new BinaryCacheEndpoint(cache, protocol, uploads, host, port, maxNarBytes, peers, multipart,
                 operations, protocolFiles, upstreams, clusterStatus);
     }

@@ -2,7 +2,6 @@ package dev.cacheserver.adapters.http;
 
 import dev.cacheserver.adapters.http.ops.HealthEndpoints;
 import dev.cacheserver.adapters.http.ops.RequestObserver;
-import dev.cacheserver.application.cachix.PartGrant;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.StorePathHash;
 import io.vertx.core.Context;
@@ -46,8 +45,7 @@ final class BinaryCacheRouter implements Handler<HttpServerRequest> {
         this.narInfos = new NarInfoRoute(protocol.narInfos(), endpoint.upstreams(), endpoint.peers(), responses);
         this.narInfoUploads = new NarInfoUploadRoute(protocol.publisher(), responses);
         this.narReads = new NarReadRoute(endpoint, responses);
-        this.narUploads = new NarUploadRoute(endpoint.uploads(), protocol.narUploads(), endpoint.maxNarBytes(),
-                responses);
+        this.narUploads = new NarUploadRoute(endpoint.uploads(), responses);
         this.cacheInfo = new CacheInfoRoute(protocol.cacheInfo(), responses);
         this.clusterStatus = endpoint.clusterStatus() == null ? null
                 : new ClusterStatusRoute(endpoint.clusterStatus(), responses);
@@ -73,7 +71,7 @@ final class BinaryCacheRouter implements Handler<HttpServerRequest> {
 
     private void route(HttpServerRequest request) {
         String path = request.path();
-        if (partUploads != null && path.startsWith(PartGrant.PATH_PREFIX)) {
+        if (partUploads != null && path.startsWith(PartUploadUrls.PATH_PREFIX)) {
             partUploads.handle(request);
             return;
         }

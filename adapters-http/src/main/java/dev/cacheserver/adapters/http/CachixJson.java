@@ -1,8 +1,8 @@
 package dev.cacheserver.adapters.http;
 
 import dev.cacheserver.application.port.in.BinaryCacheInfo;
-import dev.cacheserver.application.cachix.CompletedPart;
-import dev.cacheserver.application.cachix.NarInfoCreate;
+import dev.cacheserver.application.port.in.CompletedPart;
+import dev.cacheserver.application.port.in.NarInfoCreate;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.model.Compression;
 import dev.cacheserver.domain.narinfo.NarInfo;

@@ -1,6 +1,6 @@
 package dev.cacheserver.adapters.http;
 
-import dev.cacheserver.application.PeerFallbackUseCase;
+import dev.cacheserver.application.port.in.ServeFromPeers;
 import dev.cacheserver.domain.port.PeerDirectory.DirectoryStatus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,9 +11,9 @@ final class ClusterStatusJson {
     private ClusterStatusJson() {
     }
 
-    static JsonObject render(String cache, PeerFallbackUseCase.Status status) {
+    static JsonObject render(String cache, ServeFromPeers.Status status) {
         DirectoryStatus d = status.directory();
-        PeerFallbackUseCase.Stats f = status.fallback();
+        ServeFromPeers.Stats f = status.fallback();
         JsonObject dht = new JsonObject().put("mode", d.mode()).put("reason", d.reason()).put("nodeId", d.nodeId())
                 .put("port", d.port()).put("network", d.network())
                 .put("bootstrapPeers", new JsonArray(new ArrayList<Object>(d.bootstrapPeers())))

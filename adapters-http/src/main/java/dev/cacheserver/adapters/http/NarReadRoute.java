@@ -25,9 +25,9 @@ final class NarReadRoute {
         this.nars = endpoint.protocol().nars();
         this.upstreams = endpoint.upstreams();
         this.upstreamNars = upstreams == null ? null
-                : new UpstreamNarRelay(upstreams, endpoint.uploads(), responses.context());
+                : new UpstreamNarRelay(upstreams, responses.context());
         this.peers = endpoint.peers();
-        this.peerNars = peers == null ? null : new PeerNarRelay(peers, endpoint.uploads(), responses.context());
+        this.peerNars = peers == null ? null : new PeerNarRelay(peers, responses.context());
         this.narResponse = new NarResponse(responses);
         this.responses = responses;
     }

@@ -1,52 +1,40 @@
 package dev.cacheserver.adapters.http;
 
-import dev.cacheserver.application.UploadNarUseCase;
-import dev.cacheserver.application.port.in.AuthorizeUpload;
-import dev.cacheserver.domain.error.PayloadTooLargeException;
+import dev.cacheserver.application.port.in.IngestNar;
+import dev.cacheserver.application.port.in.IngestNar.UploadNarCommand;
+import dev.cacheserver.application.port.in.NarSpool;
+import dev.cacheserver.application.port.in.SpooledBytes;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.NixHash;
-import dev.cacheserver.domain.port.NarContentHasher.NarDigest;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
-import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code PUT /nar/<filehash>.nar[.ext]}: authorises, refuses a declared size no storage can take before a byte is
- * read, streams the body into a spool file while hashing it, and hands the spool to the upload use case, which
- * publishes the NAR only when its hash is the one in the name. Runs on the event loop.
+ * {@code PUT /nar/<filehash>.nar[.ext]}: only moves bytes. The ingest use case decides whether the caller may write
+ * and whether the declared size can be taken, before a byte of the body is read; the body then streams into the
+ * spool it handed out while being hashed, and the use case verifies and publishes it. Runs on the event loop.
  */
 final class NarUploadRoute {
     private static final Logger LOG = LoggerFactory.getLogger(NarUploadRoute.class);
 
-    private final UploadNarUseCase uploads;
-    private final AuthorizeUpload access;
-    private final long maxNarBytes;
+    private final IngestNar ingest;
     private final CacheResponses responses;
 
-    NarUploadRoute(UploadNarUseCase uploads, AuthorizeUpload access, long maxNarBytes, CacheResponses responses) {
-        this.uploads = uploads;
-        this.access = access;
-        this.maxNarBytes = maxNarBytes;
+    NarUploadRoute(IngestNar ingest, CacheResponses responses) {
+        this.ingest = ingest;
         this.responses = responses;
     }
 
     void put(HttpServerRequest request, NarFile file) {
-        access.authorizeUpload(CacheResponses.caller(request));
-        long declared = DeclaredLength.of(request);
-        if (declared > maxNarBytes) {
-            throw new PayloadTooLargeException("a NAR may have at most " + maxNarBytes + " bytes");
-        }
+        UploadNarCommand command = new UploadNarCommand(CacheResponses.caller(request), file,
+                DeclaredLength.of(request));
         RequestFailure broken = RequestFailure.watch(request);
         request.pause();
-        // A declared size that fits on no storage is refused at once, before a byte of the body is read.
-        future(uploads.admit(declared)).compose(admitted -> future(uploads.begin()))
-                .compose(spool -> receiveInto(request, broken, spool, file)
-                .recover(e -> future(uploads.abandon(spool, e))
-                        .transform(reported -> Future.failedFuture(reported.succeeded() ? reported.result() : e))))
+        future(ingest.open(command))
+                .compose(spool -> future(ingest.finish(spool, receive(request, broken, spool).toCompletionStage())))
                 .onSuccess(v -> CacheResponses.ok(request))
                 .onFailure(e -> {
                     if (ClientGone.is(request, e)) {
@@ -60,13 +48,10 @@ final class NarUploadRoute {
                 });
     }
 
-    private Future<Void> receiveInto(HttpServerRequest request, RequestFailure broken, Path spool, NarFile file) {
-        return SpoolWriteStream.open(responses.context(), spool, "SHA-256", maxNarBytes).compose(writer -> {
-            // The content is digested while it arrives, so the narinfo that follows needs no second pass.
-            Optional<CompletionStage<NarDigest>> content = uploads.follow(writer.progress(), file.compression());
-            return writer.receive(request, broken).compose(v -> future(uploads.complete(spool, file,
-                    new NixHash(writer.digest()), writer.count(), content)));
-        });
+    private Future<SpooledBytes> receive(HttpServerRequest request, RequestFailure broken, NarSpool spool) {
+        return SpoolWriteStream.open(responses.context(), spool.progress(), "SHA-256", spool.claim().maxBytes())
+                .compose(writer -> writer.receive(request, broken)
+                        .map(v -> new SpooledBytes(new NixHash(writer.digest()), writer.count())));
     }
 
     private <T> Future<T> future(CompletionStage<T> stage) {

@@ -1,6 +1,5 @@
 package dev.cacheserver.adapters.http;
 
-import dev.cacheserver.application.port.in.AuthorizeUpload;
 import dev.cacheserver.application.port.in.GetCacheInfo;
 import dev.cacheserver.application.port.in.LookUpNarInfo;
 import dev.cacheserver.application.port.in.PublishNarInfo;
@@ -9,16 +8,14 @@ import java.util.Objects;
 
 /**
  * The inbound ports behind the core of the Nix binary-cache protocol of one cache: narinfo lookups and uploads, NAR
- * reads, {@code nix-cache-info}, and the authorisation of NAR uploads ({@code narUploads}), asked before their body
- * is read.
+ * reads and {@code nix-cache-info}. NAR uploads go to the ingest port of the endpoint, which authorizes them before
+ * their body is read.
  */
-public record NixProtocol(LookUpNarInfo narInfos, PublishNarInfo publisher, ReadNar nars, GetCacheInfo cacheInfo,
-                          AuthorizeUpload narUploads) {
+public record NixProtocol(LookUpNarInfo narInfos, PublishNarInfo publisher, ReadNar nars, GetCacheInfo cacheInfo) {
     public NixProtocol {
         Objects.requireNonNull(narInfos, "narInfos");
         Objects.requireNonNull(publisher, "publisher");
         Objects.requireNonNull(nars, "nars");
         Objects.requireNonNull(cacheInfo, "cacheInfo");
-        Objects.requireNonNull(narUploads, "narUploads");
     }
 }

@@ -1,7 +1,8 @@
 package dev.cacheserver.adapters.http;
 
-import dev.cacheserver.application.PeerFallbackUseCase.PeerNar;
-import dev.cacheserver.application.UploadNarUseCase;
+import dev.cacheserver.application.port.in.ServeFromPeers.PeerNar;
+import dev.cacheserver.application.port.in.NarSpool;
+import dev.cacheserver.application.port.in.SpooledBytes;
 import dev.cacheserver.domain.error.NotFoundException;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.NixHash;
@@ -13,14 +14,14 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Serves a NAR that only a peer holds: streams the peer's response to the client with back-pressure, and with
- * pull-through also into a spool file, hashing on the way; once the whole NAR arrived and its hash matches its
- * name it is published here and its narinfo kept, so the path survives the peer. Never buffers the NAR.
+ * pull-through also into the spool of the NAR ingest, hashing on the way; once the whole NAR arrived the ingest
+ * verifies it against the narinfo and keeps NAR and narinfo here, so the path survives the peer. Never buffers the
+ * NAR.
  */
 final class PeerNarRelay {
     private static final Logger LOG = LoggerFactory.getLogger(PeerNarRelay.class);
@@ -28,12 +29,10 @@ final class PeerNarRelay {
     private static final int WRITE_QUEUE = 4 * 1024 * 1024;
 
     private final PeerFallback peers;
-    private final UploadNarUseCase uploads;
     private final Context context;
 
-    PeerNarRelay(PeerFallback peers, UploadNarUseCase uploads, Context context) {
+    PeerNarRelay(PeerFallback peers, Context context) {
         this.peers = peers;
-        this.uploads = uploads;
         this.context = context;
     }
 
@@ -60,31 +59,41 @@ final class PeerNarRelay {
         });
     }
 
+    /**
+     * Streams to the client and into the spool of the ingest at once; the client is answered when its copy is sent,
+     * and the ingest (verify, store, publish) finishes in the background.
+     */
     private Future<Void> relayAndKeep(HttpClientResponse peerResponse, HttpServerResponse response, NarFile file,
                                       PeerNar nar) {
-        return Future.fromCompletionStage(uploads.begin(), context).compose(spool -> context.owner().fileSystem()
-                .open(spool.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
+        return Future.fromCompletionStage(peers.useCase().openCopy(nar), context).compose(spool -> {
+            Future<SpooledBytes> written = copy(peerResponse, response, spool, nar);
+            keep(file, nar, spool, written);
+            return written.<Void>mapEmpty();
+        });
+    }
+
+    private Future<SpooledBytes> copy(HttpClientResponse peerResponse, HttpServerResponse response, NarSpool spool,
+                                      PeerNar nar) {
+        return context.owner().fileSystem()
+                .open(spool.path().toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
                 .compose(copy -> {
                     copy.setWriteQueueMaxSize(WRITE_QUEUE);
                     DigestingWriteStream hashing = DigestingWriteStream.sha256(new TeeWriteStream(response, copy),
                             nar.info().fileSize());
                     return peerResponse.pipeTo(hashing)
-                            .recover(e -> copy.close().transform(v -> discard(spool, e)))
-                            .onSuccess(v -> keep(spool, file, nar, hashing));
-                }, e -> discard(spool, e)));
+                            .recover(e -> copy.close().transform(v -> Future.failedFuture(e)))
+                            .map(v -> new SpooledBytes(new NixHash(hashing.digest()), hashing.count()));
+                });
     }
 
-    private Future<Void> discard(Path spool, Throwable cause) {
-        return Future.fromCompletionStage(uploads.abort(spool), context)
-                .transform(v -> Future.failedFuture(cause));
-    }
-
-    /** After the client got every byte: keep the copy (checked against its name and NarHash) in the background. */
-    private void keep(Path spool, NarFile file, PeerNar nar, DigestingWriteStream hashing) {
-        Future.fromCompletionStage(uploads.complete(spool, file, new NixHash(hashing.digest()), hashing.count()), context)
-                .compose(v -> Future.fromCompletionStage(peers.useCase().keepCopy(nar), context))
+    private void keep(NarFile file, PeerNar nar, NarSpool spool, Future<SpooledBytes> written) {
+        Future.fromCompletionStage(peers.useCase().keepCopy(nar, spool, written.toCompletionStage()), context)
                 .onSuccess(info -> LOG.info("kept a local copy of {} from {}", info.storePath(), nar.peer()))
-                .onFailure(e -> LOG.warn("could not keep a local copy of {} from {}: {}", file.fileName(), nar.peer(),
-                        HttpErrors.answer(e).message()));
+                .onFailure(e -> {
+                    if (written.succeeded()) {
+                        LOG.warn("could not keep a local copy of {} from {}: {}", file.fileName(), nar.peer(),
+                                HttpErrors.answer(e).message());
+                    }
+                });
     }
 }

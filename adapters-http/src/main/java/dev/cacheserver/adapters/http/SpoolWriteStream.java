@@ -10,18 +10,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.streams.WriteStream;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayDeque;
 
 /**
- * Receives an upload body into a spool file. Buffers are copied into reused heap chunks; full chunks are
- * digested (any JDK algorithm: SHA-256 for NARs, MD5 for Cachix parts) and written on a worker thread, one batch at
- * a time and in order, so the event loop only copies and a NAR costs a few dozen worker tasks rather than one per
- * network chunk. Every written step is reported to {@link #progress()}, so the content can be digested
- * while it grows.
+ * Receives an upload body into a spool file. Buffers are copied into reused heap chunks ({@link SpoolChunks});
+ * full chunks are digested (any JDK algorithm: SHA-256 for NARs, MD5 for Cachix parts) and written on a worker
+ * thread, one batch at a time and in order, so the event loop only copies and a NAR costs a few dozen worker tasks
+ * rather than one per network chunk. Every written step is reported to {@link #progress()}, so the content can be
+ * digested while it grows.
  *
  * <p>Back-pressure: the queue is full past {@value #MAX_QUEUED_BYTES} bytes; the drain handler runs on the event
  * loop. {@link #end()} completes once everything is written and the file closed; {@link #abandon()} closes the file
@@ -29,25 +25,15 @@ import java.util.ArrayDeque;
  * on the stream's event loop.
  */
 final class SpoolWriteStream implements WriteStream<Buffer> {
-    // Below G1's humongous threshold (half a region; regions are 1 MiB under a 256 MiB heap), so chunks are
-    // ordinary young objects, and each stream reuses its own: a large NAR allocates 4 MiB, not its size.
-    private static final int CHUNK_BYTES = 256 * 1024;
     static final int MAX_QUEUED_BYTES = 4 << 20;
-    private static final int MAX_SPARE_CHUNKS = MAX_QUEUED_BYTES / CHUNK_BYTES;
 
     private final Context context;
-    private final RandomAccessFile file;
-    private final MessageDigest digest;
+    private final DigestedFile file;
     private final long maxBytes;
     private final SpoolProgress progress;
     private final Promise<Void> ended = Promise.promise();
     private final Promise<Void> closedPromise = Promise.promise();
-    /** Full chunks waiting for the worker; the one being filled is {@link #filling}. */
-    private final ArrayDeque<Chunk> ready = new ArrayDeque<>();
-    private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
-    private byte[] filling;
-    private int filled;
-    private long queuedBytes;
+    private final SpoolChunks chunks = new SpoolChunks(MAX_QUEUED_BYTES);
     private long received;
     private long written;
     private boolean writing;
@@ -58,35 +44,22 @@ final class SpoolWriteStream implements WriteStream<Buffer> {
     private Handler<Void> drainHandler;
     private Handler<Throwable> exceptionHandler;
 
-    private record Chunk(byte[] bytes, int length) {
-    }
-
-    private SpoolWriteStream(Context context, RandomAccessFile file, MessageDigest digest, long maxBytes, Path path) {
+    private SpoolWriteStream(Context context, DigestedFile file, long maxBytes, SpoolProgress progress) {
         this.context = context;
         this.file = file;
-        this.digest = digest;
         this.maxBytes = maxBytes;
-        this.progress = new SpoolProgress(path);
+        this.progress = progress;
     }
 
     /** Opens (truncates) {@code path} on a worker thread. */
     static Future<SpoolWriteStream> open(Context context, Path path, String algorithm, long maxBytes) {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            return Future.failedFuture(new IllegalStateException(e));
-        }
-        return context.executeBlocking(() -> {
-            RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
-            try {
-                file.setLength(0);
-            } catch (IOException e) {
-                file.close();
-                throw e;
-            }
-            return file;
-        }, false).map(file -> new SpoolWriteStream(context, file, digest, maxBytes, path));
+        return open(context, new SpoolProgress(path), algorithm, maxBytes);
+    }
+
+    /** Opens (truncates) the file of {@code progress} on a worker thread; each written step is reported to it. */
+    static Future<SpoolWriteStream> open(Context context, SpoolProgress progress, String algorithm, long maxBytes) {
+        return context.executeBlocking(() -> DigestedFile.open(progress.path(), algorithm), false)
+                .map(file -> new SpoolWriteStream(context, file, maxBytes, progress));
     }
 
     /**
@@ -133,55 +106,23 @@ final class SpoolWriteStream implements WriteStream<Buffer> {
             fail(tooLarge);
             return Future.failedFuture(tooLarge);
         }
-        // Copied at once into heap chunks: the network's buffers are pooled direct memory, which a queue of
-        // them would pin.
-        queuedBytes += length;
-        int copied = 0;
-        while (copied < length) {
-            if (filling == null) {
-                filling = spare.isEmpty() ? new byte[CHUNK_BYTES] : spare.poll();
-                filled = 0;
-            }
-            int n = Math.min(length - copied, CHUNK_BYTES - filled);
-            data.getBytes(copied, copied + n, filling, filled);
-            filled += n;
-            copied += n;
-            if (filled == CHUNK_BYTES) {
-                ready.add(new Chunk(filling, filled));
-                filling = null;
-            }
-        }
-        if (!writing && !ready.isEmpty()) {
+        chunks.add(data);
+        if (!writing && chunks.hasReady()) {
             writeChunks();
         }
         return Future.succeededFuture();
     }
 
     private void writeChunks() {
-        Chunk[] chunks = ready.toArray(new Chunk[0]);
-        ready.clear();
-        long bytes = 0;
-        for (Chunk chunk : chunks) {
-            bytes += chunk.length();
-        }
-        long batch = bytes;
+        SpoolChunks.Chunk[] batch = chunks.takeReady();
+        long bytes = SpoolChunks.length(batch);
         writing = true;
         context.<Void>executeBlocking(() -> {
-            // RandomAccessFile writes from the heap array; a FileChannel would copy it into a temporary direct
-            // buffer cached per worker thread.
-            for (Chunk chunk : chunks) {
-                digest.update(chunk.bytes(), 0, chunk.length());
-                file.write(chunk.bytes(), 0, chunk.length());
-            }
+            file.write(batch);
             return null;
         }, false).onComplete(ar -> {
             writing = false;
-            queuedBytes -= batch;
-            for (Chunk chunk : chunks) {
-                if (spare.size() < MAX_SPARE_CHUNKS && chunk.bytes().length == CHUNK_BYTES) {
-                    spare.add(chunk.bytes());
-                }
-            }
+            chunks.written(batch);
             if (ar.failed()) {
                 fail(ar.cause());
                 return;
@@ -190,15 +131,15 @@ final class SpoolWriteStream implements WriteStream<Buffer> {
                 closeChannel();
                 return;
             }
-            written += batch;
+            written += bytes;
             progress.advance(written);
-            if (!ready.isEmpty()) {
+            if (chunks.hasReady()) {
                 writeChunks();
             } else if (ending) {
                 finish();
             }
             Handler<Void> drain = drainHandler;
-            if (drain != null && queuedBytes < MAX_QUEUED_BYTES / 2) {
+            if (drain != null && chunks.queuedBytes() < MAX_QUEUED_BYTES / 2) {
                 drainHandler = null;
                 drain.handle(null);
             }
@@ -212,12 +153,9 @@ final class SpoolWriteStream implements WriteStream<Buffer> {
         }
         if (!ending) {
             ending = true;
-            if (filling != null && filled > 0) {
-                ready.add(new Chunk(filling, filled));
-            }
-            filling = null;
+            chunks.flush();
             if (!writing) {
-                if (!ready.isEmpty()) {
+                if (chunks.hasReady()) {
                     writeChunks();
                 } else {
                     finish();
@@ -229,10 +167,7 @@ final class SpoolWriteStream implements WriteStream<Buffer> {
 
     private void finish() {
         closing = true;
-        context.<byte[]>executeBlocking(() -> {
-            file.close();
-            return digest.digest();
-        }, false).onComplete(ar -> {
+        context.executeBlocking(file::finish, false).onComplete(ar -> {
             closedPromise.tryComplete();
             if (ar.failed()) {
                 fail(ar.cause());
@@ -255,8 +190,7 @@ final class SpoolWriteStream implements WriteStream<Buffer> {
             return;
         }
         failure = cause;
-        ready.clear();
-        filling = null;
+        chunks.clear();
         progress.abandon();
         ended.tryFail(cause);
         if (!writing) {
@@ -292,7 +226,7 @@ final class SpoolWriteStream implements WriteStream<Buffer> {
 
     @Override
     public boolean writeQueueFull() {
-        return queuedBytes >= MAX_QUEUED_BYTES;
+        return chunks.queuedBytes() >= MAX_QUEUED_BYTES;
     }
 
     @Override

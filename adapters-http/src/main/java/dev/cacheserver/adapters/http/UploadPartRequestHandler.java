@@ -1,9 +1,9 @@
 package dev.cacheserver.adapters.http;
 
-import dev.cacheserver.application.cachix.MultipartUploads;
-import dev.cacheserver.application.cachix.PartGrant;
-import dev.cacheserver.application.cachix.PartTransfer;
-import dev.cacheserver.domain.error.NotFoundException;
+import dev.cacheserver.application.port.in.PartGrant;
+import dev.cacheserver.application.port.in.UploadNarParts;
+import dev.cacheserver.application.port.in.UploadNarParts.BeginPartCommand;
+import dev.cacheserver.application.port.in.UploadNarParts.PartTransfer;
 import dev.cacheserver.domain.error.PayloadTooLargeException;
 import dev.cacheserver.domain.model.CacheName;
 import io.vertx.core.Context;
@@ -12,7 +12,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +27,11 @@ final class UploadPartRequestHandler implements Handler<HttpServerRequest> {
     /** S3's largest part, which is also the client's largest chunk size. */
     static final long MAX_PART_BYTES = 5L << 30;
     private static final ErrorResponse ERRORS = ErrorResponse.text(2, null);
-    private final MultipartUploads uploads;
+    private final UploadNarParts uploads;
     private final CacheName cache;
     private final Context context;
 
-    UploadPartRequestHandler(MultipartUploads uploads, CacheName cache, Context context) {
+    UploadPartRequestHandler(UploadNarParts uploads, CacheName cache, Context context) {
         this.uploads = uploads;
         this.cache = cache;
         this.context = context;
@@ -46,22 +45,9 @@ final class UploadPartRequestHandler implements Handler<HttpServerRequest> {
                 end(request, 405);
                 return;
             }
-            receive(request, grant(request));
+            receive(request, PartUploadUrls.grant(request));
         } catch (RuntimeException e) {
             fail(request, e);
-        }
-    }
-
-    private static PartGrant grant(HttpServerRequest request) {
-        String[] segments = request.path().substring(PartGrant.PATH_PREFIX.length()).split("/", -1);
-        try {
-            if (segments.length != 2) {
-                throw new IllegalArgumentException();
-            }
-            return new PartGrant(UUID.fromString(segments[0]), Integer.parseInt(segments[1]),
-                    require(request, "md5"), Long.parseLong(require(request, "expires")));
-        } catch (IllegalArgumentException e) {
-            throw new NotFoundException("not an upload URL");
         }
     }
 
@@ -71,7 +57,8 @@ final class UploadPartRequestHandler implements Handler<HttpServerRequest> {
         }
         RequestFailure broken = RequestFailure.watch(request);
         request.pause();
-        future(uploads.beginPart(cache, grant, request.getParam("sig"), request.getHeader("Content-MD5")))
+        future(uploads.beginPart(new BeginPartCommand(cache, grant, PartUploadUrls.signature(request),
+                        request.getHeader("Content-MD5"))))
                 .compose(transfer -> store(request, broken, transfer)
                         .recover(e -> future(uploads.abandonPart(transfer)).transform(x -> Future.failedFuture(e))))
                 .onSuccess(part -> {
@@ -95,14 +82,6 @@ final class UploadPartRequestHandler implements Handler<HttpServerRequest> {
         return SpoolWriteStream.open(context, transfer.spool(), "MD5", MAX_PART_BYTES)
                 .compose(writer -> writer.receive(request, broken)
                         .compose(v -> future(uploads.finishPart(transfer, writer.digest(), writer.count()))));
-    }
-
-    private static String require(HttpServerRequest request, String name) {
-        String value = request.getParam(name);
-        if (value == null) {
-            throw new IllegalArgumentException(name);
-        }
-        return value;
     }
 
     private <T> Future<T> future(CompletionStage<T> stage) {

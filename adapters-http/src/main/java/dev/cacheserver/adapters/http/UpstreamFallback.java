@@ -1,6 +1,6 @@
 package dev.cacheserver.adapters.http;
 
-import dev.cacheserver.application.UpstreamFallbackUseCase;
+import dev.cacheserver.application.port.in.ServeFromUpstreams;
 import dev.cacheserver.domain.model.NarFile;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,10 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * many clients ask for it at the same time (single flight). A download's future completes once the NAR is
  * stored and its narinfo published here; its entry goes when it ends, whatever the outcome.
  */
-public record UpstreamFallback(UpstreamFallbackUseCase useCase, NarDownloads client,
+public record UpstreamFallback(ServeFromUpstreams useCase, NarDownloads client,
                                ConcurrentHashMap<NarFile, CompletableFuture<Void>> downloads) {
 
-    public UpstreamFallback(UpstreamFallbackUseCase useCase, NarDownloads client) {
+    public UpstreamFallback(ServeFromUpstreams useCase, NarDownloads client) {
         this(useCase, client, new ConcurrentHashMap<>());
     }
 }

@@ -1,8 +1,8 @@
 package dev.cacheserver.adapters.http;
 
-import dev.cacheserver.application.UpstreamFallbackUseCase.UpstreamNar;
-import dev.cacheserver.application.UploadNarUseCase;
-import dev.cacheserver.domain.error.HashMismatchException;
+import dev.cacheserver.application.port.in.ServeFromUpstreams.UpstreamNar;
+import dev.cacheserver.application.port.in.NarSpool;
+import dev.cacheserver.application.port.in.SpooledBytes;
 import dev.cacheserver.domain.error.UpstreamFailedException;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.NixHash;
@@ -17,16 +17,15 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.WriteStream;
-import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Serves a NAR that only an upstream holds. The first request downloads it: the upstream's bytes go to that
- * client and into a spool file at once, hashed on the way (the peer relay's tee and digest); once every byte
- * arrived, FileSize and FileHash are checked, the NAR is stored and its narinfo published (NarHash checked
- * there), or everything is deleted. Requests for the same NAR meanwhile, and Range requests, wait for that one
+ * client and into the spool of the NAR ingest at once, hashed on the way (the peer relay's tee and digest); once
+ * every byte arrived, the ingest checks FileSize and FileHash, stores the NAR and publishes its narinfo (NarHash
+ * checked there), or deletes everything. Requests for the same NAR meanwhile, and Range requests, wait for that one
  * download and are then served from this cache's storage, so the upstream sees one request. A first client that
  * goes away does not stop the download. Never buffers a NAR.
  */
@@ -36,12 +35,10 @@ final class UpstreamNarRelay {
     private static final int WRITE_QUEUE = 4 * 1024 * 1024;
 
     private final UpstreamFallback upstreams;
-    private final UploadNarUseCase uploads;
     private final Context context;
 
-    UpstreamNarRelay(UpstreamFallback upstreams, UploadNarUseCase uploads, Context context) {
+    UpstreamNarRelay(UpstreamFallback upstreams, Context context) {
         this.upstreams = upstreams;
-        this.uploads = uploads;
         this.context = context;
     }
 
@@ -84,8 +81,8 @@ final class UpstreamNarRelay {
     /** Downloads into storage, and to {@code client} when not null; completes once stored and published here. */
     private Future<Void> download(NarFile file, UpstreamNar nar, HttpServerResponse client) {
         return upstreams.client().open(nar.narUrl())
-                .compose(upstream -> Future.fromCompletionStage(uploads.begin(), context)
-                        .compose(spool -> copy(upstream, spool, file, nar, client), e -> {
+                .compose(upstream -> Future.fromCompletionStage(upstreams.useCase().openCopy(nar), context)
+                        .compose(spool -> keep(nar, spool, copy(upstream, spool, nar, client)), e -> {
                             upstream.end();
                             return Future.failedFuture(e);
                         }))
@@ -96,11 +93,12 @@ final class UpstreamNarRelay {
                 });
     }
 
-    private Future<Void> copy(HttpClientResponse upstream, Path spool, NarFile file, UpstreamNar nar,
-                              HttpServerResponse client) {
+    /** Copies the upstream's bytes into the ingest's spool (and to {@code client}), hashing them on the way. */
+    private Future<SpooledBytes> copy(HttpClientResponse upstream, NarSpool spool, UpstreamNar nar,
+                                      HttpServerResponse client) {
         long size = nar.info().fileSize();
         return context.owner().fileSystem()
-                .open(spool.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
+                .open(spool.path().toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
                 .compose(copy -> {
                     copy.setWriteQueueMaxSize(WRITE_QUEUE);
                     if (client != null) {
@@ -111,23 +109,18 @@ final class UpstreamNarRelay {
                             : new TeeWriteStream(new DetachableResponse(client), copy);
                     DigestingWriteStream hashing = DigestingWriteStream.sha256(target, size);
                     return upstream.pipeTo(hashing)
-                            .compose(v -> checkedAndKept(spool, file, nar, hashing), e -> closeQuietly(copy)
-                                    .transform(ignored -> Future.failedFuture(e)));
-                })
-                .recover(e -> Future.fromCompletionStage(uploads.abort(spool), context)
-                        .transform(ignored -> Future.failedFuture(e)));
+                            .compose(v -> {
+                                upstreams.useCase().recordNarBytes(nar.upstream(), hashing.count());
+                                return Future.succeededFuture(new SpooledBytes(new NixHash(hashing.digest()),
+                                        hashing.count()));
+                            }, e -> closeQuietly(copy).transform(ignored -> Future.failedFuture(e)));
+                });
     }
 
-    private Future<Void> checkedAndKept(Path spool, NarFile file, UpstreamNar nar, DigestingWriteStream hashing) {
-        upstreams.useCase().recordNarBytes(nar.upstream(), hashing.count());
-        if (hashing.count() != nar.info().fileSize()) {
-            return Future.failedFuture(new HashMismatchException("FileSize mismatch: the upstream narinfo says "
-                    + nar.info().fileSize() + " bytes but the upstream sent " + hashing.count()));
-        }
-        return Future.fromCompletionStage(uploads.complete(spool, file, new NixHash(hashing.digest()),
-                        hashing.count()), context)
-                .compose(v -> Future.fromCompletionStage(upstreams.useCase().keepCopy(nar), context))
-                .map(info -> {
+    /** The ingest verifies FileSize and FileHash, stores the NAR and publishes its narinfo, or deletes the spool. */
+    private Future<Void> keep(UpstreamNar nar, NarSpool spool, Future<SpooledBytes> written) {
+        return Future.fromCompletionStage(upstreams.useCase().keepCopy(nar, spool, written.toCompletionStage()),
+                context).map(info -> {
                     LOG.info("kept {} pulled from {}", info.storePath(), nar.upstream());
                     return null;
                 });

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cacheserver.adapters.http.CachePort.Reply;
-import dev.cacheserver.application.PeerFallbackUseCase;
+import dev.cacheserver.application.port.in.ServeFromPeers;
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.port.PeerDirectory;
 import io.vertx.core.Vertx;
@@ -76,9 +76,9 @@ class CacheInfoRoutesTest {
         Reply none = port.get("/api/v1/dht/status", FakeAccess.ADMIN);
         assertEquals(404, none.status());
         assertEquals("cluster fallback is not configured for this cache\n", none.text());
-        port.cache.clusterStatus = new PeerFallbackUseCase.Status(new PeerDirectory.DirectoryStatus("dht", "", "node-1",
+        port.cache.clusterStatus = new ServeFromPeers.Status(new PeerDirectory.DirectoryStatus("dht", "", "node-1",
                 4222, 7, List.of("127.0.0.1:4222"), 2, 10, 0, 0, 3, 1, 0, 0),
-                new PeerFallbackUseCase.Stats(5, 1, 2, 0, 0, 0));
+                new ServeFromPeers.Stats(5, 1, 2, 0, 0, 0));
         Reply status = port.get("/api/v1/dht/status", FakeAccess.ADMIN);
         assertEquals(200, status.status());
         assertEquals("application/json", status.header("Content-Type"));

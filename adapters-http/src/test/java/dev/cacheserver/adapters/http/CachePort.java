@@ -36,7 +36,7 @@ final class CachePort {
 
     CachePort(Vertx vertx, Path dir) {
         this.vertx = vertx;
-        this.uploads = new FakeNarUploads(dir, cache);
+        this.uploads = new FakeNarUploads(dir, cache, access);
         this.files = new FakeProtocolFiles(dir, access);
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
     }
@@ -51,6 +51,7 @@ final class CachePort {
 
     /** The endpoint of cache {@code main} over the fakes, with build logs, listings and realisations. */
     BinaryCacheEndpoint endpoint(long maxNarBytes) {
+        uploads.maxNarBytes = maxNarBytes;
         return new BinaryCacheEndpoint(new CacheName("main"), cache.protocol(), uploads, "127.0.0.1", 0, maxNarBytes)
                 .withProtocolFiles(files.files(64, 1024)).withClusterStatus(cache);
     }

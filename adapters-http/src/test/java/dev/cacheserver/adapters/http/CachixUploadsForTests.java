@@ -21,7 +21,7 @@ final class CachixUploadsForTests {
     static MultipartUploads create(Path spool) {
         Clock clock = Clock.systemUTC();
         return new MultipartUploads(new CachixCaches(List.of()), new AccessPolicy(new Hs256Tokens("k".getBytes()), clock),
-                new InMemoryUploadRepository(), new InMemoryUploadPartStore(spool), new UploadCapabilities("k".getBytes()),
+                new InMemoryUploadRepository(), new InMemoryUploadPartStore(spool), new UploadCapabilities("k".getBytes()), new PartUploadUrls(),
                 new InMemoryCacheKeyRepository(), UploadSettings.defaults(2), clock);
     }
 }

@@ -1,65 +1,55 @@
 package dev.cacheserver.adapters.http;
 
-import dev.cacheserver.application.UploadNarUseCase;
+import dev.cacheserver.application.port.in.IngestNar;
+import dev.cacheserver.application.port.in.NarClaim;
+import dev.cacheserver.application.port.in.NarOrigin;
+import dev.cacheserver.application.port.in.NarSpool;
+import dev.cacheserver.application.port.in.SpooledBytes;
 import dev.cacheserver.domain.error.HashMismatchException;
 import dev.cacheserver.domain.error.PayloadTooLargeException;
-import dev.cacheserver.domain.model.NarFile;
-import dev.cacheserver.domain.model.NixHash;
-import dev.cacheserver.domain.port.NarContentHasher.NarDigest;
 import dev.cacheserver.domain.port.NarLocation;
+import dev.cacheserver.domain.port.SpoolProgress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * NAR uploads into a directory: spool files there; a complete NAR whose hash is its name's is moved into place and
- * becomes readable through the fake cache; {@link #storageBytes} bounds what {@link #admit} lets in.
+ * NAR uploads into a directory: writers need the fake access's write token, spool files are made there; a complete
+ * NAR whose hash is its name's is moved into place and becomes readable through the fake cache;
+ * {@link #maxNarBytes} and {@link #storageBytes} bound what {@link #open} lets in.
  */
-final class FakeNarUploads implements UploadNarUseCase {
+final class FakeNarUploads implements IngestNar {
     private final Path dir;
     private final FakeNixCache cache;
+    private final FakeAccess access;
     final AtomicInteger begun = new AtomicInteger();
+    volatile long maxNarBytes = Long.MAX_VALUE;
     volatile long storageBytes = Long.MAX_VALUE;
 
-    FakeNarUploads(Path dir, FakeNixCache cache) {
+    FakeNarUploads(Path dir, FakeNixCache cache, FakeAccess access) {
         this.dir = dir;
         this.cache = cache;
+        this.access = access;
     }
 
     @Override
-    public CompletionStage<Void> admit(long bytes) {
-        return bytes > storageBytes
-                ? CompletableFuture.failedFuture(new PayloadTooLargeException("no storage can take " + bytes + " bytes"))
-                : CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Path> begin() {
-        begun.incrementAndGet();
+    public CompletionStage<NarSpool> open(UploadNarCommand command) {
         try {
-            return CompletableFuture.completedFuture(Files.createTempFile(dir, "spool", ".nar"));
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(new UncheckedIOException(e));
-        }
-    }
-
-    @Override
-    public CompletionStage<Void> complete(Path spool, NarFile claimed, NixHash computed, long size,
-                                          Optional<CompletionStage<NarDigest>> content) {
-        try {
-            if (!claimed.fileHash().equals(computed)) {
-                Files.deleteIfExists(spool);
-                throw new HashMismatchException("the NAR's hash is " + computed.nix32() + ", not the one in its name");
+            access.write(command.caller());
+            if (command.declaredBytes() > maxNarBytes || command.declaredBytes() > storageBytes) {
+                throw new PayloadTooLargeException("no storage can take " + command.declaredBytes() + " bytes");
             }
-            Path stored = dir.resolve(claimed.fileName());
-            Files.move(spool, stored);
-            cache.nars.put(claimed, new NarLocation.LocalFile(stored, size));
-            return CompletableFuture.completedFuture(null);
+            begun.incrementAndGet();
+            Path spool = Files.createTempFile(dir, "spool", ".nar");
+            return CompletableFuture.completedFuture(new NarSpool(spool, new SpoolProgress(spool),
+                    new NarClaim(command.file(), OptionalLong.empty(), maxNarBytes, NarOrigin.NIX_UPLOAD),
+                    Optional.empty()));
         } catch (IOException e) {
             return CompletableFuture.failedFuture(new UncheckedIOException(e));
         } catch (RuntimeException e) {
@@ -68,12 +58,26 @@ final class FakeNarUploads implements UploadNarUseCase {
     }
 
     @Override
-    public CompletionStage<Void> abort(Path spool) {
-        try {
-            Files.deleteIfExists(spool);
-            return CompletableFuture.completedFuture(null);
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(new UncheckedIOException(e));
-        }
+    public CompletionStage<Void> finish(NarSpool spool, CompletionStage<SpooledBytes> written) {
+        return written.handle((bytes, failure) -> {
+            try {
+                if (failure != null || !spool.claim().file().fileHash().equals(bytes.fileHash())) {
+                    Files.deleteIfExists(spool.path());
+                    if (failure != null) {
+                        return CompletableFuture.<Void>failedFuture(failure);
+                    }
+                    throw new HashMismatchException("the NAR's hash is " + bytes.fileHash().nix32()
+                            + ", not the one in its name");
+                }
+                Path stored = dir.resolve(spool.claim().file().fileName());
+                Files.move(spool.path(), stored);
+                cache.nars.put(spool.claim().file(), new NarLocation.LocalFile(stored, bytes.size()));
+                return CompletableFuture.<Void>completedFuture(null);
+            } catch (IOException e) {
+                return CompletableFuture.<Void>failedFuture(new UncheckedIOException(e));
+            } catch (RuntimeException e) {
+                return CompletableFuture.<Void>failedFuture(e);
+            }
+        }).thenCompose(stage -> stage);
     }
 }

@@ -1,6 +1,6 @@
 package dev.cacheserver.adapters.http;
 
-import dev.cacheserver.application.PeerFallbackUseCase;
+import dev.cacheserver.application.port.in.ServeFromPeers;
 import dev.cacheserver.application.port.in.Caller;
 import dev.cacheserver.application.port.in.GetCacheInfo;
 import dev.cacheserver.application.port.in.LookUpNarInfo;
@@ -34,14 +34,14 @@ final class FakeNixCache implements LookUpNarInfo, PublishNarInfo, ReadNar, GetC
     /** When set, lookups and publishes fail with it (after the access check). */
     volatile RuntimeException failure;
     /** Null: the cache has no cluster fallback. */
-    volatile PeerFallbackUseCase.Status clusterStatus;
+    volatile ServeFromPeers.Status clusterStatus;
 
     FakeNixCache(FakeAccess access) {
         this.access = access;
     }
 
     NixProtocol protocol() {
-        return new NixProtocol(this, this, this, this, access::write);
+        return new NixProtocol(this, this, this, this);
     }
 
     @Override
@@ -98,7 +98,7 @@ final class FakeNixCache implements LookUpNarInfo, PublishNarInfo, ReadNar, GetC
     }
 
     @Override
-    public CompletionStage<PeerFallbackUseCase.Status> status(Caller caller) {
+    public CompletionStage<ServeFromPeers.Status> status(Caller caller) {
         access.admin(caller);
         if (clusterStatus == null) {
             throw new NotFoundException("cluster fallback is not configured for this cache");

@@ -1,13 +1,15 @@
 package dev.cacheserver.application.cachix;
 
+import dev.cacheserver.application.port.in.PartGrant;
+import dev.cacheserver.application.port.in.UploadNarParts;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One part PUT in progress: the grant it was admitted under and the spool file its bytes go to. It holds one
- * transfer slot until {@link MultipartUploads#finishPart} or {@link MultipartUploads#abandonPart} releases it.
+ * transfer slot until {@link PartAdmission#finish} or {@link PartAdmission#abandon} releases it (once).
  */
-public final class PartTransfer {
+final class PartTransfer implements UploadNarParts.PartTransfer {
     private final PartGrant grant;
     private final Path spool;
     private final Runnable releaseSlot;
@@ -19,11 +21,12 @@ public final class PartTransfer {
         this.releaseSlot = releaseSlot;
     }
 
+    @Override
     public PartGrant grant() {
         return grant;
     }
 
-    /** Where the caller writes the part's bytes. */
+    @Override
     public Path spool() {
         return spool;
     }

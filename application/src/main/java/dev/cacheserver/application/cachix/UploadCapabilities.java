@@ -1,5 +1,6 @@
 package dev.cacheserver.application.cachix;
 
+import dev.cacheserver.application.port.in.PartGrant;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

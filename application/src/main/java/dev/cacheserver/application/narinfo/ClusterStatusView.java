@@ -1,6 +1,6 @@
 package dev.cacheserver.application.narinfo;
 
-import dev.cacheserver.application.PeerFallbackUseCase;
+import dev.cacheserver.application.port.in.ServeFromPeers;
 import dev.cacheserver.application.access.CacheAccess;
 import dev.cacheserver.application.port.in.Caller;
 import dev.cacheserver.application.port.in.ShowClusterStatus;
@@ -11,15 +11,15 @@ import java.util.concurrent.CompletionStage;
 final class ClusterStatusView implements ShowClusterStatus {
     private final CacheAccess access;
     /** Null when the cache has no cluster fallback. */
-    private final PeerFallbackUseCase peers;
+    private final ServeFromPeers peers;
 
-    ClusterStatusView(CacheAccess access, PeerFallbackUseCase peers) {
+    ClusterStatusView(CacheAccess access, ServeFromPeers peers) {
         this.access = access;
         this.peers = peers;
     }
 
     @Override
-    public CompletionStage<PeerFallbackUseCase.Status> status(Caller caller) {
+    public CompletionStage<ServeFromPeers.Status> status(Caller caller) {
         access.admin(caller);
         if (peers == null) {
             throw new NotFoundException("cluster fallback is not configured for this cache");

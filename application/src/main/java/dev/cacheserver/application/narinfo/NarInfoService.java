@@ -1,7 +1,7 @@
 package dev.cacheserver.application.narinfo;
 
 import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.UploadedNarDigests;
+import dev.cacheserver.application.ingest.UploadedNarDigests;
 import dev.cacheserver.domain.port.NarContentHasher;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.domain.port.NarStore;

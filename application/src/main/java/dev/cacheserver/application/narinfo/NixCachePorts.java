@@ -3,7 +3,7 @@ package dev.cacheserver.application.narinfo;
 import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.LocateNarUseCase;
-import dev.cacheserver.application.PeerFallbackUseCase;
+import dev.cacheserver.application.port.in.ServeFromPeers;
 import dev.cacheserver.application.PublishNarInfoUseCase;
 import dev.cacheserver.application.access.CacheAccess;
 import dev.cacheserver.application.port.in.AuthorizeUpload;
@@ -62,7 +62,7 @@ public final class NixCachePorts {
     }
 
     /** The admin view of the cluster; {@code peers} null: the cache has no cluster fallback (404 to admins). */
-    public ShowClusterStatus clusterStatus(PeerFallbackUseCase peers) {
+    public ShowClusterStatus clusterStatus(ServeFromPeers peers) {
         return new ClusterStatusView(access, peers);
     }
 }

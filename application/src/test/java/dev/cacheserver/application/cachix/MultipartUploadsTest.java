@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cacheserver.application.port.in.CompletedPart;
 import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.domain.auth.Hs256Tokens;
 import dev.cacheserver.domain.error.InvalidInputException;
@@ -39,7 +40,7 @@ class MultipartUploadsTest {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         MultipartUploads uploads = new MultipartUploads(new CachixCaches(List.of()),
                 new AccessPolicy(new Hs256Tokens("k".getBytes()), clock), repo, parts,
-                new UploadCapabilities("k".getBytes()), new InMemoryCacheKeyRepository(),
+                new UploadCapabilities("k".getBytes()), (cacheUrl, grant, sig) -> cacheUrl, new InMemoryCacheKeyRepository(),
                 new UploadSettings(Duration.ofHours(1), Duration.ofMinutes(5), 10, 10, 2, 4), clock);
         UploadSession expired = session(NOW.minusSeconds(1));
         UploadSession live = session(NOW.plusSeconds(60));

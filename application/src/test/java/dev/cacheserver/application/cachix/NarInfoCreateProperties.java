@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cacheserver.application.port.in.NarInfoCreate;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.fuzz.Mutations;
 import dev.cacheserver.domain.model.Compression;

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cacheserver.adapters.persistence.SqliteDatabase;
 import dev.cacheserver.adapters.persistence.SqliteTokenRevocations;
-import dev.cacheserver.application.cachix.PartGrant;
+import dev.cacheserver.adapters.http.PartUploadUrls;
+import dev.cacheserver.application.port.in.PartGrant;
 import dev.cacheserver.application.cachix.UploadCapabilities;
 import dev.cacheserver.domain.auth.Hs256Tokens;
 import dev.cacheserver.domain.auth.Permission;
@@ -231,7 +232,7 @@ class CachixProtocolTest {
         String md5 = CachixClient.md5(p.file, p.file.length);
         UploadCapabilities caps = new UploadCapabilities(TestServer.KEY.getBytes(StandardCharsets.UTF_8));
         PartGrant expired = new PartGrant(narId, 1, md5, Instant.now().minusSeconds(1).getEpochSecond());
-        String base = server.url("main") + PartGrant.PATH_PREFIX + narId + "/1?md5=" + URLEncoder.encode(md5,
+        String base = server.url("main") + PartUploadUrls.PATH_PREFIX + narId + "/1?md5=" + URLEncoder.encode(md5,
                 StandardCharsets.UTF_8);
         String good = c.uploadUrl("main", narId.toString(), created.getString("uploadId"), 1, md5);
 

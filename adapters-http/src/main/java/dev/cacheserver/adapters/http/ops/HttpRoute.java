@@ -1,6 +1,6 @@
 package dev.cacheserver.adapters.http.ops;
 
-import dev.cacheserver.application.cachix.PartGrant;
+import dev.cacheserver.adapters.http.PartUploadUrls;
 import dev.cacheserver.domain.model.StorePathHash;
 import io.vertx.core.http.HttpMethod;
 
@@ -47,7 +47,7 @@ public enum HttpRoute {
         if (path.startsWith("/nar/")) {
             return read ? NAR : method == HttpMethod.PUT ? UPLOAD_NAR : OTHER;
         }
-        if (path.startsWith(PartGrant.PATH_PREFIX)) {
+        if (path.startsWith(PartUploadUrls.PATH_PREFIX)) {
             return UPLOAD_PART;
         }
         return common(path);

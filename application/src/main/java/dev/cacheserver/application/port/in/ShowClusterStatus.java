@@ -1,6 +1,6 @@
 package dev.cacheserver.application.port.in;
 
-import dev.cacheserver.application.PeerFallbackUseCase;
+import dev.cacheserver.application.port.in.ServeFromPeers;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -9,5 +9,5 @@ import java.util.concurrent.CompletionStage;
  * server-wide admin token, then NotFoundException when the cache has no cluster fallback. Non-blocking.
  */
 public interface ShowClusterStatus {
-    CompletionStage<PeerFallbackUseCase.Status> status(Caller caller);
+    CompletionStage<ServeFromPeers.Status> status(Caller caller);
 }
