@@ -1,5 +1,7 @@
 package dev.cacheserver.application;
 
+import dev.cacheserver.application.port.in.Caller;
+import dev.cacheserver.application.port.in.CheckAdminAccess;
 import dev.cacheserver.domain.auth.Hs256Tokens;
 import dev.cacheserver.domain.auth.Permission;
 import dev.cacheserver.domain.auth.TokenClaims;
@@ -15,7 +17,7 @@ import java.util.Optional;
  * PermissionDeniedException (valid token, not enough rights: 403). A token whose id is on the
  * {@link RevocationList} is refused like an invalid one.
  */
-public final class AccessPolicy {
+public final class AccessPolicy implements CheckAdminAccess {
     public static final String ANY_CACHE = "*";
     private final Hs256Tokens tokens;
     private final Clock clock;
@@ -93,6 +95,11 @@ public final class AccessPolicy {
         if (!claims.subject().equals(ANY_CACHE) || claims.permission() != Permission.ADMIN) {
             throw new PermissionDeniedException("this request needs an admin token (cache-server token --admin)");
         }
+    }
+
+    @Override
+    public void requireAdmin(Caller caller) {
+        checkAdmin(caller.token());
     }
 
     private TokenClaims verify(String token) {

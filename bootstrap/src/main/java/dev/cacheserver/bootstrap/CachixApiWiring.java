@@ -97,7 +97,7 @@ final class CachixApiWiring {
         CachixUseCases cachix = new CachixUseCases(caches, access, new SqliteNarInfoRepository(database), keys,
                 new SqlitePinRepository(database), java.util.Optional.ofNullable(peers), clock);
         CachixApi api = new CachixApi(cachix.credentials(), cachix.describe(), cachix.missing(), cachix.paths(),
-                cachix.keys(), cachix.pins(), cachix.dht(), uploads, config.server().hostname(),
+                cachix.keys(), cachix.pins(), cachix.dht(), uploads, uploads, config.server().hostname(),
                 config.server().serverPort());
         try {
             CacheServer.await(vertx.deployVerticle(() -> new CachixApiVerticle(api, extraRoutes,

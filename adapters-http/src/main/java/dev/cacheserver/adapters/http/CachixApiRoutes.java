@@ -32,7 +32,7 @@ final class CachixApiRoutes {
         router.post().handler(this::authenticateBeforeBody);
         router.post().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
         new CachixCacheRoutes(api.caches(), api.missing(), api.paths(), responses).mount(router);
-        new CachixUploadRoutes(api.uploads(), responses).mount(router);
+        new CachixUploadRoutes(api.uploads(), api.completions(), responses).mount(router);
         new CachixKeyAndPinRoutes(api.keys(), api.pins(), responses).mount(router);
         new OriginalDhtRoutes(api.dht(), responses).mount(router);
         router.route().failureHandler(CachixApiRoutes::failure);

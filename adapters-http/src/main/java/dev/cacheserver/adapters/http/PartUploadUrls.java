@@ -1,6 +1,6 @@
 package dev.cacheserver.adapters.http;
 
-import dev.cacheserver.application.cachix.PartUrlLayout;
+import dev.cacheserver.application.port.out.PartUrlLayout;
 import dev.cacheserver.application.port.in.PartGrant;
 import dev.cacheserver.domain.error.NotFoundException;
 import io.vertx.core.http.HttpServerRequest;

@@ -49,8 +49,8 @@ class CachixApiRoutesTest {
     @BeforeEach
     void start(Vertx vertx) throws Exception {
         int port = TestHttp.freePort();
-        CachixApi api = new CachixApi(fake, fake, fake, fake, fake, fake, fake, CachixUploadsForTests.create(spool),
-                "127.0.0.1", port);
+        var uploads = CachixUploadsForTests.create(spool);
+        CachixApi api = new CachixApi(fake, fake, fake, fake, fake, fake, fake, uploads, uploads, "127.0.0.1", port);
         TestHttp.await(vertx.deployVerticle(new CachixApiVerticle(api)));
         client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
     }

@@ -1,5 +1,6 @@
 package dev.cacheserver.application.cachix;
 
+import dev.cacheserver.application.port.out.PartUrlLayout;
 import dev.cacheserver.application.port.in.CompletedPart;
 import dev.cacheserver.application.port.in.NarInfoCreate;
 import dev.cacheserver.application.AccessPolicy;

@@ -1,5 +1,6 @@
 package dev.cacheserver.application.cachix;
 
+import dev.cacheserver.application.port.out.PartUrlLayout;
 import dev.cacheserver.application.port.in.PartGrant;
 import dev.cacheserver.application.port.in.UploadNarParts;
 import dev.cacheserver.domain.error.HashMismatchException;

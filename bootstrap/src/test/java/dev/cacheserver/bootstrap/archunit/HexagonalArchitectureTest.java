@@ -63,4 +63,16 @@ class HexagonalArchitectureTest {
             .should().dependOnClassesThat(resideInAPackage("dev.cacheserver.application..")
                     .and(com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage(
                             "dev.cacheserver.application.port.in..")));
+
+    /**
+     * Adapters reach the application only through its ports: the inbound use cases they call
+     * ({@code application.port.in}) and the few outbound ports in application types they implement
+     * ({@code application.port.out}); services stay behind them (issue 14).
+     */
+    @ArchTest
+    static final ArchRule adaptersUseOnlyTheApplicationsPorts = noClasses()
+            .that().resideInAPackage("dev.cacheserver.adapters..")
+            .should().dependOnClassesThat(resideInAPackage("dev.cacheserver.application..")
+                    .and(com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackages(
+                            "dev.cacheserver.application.port.in..", "dev.cacheserver.application.port.out..")));
 }

@@ -1,7 +1,8 @@
 package dev.cacheserver.adapters.http.ops;
 
 import dev.cacheserver.adapters.http.Credentials;
-import dev.cacheserver.application.AccessPolicy;
+import dev.cacheserver.application.port.in.Caller;
+import dev.cacheserver.application.port.in.CheckAdminAccess;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -21,10 +22,10 @@ public final class OperationsRoutes {
     private final HttpOperations operations;
     private final MetricsAccess access;
     private final MetricsScrape scrape;
-    private final AccessPolicy policy;
+    private final CheckAdminAccess policy;
     private final Set<String> caches;
 
-    public OperationsRoutes(HttpOperations operations, MetricsAccess access, MetricsScrape scrape, AccessPolicy policy,
+    public OperationsRoutes(HttpOperations operations, MetricsAccess access, MetricsScrape scrape, CheckAdminAccess policy,
                             Set<String> caches) {
         this.operations = operations;
         this.access = access;
@@ -57,7 +58,7 @@ public final class OperationsRoutes {
 
     private void metrics(RoutingContext ctx) {
         if (access == MetricsAccess.ADMIN) {
-            policy.checkAdmin(Credentials.token(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)));
+            policy.requireAdmin(new Caller(Credentials.token(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))));
         }
         Future.fromCompletionStage(scrape.scrape(), ctx.vertx().getOrCreateContext()).onComplete(result -> {
             if (result.failed()) {

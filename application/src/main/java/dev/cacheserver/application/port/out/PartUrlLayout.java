@@ -1,4 +1,4 @@
-package dev.cacheserver.application.cachix;
+package dev.cacheserver.application.port.out;
 
 import dev.cacheserver.application.port.in.PartGrant;
 import java.net.URI;
