@@ -2,12 +2,7 @@ package dev.cacheserver.bootstrap;
 
 import dev.cacheserver.adapters.http.CachixApi;
 import dev.cacheserver.adapters.http.CachixApiVerticle;
-import dev.cacheserver.adapters.persistence.SqliteCacheKeyRepository;
-import dev.cacheserver.adapters.persistence.SqliteDatabase;
-import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
-import dev.cacheserver.adapters.persistence.SqlitePinRepository;
-import dev.cacheserver.adapters.persistence.SqliteTokenRevocations;
-import dev.cacheserver.adapters.persistence.SqliteUploadRepository;
+import dev.cacheserver.adapters.persistence.MetadataDatabase;
 import dev.cacheserver.adapters.storage.LocalUploadPartStore;
 import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.RevocationList;
@@ -47,7 +42,7 @@ final class ApiServer {
 
     private final Vertx vertx;
     private final AppConfig config;
-    private final SqliteDatabase database;
+    private final MetadataDatabase database;
     private final AccessPolicy access;
     private final RevocationList revocations;
     private final TokenRevocations tokenStore;
@@ -57,22 +52,22 @@ final class ApiServer {
     private final LocalUploadPartStore parts;
     private final Clock clock = Clock.systemUTC();
 
-    private ApiServer(Vertx vertx, AppConfig config, SqliteDatabase database, AccessPolicy access,
+    private ApiServer(Vertx vertx, AppConfig config, MetadataDatabase database, AccessPolicy access,
                       RevocationList revocations, byte[] tokenKey, int cores) {
         this.vertx = vertx;
         this.config = config;
         this.database = database;
         this.access = access;
         this.revocations = revocations;
-        this.tokenStore = new SqliteTokenRevocations(database);
-        this.keys = new SqliteCacheKeyRepository(database, clock);
+        this.tokenStore = database.tokenRevocations();
+        this.keys = database.cacheKeys(clock);
         this.parts = new LocalUploadPartStore(vertx, config.server().dataDir().resolve("uploads"));
-        this.uploads = new MultipartUploads(caches, access, new SqliteUploadRepository(database), parts,
+        this.uploads = new MultipartUploads(caches, access, database.uploads(), parts,
                 new UploadCapabilities(tokenKey), keys, UploadSettings.defaults(cores), clock);
     }
 
     /** Loads the revoked token ids (so the access policy is complete before any port opens). Blocks. */
-    static ApiServer create(Vertx vertx, AppConfig config, SqliteDatabase database, AccessPolicy access,
+    static ApiServer create(Vertx vertx, AppConfig config, MetadataDatabase database, AccessPolicy access,
                             RevocationList revocations, byte[] tokenKey, int cores) throws Exception {
         ApiServer api = new ApiServer(vertx, config, database, access, revocations, tokenKey, cores);
         int leftovers = api.parts.deleteLeftoverSpools();
@@ -96,9 +91,9 @@ final class ApiServer {
             caches.add(new CachixCache(cache.profile(), cache.narInfos(), cache.store(), preferred));
         }
         CachixApi api = new CachixApi(
-                new CachixCatalog(caches, access, new SqliteNarInfoRepository(database), keys),
+                new CachixCatalog(caches, access, database.narInfos(), keys),
                 uploads, new SigningKeyRegistry(caches, access, keys),
-                new PinService(caches, access, new SqlitePinRepository(database), clock),
+                new PinService(caches, access, database.pins(), clock),
                 access, peers, config.server().hostname(), config.server().serverPort());
         try {
             CacheServer.await(vertx.deployVerticle(() -> new CachixApiVerticle(api, extraRoutes,

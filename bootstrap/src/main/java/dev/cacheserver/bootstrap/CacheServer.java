@@ -3,8 +3,8 @@ package dev.cacheserver.bootstrap;
 import dev.cacheserver.adapters.http.BinaryCacheEndpoint;
 import dev.cacheserver.adapters.http.BinaryCacheVerticle;
 import dev.cacheserver.adapters.http.ProtocolFiles;
-import dev.cacheserver.adapters.persistence.SqliteDatabase;
-import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
+import dev.cacheserver.adapters.persistence.MetadataDatabase;
+import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.adapters.storage.DecompressingNarContentHasher;
 import dev.cacheserver.adapters.storage.StorageGroupNarStore;
 import dev.cacheserver.application.AccessPolicy;
@@ -39,7 +39,7 @@ public final class CacheServer {
     static final long MAX_NAR_BYTES = 1L << 40;
 
     private final Vertx vertx;
-    private final SqliteDatabase database;
+    private final MetadataDatabase database;
     private final DecompressingNarContentHasher hasher;
     private final List<RunningCache> caches;
     private final Operations ops;
@@ -53,7 +53,7 @@ public final class CacheServer {
                                NarStore store) {
     }
 
-    private CacheServer(Vertx vertx, SqliteDatabase database, DecompressingNarContentHasher hasher,
+    private CacheServer(Vertx vertx, MetadataDatabase database, DecompressingNarContentHasher hasher,
                         List<RunningCache> caches, Operations ops, java.util.Set<String> clusterDeployments,
                         LiveSettings live) {
         this.vertx = vertx;
@@ -96,7 +96,7 @@ public final class CacheServer {
         try {
             LOG.info("network transport: {}", vertx.isNativeTransportEnabled() ? "epoll (native)"
                     : "NIO (" + vertx.unavailableNativeTransportCause() + ")");
-            SqliteDatabase database = await(SqliteDatabase.open(vertx, config.server().database()));
+            MetadataDatabase database = await(MetadataDatabases.open(vertx, config.server()));
             DecompressingNarContentHasher hasher = new DecompressingNarContentHasher(vertx);
             Operations ops = Operations.create(vertx, config, database);
             java.util.Set<String> beforeCluster = java.util.Set.copyOf(vertx.deploymentIDs());
@@ -143,7 +143,7 @@ public final class CacheServer {
     }
 
     private static RunningCache startCache(Vertx vertx, AppConfig config, CacheSettings settings, KeyRing keys,
-                                           AccessPolicy access, SqliteDatabase database,
+                                           AccessPolicy access, MetadataDatabase database,
                                            DecompressingNarContentHasher hasher, int cores,
                                            ClusterWiring cluster, ApiServer api, Operations ops,
                                            ProtocolFilesWiring protocolFiles, UpstreamWiring upstreams) throws Exception {
@@ -151,7 +151,7 @@ public final class CacheServer {
                 settings.access() == CacheSettings.Access.PUBLIC, keys.signingKeys(settings), keys.publicUrl(settings),
                 settings.priority());
         NarStore store = await(new NarStores(vertx, database, config.server().dataDir()).open(settings));
-        SqliteNarInfoRepository repository = new SqliteNarInfoRepository(database);
+        NarInfoRepository repository = database.narInfos();
         // Nothing is loaded: narinfos are read on demand, so starting takes the same time for any number of paths.
         boolean trusted = keys.signaturesMadeWithCurrentKeys(settings, profile.signingKeys());
         NarInfoService narInfos = new NarInfoService(profile, repository, store, hasher, Clock.systemUTC(),

@@ -87,7 +87,7 @@ final class ConfigReload {
                 s.dhtNetwork(), n.dhtTrustedKeys(), s.serverPort(), s.deployPort(), n.key(), n.defaultRetention(),
                 s.defaultPort(), s.defaultStorage(), s.defaultStorageStrategy(), s.gcInterval(), s.dhtPullThrough(),
                 s.metricsAccess(), s.requestLog(), s.maxBuildLogBytes(),
-                s.narInfoCacheBytes(), s.connectionLimits(), n.defaultMaxSize());
+                s.narInfoCacheBytes(), s.connectionLimits(), n.defaultMaxSize(), s.sharedDatabase());
         return new AppConfig(server, caches, running.workspaces(), running.agents(), running.source(),
                 running.upstreams());
     }

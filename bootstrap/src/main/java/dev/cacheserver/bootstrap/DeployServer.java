@@ -2,9 +2,7 @@ package dev.cacheserver.bootstrap;
 
 import dev.cacheserver.adapters.http.deploy.DeployRoutes;
 import dev.cacheserver.adapters.http.deploy.DeployVerticle;
-import dev.cacheserver.adapters.persistence.SqliteDatabase;
-import dev.cacheserver.adapters.persistence.SqliteDeploymentRepository;
-import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
+import dev.cacheserver.adapters.persistence.MetadataDatabase;
 import dev.cacheserver.application.RevocationList;
 import dev.cacheserver.application.deploy.ClosureSize;
 import dev.cacheserver.application.deploy.DeployAccess;
@@ -45,7 +43,7 @@ public final class DeployServer {
     }
 
     /** Starts the deploy verticle; empty when no workspace or agent is configured. Blocks the calling thread. */
-    static Optional<DeployServer> start(Vertx vertx, AppConfig config, Hs256Tokens tokens, SqliteDatabase database,
+    static Optional<DeployServer> start(Vertx vertx, AppConfig config, Hs256Tokens tokens, MetadataDatabase database,
                                         List<CacheServer.RunningCache> caches, RevocationList revocations)
             throws Exception {
         if (config.workspaces().isEmpty() && config.agents().isEmpty()) {
@@ -54,8 +52,8 @@ public final class DeployServer {
         DeployTopology topology = topology(config, caches);
         Clock clock = Clock.systemUTC();
         DeployAccess access = new DeployAccess(tokens, clock, topology, revocations);
-        DeployService service = new DeployService(new SqliteDeploymentRepository(database),
-                new ClosureSize(new SqliteNarInfoRepository(database)), topology, clock);
+        DeployService service = new DeployService(database.deployments(),
+                new ClosureSize(database.narInfos()), topology, clock);
         String host = config.server().hostname();
         int port = config.server().deployPort();
         try {

@@ -3,9 +3,9 @@ package dev.cacheserver.bootstrap;
 import dev.cacheserver.adapters.http.maintenance.AdminRoutes;
 import dev.cacheserver.adapters.http.maintenance.MaintenanceVerticle;
 import dev.cacheserver.adapters.http.maintenance.PathAdminRoutes;
-import dev.cacheserver.adapters.persistence.SqliteDatabase;
-import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
-import dev.cacheserver.adapters.persistence.SqlitePinRepository;
+import dev.cacheserver.adapters.persistence.MetadataDatabase;
+import dev.cacheserver.domain.port.NarInfoRepository;
+import dev.cacheserver.domain.port.PinRepository;
 import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.AccessLog;
 import dev.cacheserver.application.admin.PathAdministration;
@@ -48,11 +48,11 @@ final class Maintenance {
         this.collectors = Map.copyOf(collectors);
     }
 
-    static Maintenance start(Vertx vertx, AppConfig config, SqliteDatabase database,
+    static Maintenance start(Vertx vertx, AppConfig config, MetadataDatabase database,
                              List<CacheServer.RunningCache> caches, AccessPolicy access) throws Exception {
         Clock clock = Clock.systemUTC();
-        SqliteNarInfoRepository repository = new SqliteNarInfoRepository(database);
-        SqlitePinRepository pins = new SqlitePinRepository(database);
+        NarInfoRepository repository = database.narInfos();
+        PinRepository pins = database.pins();
         List<GarbageCollector> collectors = new ArrayList<>();
         Map<String, GarbageCollector> byCache = new HashMap<>();
         List<AccessLog> narInfos = new ArrayList<>();

@@ -1,7 +1,7 @@
 package dev.cacheserver.bootstrap;
 
-import dev.cacheserver.adapters.persistence.SqliteDatabase;
-import dev.cacheserver.adapters.persistence.SqliteNarPlacementRepository;
+import dev.cacheserver.adapters.persistence.MetadataDatabase;
+import dev.cacheserver.domain.port.NarPlacementRepository;
 import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.bootstrap.config.CacheSettings;
 import dev.cacheserver.bootstrap.config.StorageSettings;
@@ -37,9 +37,9 @@ public final class StorageUsageCommand {
         AppConfig config = Main.load(configFile);
         Vertx vertx = Vertx.vertx();
         try {
-            SqliteDatabase db = SqliteDatabase.open(vertx, config.server().database()).await(1, TimeUnit.MINUTES);
+            MetadataDatabase db = MetadataDatabases.open(vertx, config.server()).await(1, TimeUnit.MINUTES);
             try {
-                SqliteNarPlacementRepository placements = new SqliteNarPlacementRepository(db);
+                NarPlacementRepository placements = db.placements();
                 for (CacheSettings cache : config.caches()) {
                     if (only.isPresent() && !only.get().equals(cache.name())) {
                         continue;

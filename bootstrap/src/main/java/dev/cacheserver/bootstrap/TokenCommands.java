@@ -1,7 +1,6 @@
 package dev.cacheserver.bootstrap;
 
-import dev.cacheserver.adapters.persistence.SqliteDatabase;
-import dev.cacheserver.adapters.persistence.SqliteTokenRevocations;
+import dev.cacheserver.adapters.persistence.MetadataDatabase;
 import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.domain.auth.IssuedToken;
 import dev.cacheserver.domain.auth.TokenClaims;
@@ -74,9 +73,9 @@ final class TokenCommands {
             throws Exception {
         Vertx vertx = Vertx.vertx();
         try {
-            SqliteDatabase db = SqliteDatabase.open(vertx, config.server().database()).await(1, TimeUnit.MINUTES);
+            MetadataDatabase db = MetadataDatabases.open(vertx, config.server()).await(1, TimeUnit.MINUTES);
             try {
-                return work.apply(new SqliteTokenRevocations(db)).toCompletableFuture().get(1, TimeUnit.MINUTES);
+                return work.apply(db.tokenRevocations()).toCompletableFuture().get(1, TimeUnit.MINUTES);
             } finally {
                 db.close().await(1, TimeUnit.MINUTES);
             }

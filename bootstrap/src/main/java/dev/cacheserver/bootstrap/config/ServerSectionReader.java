@@ -19,7 +19,7 @@ final class ServerSectionReader {
             "default-storage-strategy", "gc-interval", "dht-pull-through", "metrics-access", "request-log",
             "max-build-log-size", "upstreams", "upstream-timeout", "upstream-negative-ttl", "upstream-backoff",
             "narinfo-cache-size", "request-header-timeout", "request-body-timeout", "request-body-min-rate",
-            "max-connections");
+            "max-connections", "database-password-file", "database-pool-size");
 
     static final String DEFAULT_HOSTNAME = "0.0.0.0";
     static final int DEFAULT_DHT_PORT = 4222;
@@ -64,7 +64,8 @@ final class ServerSectionReader {
         YamlNode gcInterval = map.get("gc-interval");
         return new ServerSettings(
                 dataDir,
-                database.isPresent() ? ConfigValues.path(database) : dataDir.resolve(DATABASE_FILE),
+                database.isPresent() && !SharedDatabaseReader.isUrl(database) ? ConfigValues.path(database)
+                        : dataDir.resolve(DATABASE_FILE),
                 map.has("hostname") ? hostname(map.get("hostname")) : DEFAULT_HOSTNAME,
                 map.has("standalone") ? map.get("standalone").bool() : standaloneDefault,
                 map.has("dht-port") ? map.get("dht-port").port() : DEFAULT_DHT_PORT,
@@ -92,7 +93,8 @@ final class ServerSectionReader {
                 ConfigValues.size(map.get("max-build-log-size"), 1).orElse(DEFAULT_MAX_BUILD_LOG_BYTES),
                 ConfigValues.size(map.get("narinfo-cache-size"), 0).orElse(DEFAULT_NARINFO_CACHE_BYTES),
                 connectionLimits(map),
-                ConfigValues.size(map.get("default-max-size"), 1));
+                ConfigValues.size(map.get("default-max-size"), 1),
+                SharedDatabaseReader.read(map));
     }
 
     private static ServerSettings.ConnectionLimits connectionLimits(YamlMap map) {

@@ -18,7 +18,8 @@ import java.util.OptionalLong;
  * one-line-per-request access log. {@code maxBuildLogBytes}: the largest build log a client may upload.
  * {@code narInfoCacheBytes}: the size of the in-memory cache of rendered narinfos.
  * one-line-per-request access log. {@code defaultMaxSize}: the caches' {@code max-size} when they set none.
- * {@code connectionLimits}: what one client connection may cost every port.
+ * {@code connectionLimits}: what one client connection may cost every port. {@code sharedDatabase}: the
+ * PostgreSQL database when {@code server.database} is a URL ({@code database} is then unused).
  */
 public record ServerSettings(Path dataDir, Path database, String hostname, boolean standalone, int dhtPort,
                              String dhtBootstrapHost, int dhtBootstrapPort, List<HostPort> dhtBootstrap,
@@ -28,7 +29,7 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
                              Duration gcInterval, boolean dhtPullThrough, MetricsAccess metricsAccess,
                              RequestLog requestLog, long maxBuildLogBytes,
                              long narInfoCacheBytes, ConnectionLimits connectionLimits,
-                             OptionalLong defaultMaxSize) {
+                             OptionalLong defaultMaxSize, Optional<SharedDatabase> sharedDatabase) {
     public ServerSettings {
         dhtBootstrap = List.copyOf(dhtBootstrap);
         dhtTrustedKeys = List.copyOf(dhtTrustedKeys);
@@ -47,7 +48,8 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
                 + ", dhtPullThrough=" + dhtPullThrough + ", metricsAccess=" + metricsAccess
                 + ", requestLog=" + requestLog + ", maxBuildLogBytes=" + maxBuildLogBytes
                 + ", narInfoCacheBytes=" + narInfoCacheBytes
-                + ", connectionLimits=" + connectionLimits + ", defaultMaxSize=" + defaultMaxSize + "]";
+                + ", connectionLimits=" + connectionLimits + ", defaultMaxSize=" + defaultMaxSize
+                + ", sharedDatabase=" + sharedDatabase + "]";
     }
 
     public record HostPort(String host, int port) {
