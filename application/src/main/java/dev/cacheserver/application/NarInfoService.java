@@ -1,5 +1,6 @@
 package dev.cacheserver.application;
 
+import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.port.NarContentHasher;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.domain.port.NarStore;
@@ -61,6 +62,14 @@ public final class NarInfoService {
 
     public NarInfoRemoval removal() {
         return removal;
+    }
+
+    /**
+     * Another process sharing the database saved or deleted the narinfo of {@code hash}: what this process holds
+     * in memory about it (the rendered narinfo, a cached miss) is dropped, so the next lookup reads the database.
+     */
+    public void changedElsewhere(StorePathHash hash) {
+        serving.changedElsewhere(hash);
     }
 
     /** Also tells {@code listener} about every publish and removal. */
