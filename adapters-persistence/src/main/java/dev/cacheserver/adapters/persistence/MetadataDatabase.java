@@ -3,6 +3,8 @@ package dev.cacheserver.adapters.persistence;
 import dev.cacheserver.domain.port.ArtifactRepository;
 import dev.cacheserver.domain.port.CacheKeyRepository;
 import dev.cacheserver.domain.port.DeploymentRepository;
+import dev.cacheserver.domain.port.ExclusiveRuns;
+import dev.cacheserver.domain.port.MetadataEvents;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.domain.port.NarPlacementRepository;
 import dev.cacheserver.domain.port.PinRepository;
@@ -36,6 +38,12 @@ public interface MetadataDatabase {
     ArtifactRepository artifacts();
 
     RealisationRepository realisations();
+
+    /** How the processes sharing this database tell each other what they changed. */
+    MetadataEvents events();
+
+    /** Work only one of the processes sharing this database may do at a time (garbage collection). */
+    ExclusiveRuns exclusiveRuns();
 
     /** Succeeds when the database answers a trivial query (the readiness check). */
     Future<Void> check();

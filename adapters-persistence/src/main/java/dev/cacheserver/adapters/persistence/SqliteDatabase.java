@@ -166,6 +166,17 @@ public final class SqliteDatabase implements MetadataDatabase {
         return new SqliteRealisationRepository(this);
     }
 
+    /** Nobody else serves from this file (the commands beside a running server change nothing it caches). */
+    @Override
+    public dev.cacheserver.domain.port.MetadataEvents events() {
+        return dev.cacheserver.domain.port.MetadataEvents.NONE;
+    }
+
+    @Override
+    public dev.cacheserver.domain.port.ExclusiveRuns exclusiveRuns() {
+        return dev.cacheserver.domain.port.ExclusiveRuns.LOCAL;
+    }
+
     @Override
     public Future<Void> check() {
         return readers.query("SELECT 1").execute().mapEmpty();

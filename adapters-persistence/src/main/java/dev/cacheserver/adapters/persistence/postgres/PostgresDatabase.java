@@ -5,6 +5,8 @@ import dev.cacheserver.domain.error.StorageException;
 import dev.cacheserver.domain.port.ArtifactRepository;
 import dev.cacheserver.domain.port.CacheKeyRepository;
 import dev.cacheserver.domain.port.DeploymentRepository;
+import dev.cacheserver.domain.port.ExclusiveRuns;
+import dev.cacheserver.domain.port.MetadataEvents;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.domain.port.NarPlacementRepository;
 import dev.cacheserver.domain.port.PinRepository;
@@ -31,12 +33,15 @@ public final class PostgresDatabase implements MetadataDatabase {
     private final PostgresConnection connection;
     private final Pool pool;
     private final int schemaVersion;
+    private final PostgresMetadataEvents events;
 
-    private PostgresDatabase(Vertx vertx, PostgresConnection connection, Pool pool, int schemaVersion) {
+    private PostgresDatabase(Vertx vertx, PostgresConnection connection, Pool pool, int schemaVersion,
+                             PostgresMetadataEvents events) {
         this.vertx = vertx;
         this.connection = connection;
         this.pool = pool;
         this.schemaVersion = schemaVersion;
+        this.events = events;
     }
 
     /**
@@ -53,7 +58,8 @@ public final class PostgresDatabase implements MetadataDatabase {
                 .build();
         return new PostgresSchemaMigrator(pool, PostgresMigrations.ALL, connection.toString(), Clock.systemUTC())
                 .migrate()
-                .map(version -> new PostgresDatabase(vertx, connection, pool, version))
+                .compose(version -> PostgresMetadataEvents.connect(vertx, connectOptions(connection), pool)
+                        .map(events -> new PostgresDatabase(vertx, connection, pool, version, events)))
                 .recover(e -> pool.close().transform(closed -> Future.failedFuture(
                         e instanceof StorageException ? e : new StorageException(
                                 "cannot open database " + connection + ": " + e.getMessage(), e))));
@@ -136,13 +142,23 @@ public final class PostgresDatabase implements MetadataDatabase {
     }
 
     @Override
+    public MetadataEvents events() {
+        return events;
+    }
+
+    @Override
+    public ExclusiveRuns exclusiveRuns() {
+        return new PostgresExclusiveRuns(pool);
+    }
+
+    @Override
     public Future<Void> check() {
         return pool.query("SELECT 1").execute().mapEmpty();
     }
 
     @Override
     public Future<Void> close() {
-        return pool.close();
+        return Future.join(events.close(), pool.close()).mapEmpty();
     }
 
     @Override
