@@ -156,6 +156,7 @@ public final class CacheServer {
         boolean trusted = keys.signaturesMadeWithCurrentKeys(settings, profile.signingKeys());
         NarInfoService narInfos = new NarInfoService(profile, repository, store, hasher, Clock.systemUTC(),
                 config.server().narInfoCacheBytes(), trusted);
+        dev.cacheserver.application.replica.ReplicaNarInfoChanges.connect(profile.name(), narInfos, database.events());
         if (!trusted) {
             keys.recordPassStarting(settings, profile.signingKeys());
             resignInBackground(keys, settings, profile, narInfos);

@@ -62,6 +62,7 @@ final class Maintenance {
             GarbageCollector collector = new GarbageCollector(cache.profile(), cache.narInfos().accessLog(),
                     cache.narInfos().removal(), repository, cache.store(), pins, policy, ORPHAN_AGE, clock);
             collector.limitSize(cache.settings().maxSize());
+            collector.shareWith(database.exclusiveRuns());
             collectors.add(collector);
             administration.add(new PathAdministration(cache.profile(), repository, cache.narInfos().removal(),
                     cache.store(), pins));

@@ -6,6 +6,7 @@ import dev.cacheserver.application.NarInfoRemoval;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
+import dev.cacheserver.domain.port.ExclusiveRuns;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.domain.port.NarStore;
 import dev.cacheserver.domain.port.PinRepository;
@@ -52,6 +53,8 @@ public final class GarbageCollector {
     private final Duration orphanAge;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
+    /** Replicas sharing the database sweep a cache one at a time. */
+    private volatile ExclusiveRuns replicas = ExclusiveRuns.LOCAL;
 
     public GarbageCollector(CacheProfile cache, AccessLog accessLog, NarInfoRemoval removal,
                             NarInfoRepository repository, NarStore store, PinRepository pins, RetentionPolicy policy,
@@ -90,10 +93,26 @@ public final class GarbageCollector {
         this.maxSize = java.util.Objects.requireNonNull(maxSize, "maxSize");
     }
 
+    /** Sweeps only while no other replica sharing the database sweeps this cache (see {@link #collect}). */
+    public void shareWith(ExclusiveRuns replicas) {
+        this.replicas = java.util.Objects.requireNonNull(replicas, "replicas");
+    }
+
+    /**
+     * Sweeps the cache; fails with IllegalStateException, without sweeping, while a sweep of it runs here or on
+     * another replica sharing the database.
+     */
     public CompletionStage<GcReport> collect(boolean dryRun) {
         if (!running.compareAndSet(false, true)) {
             return CompletableFuture.failedFuture(new IllegalStateException("a sweep of " + cache.name() + " is running"));
         }
+        return replicas.runIfFree("gc " + cache.name().value(), () -> sweep(dryRun))
+                .thenApply(swept -> swept.orElseThrow(() -> new IllegalStateException("a sweep of " + cache.name()
+                        + " is running on another replica")))
+                .whenComplete((report, failure) -> running.set(false));
+    }
+
+    private CompletionStage<GcReport> sweep(boolean dryRun) {
         Instant start = clock.instant();
         Tally tally = new Tally();
         RetentionPolicy policy = this.policy;
@@ -122,7 +141,7 @@ public final class GarbageCollector {
                     tally.storedBytesAfter = after;
                     return tally.report(cache.name().value(), dryRun, millisSince(start));
                 });
-        return sweep.whenComplete((report, failure) -> running.set(false));
+        return sweep;
     }
 
     private CompletionStage<Void> markAndSweep(Instant cutoff, Instant start, boolean dryRun, Tally tally) {
