@@ -1,0 +1,152 @@
+package dev.cacheserver.bootstrap.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.cacheserver.adapters.persistence.postgres.PostgresConnection;
+import dev.cacheserver.adapters.persistence.postgres.PostgresDatabase;
+import dev.cacheserver.adapters.persistence.postgres.PostgresTestServer;
+import dev.cacheserver.domain.signing.SecretSigningKey;
+import io.vertx.core.Vertx;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two cache-servers (replicas) on one real PostgreSQL database and one signing key: what is pushed through one is
+ * served by the other at once with the same signature, a miss the other cached is cleared by the push, a path
+ * deleted through one stops being served from the other's memory, and a revoked token is refused by both.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(180)
+class SharedDatabaseReplicasTest extends HttpTestSupport {
+    @TempDir
+    static Path dir;
+    PostgresConnection database;
+    TestServer a;
+    TestServer b;
+
+    SharedDatabaseReplicasTest() {
+        super(17);
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        database = PostgresTestServer.shared().newDatabase();
+        Path password = Files.writeString(dir.resolve("pg-password"), database.password().orElseThrow() + "\n");
+        Path key = Files.writeString(dir.resolve("signing.secret"), SecretSigningKey.generate("main-1").toNixFormat());
+        String server = "  database: postgresql://" + database.user() + "@" + database.host() + ":" + database.port()
+                + "/" + database.database() + "\n"
+                + "  database-password-file: " + password + "\n";
+        String caches = """
+                caches:
+                  - name: main
+                    port: PORT1
+                    signing-key-file: %s
+                  - name: secret
+                    port: PORT2
+                    access: private
+                """.formatted(key);
+        a = TestServer.start(Files.createDirectories(dir.resolve("a")), server, caches,
+                TestServer.freePort(), TestServer.freePort());
+        b = TestServer.start(Files.createDirectories(dir.resolve("b")), server, caches,
+                TestServer.freePort(), TestServer.freePort());
+    }
+
+    @AfterAll
+    void stop() {
+        try {
+            a.close();
+        } finally {
+            b.close();
+        }
+    }
+
+    /** Uploads a NAR (zstd) and its narinfo through {@code server}, as Nix does. */
+    void push(TestServer server, String hash) throws Exception {
+        byte[] nar = TestNars.regularFile(randomBytes(3000));
+        byte[] file = TestNars.zstd(nar);
+        String info = TestNars.narInfo(hash, "pkg", nar, file, "zstd", ".nar.zst");
+        String url = dev.cacheserver.domain.narinfo.NarInfoText.parse(info).narFile().url();
+        assertEquals(200, send("PUT", server.url("main") + "/" + url, file, Tokens.write("main")).statusCode());
+        HttpResponse<String> put = send("PUT", server.url("main") + "/" + hash + ".narinfo",
+                info.getBytes(StandardCharsets.UTF_8), Tokens.write("main"));
+        assertEquals(200, put.statusCode(), put.body());
+    }
+
+    int narInfoStatus(TestServer server, String hash) {
+        try {
+            return send("GET", server.url("main") + "/" + hash + ".narinfo", null, null).statusCode();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aPathPushedThroughOneReplicaIsServedByTheOtherWithTheSameSignature() throws Exception {
+        String hash = storeHash();
+        push(a, hash);
+
+        HttpResponse<String> fromB = send("GET", b.url("main") + "/" + hash + ".narinfo", null, null);
+        HttpResponse<String> fromA = send("GET", a.url("main") + "/" + hash + ".narinfo", null, null);
+        assertEquals(200, fromB.statusCode());
+        assertEquals(fromA.body(), fromB.body());
+    }
+
+    @Test
+    void aMissCachedOnOneReplicaIsClearedByAPushThroughTheOther() throws Exception {
+        String hash = storeHash();
+        assertEquals(404, narInfoStatus(b, hash), "b answers and caches a miss");
+
+        push(a, hash);
+
+        Eventually.await("b serves the path pushed through a", () -> narInfoStatus(b, hash) == 200);
+    }
+
+    @Test
+    void aPathDeletedThroughOneReplicaIsNoLongerServedFromTheOthersMemory() throws Exception {
+        String hash = storeHash();
+        push(a, hash);
+        assertEquals(200, narInfoStatus(b, hash), "b renders the narinfo and keeps it in memory");
+
+        HttpResponse<String> deleted = send("DELETE", a.apiUrl() + "/api/v1/admin/caches/main/paths/" + hash, null,
+                Tokens.admin());
+        assertEquals(200, deleted.statusCode(), deleted.body());
+
+        Eventually.await("b stops serving the path deleted through a", () -> narInfoStatus(b, hash) == 404);
+    }
+
+    @Test
+    void aTokenRevokedInTheSharedDatabaseIsRefusedByEveryReplica() throws Exception {
+        String info = b.url("secret") + "/nix-cache-info";
+        assertEquals(200, send("GET", info, null, Tokens.read("secret")).statusCode());
+        Vertx vertx = Vertx.vertx();
+        try {
+            // What the revoke-token command does with this configuration.
+            PostgresDatabase db = PostgresDatabase.open(vertx, database).await(60, TimeUnit.SECONDS);
+            db.tokenRevocations().revoke("r1", Instant.now()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            db.close().await(30, TimeUnit.SECONDS);
+        } finally {
+            vertx.close().await(30, TimeUnit.SECONDS);
+        }
+
+        for (TestServer replica : new TestServer[] {a, b}) {
+            Eventually.await("the revoked token is refused", () -> {
+                try {
+                    return send("GET", replica.url("secret") + "/nix-cache-info", null, Tokens.read("secret"))
+                            .statusCode() == 401;
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+        }
+    }
+}
