@@ -6,6 +6,7 @@ import dev.cacheserver.application.NarInfoRemoval;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;
+import dev.cacheserver.domain.error.ConflictException;
 import dev.cacheserver.domain.port.ExclusiveRuns;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.domain.port.NarStore;
@@ -99,15 +100,15 @@ public final class GarbageCollector {
     }
 
     /**
-     * Sweeps the cache; fails with IllegalStateException, without sweeping, while a sweep of it runs here or on
-     * another replica sharing the database.
+     * Sweeps the cache; fails without sweeping while a sweep of it runs here (IllegalStateException) or on another
+     * replica sharing the database (ConflictException).
      */
     public CompletionStage<GcReport> collect(boolean dryRun) {
         if (!running.compareAndSet(false, true)) {
             return CompletableFuture.failedFuture(new IllegalStateException("a sweep of " + cache.name() + " is running"));
         }
         return replicas.runIfFree("gc " + cache.name().value(), () -> sweep(dryRun))
-                .thenApply(swept -> swept.orElseThrow(() -> new IllegalStateException("a sweep of " + cache.name()
+                .thenApply(swept -> swept.orElseThrow(() -> new ConflictException("a sweep of " + cache.name()
                         + " is running on another replica")))
                 .whenComplete((report, failure) -> running.set(false));
     }

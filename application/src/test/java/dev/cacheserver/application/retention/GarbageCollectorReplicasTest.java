@@ -102,7 +102,7 @@ class GarbageCollectorReplicasTest {
 
         ExecutionException refused = assertThrows(ExecutionException.class, () -> await(collector.collect(false)));
 
-        assertTrue(refused.getCause() instanceof IllegalStateException, refused.toString());
+        assertTrue(refused.getCause() instanceof dev.cacheserver.domain.error.ConflictException, refused.toString());
         assertTrue(refused.getCause().getMessage().contains("another replica"), refused.getCause().getMessage());
         assertTrue(await(repository.find(MAIN, junk.hash())).isPresent(), "not swept here");
         assertTrue(await(store.locate(junkInfo.narFile())).isPresent());
