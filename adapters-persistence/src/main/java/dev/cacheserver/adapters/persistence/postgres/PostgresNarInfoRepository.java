@@ -16,7 +16,6 @@ import io.vertx.sqlclient.SqlResult;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -24,10 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -71,15 +68,10 @@ final class PostgresNarInfoRepository implements NarInfoRepository {
             WHERE NOT EXISTS (SELECT 1 FROM narinfo AS n WHERE n.cache = $1 AND n.hash = h)""";
     private static final String DELETE = "DELETE FROM narinfo WHERE cache = $1 AND hash = $2";
     private static final String DELETE_ALL = "DELETE FROM narinfo WHERE cache = $1 AND hash = ANY($2)";
-    private static final String TOUCH = "UPDATE narinfo SET last_accessed_at = GREATEST(last_accessed_at, $1)"
-            + " WHERE cache = $2 AND hash = $3";
-    private static final String TOUCH_NAR = "UPDATE narinfo SET last_accessed_at = GREATEST(last_accessed_at, $1)"
-            + " WHERE cache = $2 AND file_hash = $3 AND compression = $4";
     /* strpos() rather than LIKE: the filter is taken literally (no % or _ wildcards to escape). */
     private static final String STORE_PATHS_AFTER = """
             SELECT store_path FROM narinfo WHERE cache = $1 AND hash > $2 AND strpos(store_path, $3) > 0
             ORDER BY hash LIMIT $4""";
-    private static final String LAST_ACCESS = "SELECT last_accessed_at FROM narinfo WHERE cache = $1 AND hash = $2";
     /* One row per NAR file: paths sharing a file count it once. */
     private static final String STORED_BYTES = """
             SELECT COALESCE(SUM(size), 0)::bigint FROM (SELECT MAX(file_size) AS size FROM narinfo WHERE cache = $1
@@ -88,6 +80,7 @@ final class PostgresNarInfoRepository implements NarInfoRepository {
     private final PostgresDatabase db;
     private final Clock clock;
     private final PostgresKeepMarks marks;
+    private final PostgresAccessTimes accessTimes;
 
     PostgresNarInfoRepository(PostgresDatabase db) {
         this(db, Clock.systemUTC());
@@ -97,6 +90,7 @@ final class PostgresNarInfoRepository implements NarInfoRepository {
         this.db = db;
         this.clock = clock;
         this.marks = new PostgresKeepMarks(db);
+        this.accessTimes = new PostgresAccessTimes(db);
     }
 
     @Override
@@ -199,30 +193,17 @@ final class PostgresNarInfoRepository implements NarInfoRepository {
 
     @Override
     public CompletionStage<Void> touch(CacheName cache, Map<StorePathHash, Instant> accessedAt) {
-        if (accessedAt.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        // In key order, so two replicas touching overlapping paths lock rows in the same order (no deadlock).
-        List<Tuple> batch = new ArrayList<>(accessedAt.size());
-        new TreeMap<>(byValue(accessedAt, StorePathHash::value)).forEach((hash, at) ->
-                batch.add(Tuple.of(at.toEpochMilli(), cache.value(), hash)));
-        return stage(() -> "record access times in " + cache, db.pool().withTransaction(
-                conn -> conn.preparedQuery(TOUCH).executeBatch(batch).mapEmpty()));
+        return accessTimes.touch(cache, accessedAt);
     }
 
     @Override
     public CompletionStage<Void> touchNars(CacheName cache, Map<NarFile, Instant> readAt) {
-        if (readAt.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        List<Tuple> batch = new ArrayList<>(readAt.size());
-        new TreeMap<>(byValue(readAt, NarFile::fileName)).forEach((name, at) -> {
-            NarFile file = NarFile.parseFileName(name);
-            batch.add(Tuple.of(at.toEpochMilli(), cache.value(), file.fileHash().toString(),
-                    file.compression().narInfoName()));
-        });
-        return stage(() -> "record NAR reads in " + cache, db.pool().withTransaction(
-                conn -> conn.preparedQuery(TOUCH_NAR).executeBatch(batch).mapEmpty()));
+        return accessTimes.touchNars(cache, readAt);
+    }
+
+    @Override
+    public CompletionStage<Optional<Instant>> lastAccess(CacheName cache, StorePathHash hash) {
+        return accessTimes.lastAccess(cache, hash);
     }
 
     @Override
@@ -257,14 +238,6 @@ final class PostgresNarInfoRepository implements NarInfoRepository {
     }
 
     @Override
-    public CompletionStage<Optional<Instant>> lastAccess(CacheName cache, StorePathHash hash) {
-        return stage(() -> "read the last access of " + hash + " in " + cache, db.pool().preparedQuery(LAST_ACCESS)
-                .execute(Tuple.of(cache.value(), hash.value()))
-                .map(rows -> rows.size() == 0 ? Optional.<Instant>empty()
-                        : Optional.of(Instant.ofEpochMilli(rows.iterator().next().getLong(0)))));
-    }
-
-    @Override
     public CompletionStage<Long> storedBytes(CacheName cache) {
         return stage(() -> "sum the NAR bytes of " + cache, db.pool().preparedQuery(STORED_BYTES)
                 .execute(Tuple.of(cache.value())).map(rows -> rows.iterator().next().getLong(0)));
@@ -295,11 +268,5 @@ final class PostgresNarInfoRepository implements NarInfoRepository {
 
     static String[] keys(Collection<StorePathHash> hashes) {
         return hashes.stream().map(StorePathHash::value).toArray(String[]::new);
-    }
-
-    private static <K> Map<String, Instant> byValue(Map<K, Instant> map, Function<K, String> key) {
-        Map<String, Instant> byKey = new java.util.HashMap<>();
-        map.forEach((k, at) -> byKey.put(key.apply(k), at));
-        return byKey;
     }
 }
