@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two cache-servers (replicas) on one real PostgreSQL database and one signing key: what is pushed through one is
- * served by the other at once with the same signature, a miss the other cached is cleared by the push, a path
+ * served by the other at once with the same signature (also to the real nix, NARs on a storage both replicas
+ * mount), a miss the other cached is cleared by the push, a path
  * deleted through one stops being served from the other's memory, and a revoked token is refused by both.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -54,11 +55,18 @@ class SharedDatabaseReplicasTest extends HttpTestSupport {
                   - name: secret
                     port: PORT2
                     access: private
-                """.formatted(key);
+                  - name: shared
+                    port: PORT3
+                    signing-key-file: %s
+                    storages:
+                      - name: disk
+                        type: local
+                        root: %s
+                """.formatted(key, key, Files.createDirectories(dir.resolve("shared-nars")));
         a = TestServer.start(Files.createDirectories(dir.resolve("a")), server, caches,
-                TestServer.freePort(), TestServer.freePort());
+                TestServer.freePort(), TestServer.freePort(), TestServer.freePort());
         b = TestServer.start(Files.createDirectories(dir.resolve("b")), server, caches,
-                TestServer.freePort(), TestServer.freePort());
+                TestServer.freePort(), TestServer.freePort(), TestServer.freePort());
     }
 
     @AfterAll
@@ -99,6 +107,13 @@ class SharedDatabaseReplicasTest extends HttpTestSupport {
         HttpResponse<String> fromA = send("GET", a.url("main") + "/" + hash + ".narinfo", null, null);
         assertEquals(200, fromB.statusCode());
         assertEquals(fromA.body(), fromB.body());
+    }
+
+    /** The real nix pushes to one replica and substitutes from the other, checking the shared key's signatures. */
+    @Test
+    void nixCopiesToOneReplicaAndFromTheOther() throws Exception {
+        NixClientCheck.run(dir.resolve("nix-work"), a.url("shared"), a.publicKey("shared"), "--token",
+                Tokens.write("shared"), "--fetch-url", b.url("shared"), "--sizes", "1024 65536");
     }
 
     @Test
