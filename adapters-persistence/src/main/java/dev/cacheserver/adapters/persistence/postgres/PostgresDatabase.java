@@ -34,6 +34,7 @@ public final class PostgresDatabase implements MetadataDatabase {
     private final Pool pool;
     private final int schemaVersion;
     private final PostgresMetadataEvents events;
+    private final PostgresExclusiveRuns exclusiveRuns;
 
     private PostgresDatabase(Vertx vertx, PostgresConnection connection, Pool pool, int schemaVersion,
                              PostgresMetadataEvents events) {
@@ -42,6 +43,7 @@ public final class PostgresDatabase implements MetadataDatabase {
         this.pool = pool;
         this.schemaVersion = schemaVersion;
         this.events = events;
+        this.exclusiveRuns = new PostgresExclusiveRuns(vertx, connectOptions(connection));
     }
 
     /**
@@ -148,7 +150,7 @@ public final class PostgresDatabase implements MetadataDatabase {
 
     @Override
     public ExclusiveRuns exclusiveRuns() {
-        return new PostgresExclusiveRuns(pool);
+        return exclusiveRuns;
     }
 
     @Override
@@ -158,7 +160,7 @@ public final class PostgresDatabase implements MetadataDatabase {
 
     @Override
     public Future<Void> close() {
-        return Future.join(events.close(), pool.close()).mapEmpty();
+        return Future.join(events.close(), exclusiveRuns.close(), pool.close()).mapEmpty();
     }
 
     @Override
