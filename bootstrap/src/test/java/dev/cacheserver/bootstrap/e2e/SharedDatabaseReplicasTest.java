@@ -1,12 +1,19 @@
 package dev.cacheserver.bootstrap.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cacheserver.adapters.persistence.postgres.PostgresConnection;
 import dev.cacheserver.adapters.persistence.postgres.PostgresDatabase;
 import dev.cacheserver.adapters.persistence.postgres.PostgresTestServer;
 import dev.cacheserver.domain.signing.SecretSigningKey;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,11 +69,19 @@ class SharedDatabaseReplicasTest extends HttpTestSupport {
                       - name: disk
                         type: local
                         root: %s
-                """.formatted(key, key, Files.createDirectories(dir.resolve("shared-nars")));
+                  - name: expiring
+                    port: PORT4
+                    retention: 2s
+                    storages:
+                      - name: disk
+                        type: local
+                        root: %s
+                """.formatted(key, key, Files.createDirectories(dir.resolve("shared-nars")),
+                Files.createDirectories(dir.resolve("expiring-nars")));
         a = TestServer.start(Files.createDirectories(dir.resolve("a")), server, caches,
-                TestServer.freePort(), TestServer.freePort(), TestServer.freePort());
+                TestServer.freePort(), TestServer.freePort(), TestServer.freePort(), TestServer.freePort());
         b = TestServer.start(Files.createDirectories(dir.resolve("b")), server, caches,
-                TestServer.freePort(), TestServer.freePort(), TestServer.freePort());
+                TestServer.freePort(), TestServer.freePort(), TestServer.freePort(), TestServer.freePort());
     }
 
     @AfterAll
@@ -80,13 +95,17 @@ class SharedDatabaseReplicasTest extends HttpTestSupport {
 
     /** Uploads a NAR (zstd) and its narinfo through {@code server}, as Nix does. */
     void push(TestServer server, String hash) throws Exception {
+        push(server, "main", hash);
+    }
+
+    void push(TestServer server, String cache, String hash) throws Exception {
         byte[] nar = TestNars.regularFile(randomBytes(3000));
         byte[] file = TestNars.zstd(nar);
         String info = TestNars.narInfo(hash, "pkg", nar, file, "zstd", ".nar.zst");
         String url = dev.cacheserver.domain.narinfo.NarInfoText.parse(info).narFile().url();
-        assertEquals(200, send("PUT", server.url("main") + "/" + url, file, Tokens.write("main")).statusCode());
-        HttpResponse<String> put = send("PUT", server.url("main") + "/" + hash + ".narinfo",
-                info.getBytes(StandardCharsets.UTF_8), Tokens.write("main"));
+        assertEquals(200, send("PUT", server.url(cache) + "/" + url, file, Tokens.write(cache)).statusCode());
+        HttpResponse<String> put = send("PUT", server.url(cache) + "/" + hash + ".narinfo",
+                info.getBytes(StandardCharsets.UTF_8), Tokens.write(cache));
         assertEquals(200, put.statusCode(), put.body());
     }
 
@@ -114,6 +133,52 @@ class SharedDatabaseReplicasTest extends HttpTestSupport {
     void nixCopiesToOneReplicaAndFromTheOther() throws Exception {
         NixClientCheck.run(dir.resolve("nix-work"), a.url("shared"), a.publicKey("shared"), "--token",
                 Tokens.write("shared"), "--fetch-url", b.url("shared"), "--sizes", "1024 65536");
+    }
+
+    /** Sweeps started on both replicas at once: one sweeps, the other is refused or finds nothing; none twice. */
+    @Test
+    void garbageCollectionOnTwoReplicasAtOnceDeletesEachPathOnce() throws Exception {
+        List<String> hashes = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            hashes.add(storeHash());
+            push(a, "expiring", hashes.get(i));
+        }
+        String dryRun = "/api/v1/admin/gc?cache=expiring&dry-run=true";
+        Eventually.await("the pushed paths expire", () -> removed(send(a, dryRun)) == hashes.size());
+
+        List<CompletableFuture<HttpResponse<String>>> sweeps = new ArrayList<>();
+        for (TestServer replica : new TestServer[] {a, b}) {
+            sweeps.add(http.sendAsync(HttpRequest.newBuilder(URI.create(replica.apiUrl() + "/api/v1/admin/gc?cache=expiring"))
+                    .header("Authorization", "Bearer " + Tokens.admin()).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        int removedInAll = 0;
+        for (CompletableFuture<HttpResponse<String>> sweep : sweeps) {
+            HttpResponse<String> answer = sweep.get(60, TimeUnit.SECONDS);
+            assertTrue(answer.statusCode() == 200 || answer.statusCode() == 409, answer.statusCode() + " " + answer.body());
+            if (answer.statusCode() == 200) {
+                removedInAll += removed(answer);
+            }
+        }
+        assertEquals(hashes.size(), removedInAll, "every expired path deleted once, by one replica");
+        for (String hash : hashes) {
+            assertEquals(404, send("GET", b.url("expiring") + "/" + hash + ".narinfo", null, null).statusCode());
+        }
+    }
+
+    HttpResponse<String> send(TestServer replica, String adminPath) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(replica.apiUrl() + adminPath))
+                    .header("Authorization", "Bearer " + Tokens.admin()).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static int removed(HttpResponse<String> gc) {
+        assertEquals(200, gc.statusCode(), gc.body());
+        return new JsonObject(gc.body()).getJsonArray("reports").getJsonObject(0).getInteger("removedPathCount");
     }
 
     @Test
