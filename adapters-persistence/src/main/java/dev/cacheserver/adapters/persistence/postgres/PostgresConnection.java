@@ -4,8 +4,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where the shared PostgreSQL database is and how many connections this process may hold to it. {@code host} may
- * be a directory holding the server's unix socket (it starts with {@code /}).
+ * Where the shared PostgreSQL database is (reached over TCP) and how many pooled connections this process may
+ * hold to it.
  */
 public record PostgresConnection(String host, int port, String database, String user, Optional<String> password,
                                  int poolSize) {
