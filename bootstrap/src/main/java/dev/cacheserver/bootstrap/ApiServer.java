@@ -106,6 +106,17 @@ final class ApiServer {
         sweepUploads();
         vertx.setPeriodic(UPLOAD_SWEEP_MILLIS, id -> sweepUploads());
         vertx.setPeriodic(REVOCATION_RELOAD_MILLIS, id -> reloadRevocations());
+        database.events().subscribe(new dev.cacheserver.domain.port.MetadataEvents.Listener() {
+            @Override
+            public void narInfoChanged(dev.cacheserver.domain.model.CacheName cache,
+                                       dev.cacheserver.domain.model.StorePathHash hash) {
+            }
+
+            @Override
+            public void tokenRevoked() {
+                reloadRevocations();
+            }
+        });
         LOG.info("Cachix API on {}:{} for {} cache(s)", config.server().hostname(), config.server().serverPort(),
                 running.size());
     }

@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cacheserver.adapters.persistence.postgres.PostgresConnection;
-import dev.cacheserver.adapters.persistence.postgres.PostgresDatabase;
+import dev.cacheserver.bootstrap.MainAccess;
 import dev.cacheserver.adapters.persistence.postgres.PostgresTestServer;
 import dev.cacheserver.domain.signing.SecretSigningKey;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -18,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -208,15 +206,9 @@ class SharedDatabaseReplicasTest extends HttpTestSupport {
     void aTokenRevokedInTheSharedDatabaseIsRefusedByEveryReplica() throws Exception {
         String info = b.url("secret") + "/nix-cache-info";
         assertEquals(200, send("GET", info, null, Tokens.read("secret")).statusCode());
-        Vertx vertx = Vertx.vertx();
-        try {
-            // What the revoke-token command does with this configuration.
-            PostgresDatabase db = PostgresDatabase.open(vertx, database).await(60, TimeUnit.SECONDS);
-            db.tokenRevocations().revoke("r1", Instant.now()).toCompletableFuture().get(30, TimeUnit.SECONDS);
-            db.close().await(30, TimeUnit.SECONDS);
-        } finally {
-            vertx.close().await(30, TimeUnit.SECONDS);
-        }
+        MainAccess.Result revoked = MainAccess.run("--config", a.dir.resolve("config.yaml").toString(),
+                "revoke-token", "r1");
+        assertEquals(0, revoked.exit(), revoked.err());
 
         for (TestServer replica : new TestServer[] {a, b}) {
             Eventually.await("the revoked token is refused", () -> {

@@ -2,6 +2,8 @@ package dev.cacheserver.domain.port;
 
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.StorePathHash;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Changes to shared metadata announced between the processes (replicas) that share one database, so each can drop
@@ -14,18 +16,33 @@ public interface MetadataEvents {
     /** Tells the other processes that the narinfo of {@code hash} in {@code cache} was saved or deleted here. */
     void narInfoChanged(CacheName cache, StorePathHash hash);
 
+    /**
+     * Tells the other processes that a token was revoked (the revocations themselves are in the database); completes
+     * once sent, so a command may exit right after.
+     */
+    CompletionStage<Void> tokenRevoked();
+
     /** Calls {@code listener} for every change another process announces, on any thread; it must not block. */
     void subscribe(Listener listener);
 
     /** Hears the changes other processes made. */
     interface Listener {
         void narInfoChanged(CacheName cache, StorePathHash hash);
+
+        /** Some token was revoked: re-read the revocations. */
+        default void tokenRevoked() {
+        }
     }
 
     /** The events of a database nobody else uses: announcements go nowhere. */
     MetadataEvents NONE = new MetadataEvents() {
         @Override
         public void narInfoChanged(CacheName cache, StorePathHash hash) {
+        }
+
+        @Override
+        public CompletionStage<Void> tokenRevoked() {
+            return CompletableFuture.completedFuture(null);
         }
 
         @Override

@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,13 +21,16 @@ import org.slf4j.LoggerFactory;
  * pool (delivered after the write it follows has committed, since that write completed first); one dedicated
  * connection LISTENs and reconnects every second when it drops. Notifications sent while it is down are lost
  * (PostgreSQL does not queue them for a listener that is gone), which leaves at most the memory caches' own bounds.
- * The payload is {@code origin cache hash}, so a process ignores its own announcements.
+ * The payload is {@code origin cache hash} (or {@code origin TOKEN-REVOKED}), so a process ignores its own
+ * announcements.
  */
 final class PostgresMetadataEvents implements MetadataEvents {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresMetadataEvents.class);
     static final String CHANNEL = "cache_server_narinfo";
     static final long RECONNECT_MILLIS = 1_000;
     private static final String NOTIFY = "SELECT pg_notify($1, $2)";
+    /** The payload word of a revocation; a cache name is at most 64 characters of {@code [a-z0-9_-]}, never this. */
+    private static final String TOKEN_REVOKED = "TOKEN-REVOKED";
 
     private final Pool pool;
     private final PgSubscriber subscriber;
@@ -54,13 +58,26 @@ final class PostgresMetadataEvents implements MetadataEvents {
     }
 
     @Override
+    public CompletionStage<Void> tokenRevoked() {
+        return pool.preparedQuery(NOTIFY).execute(Tuple.of(CHANNEL, origin + " " + TOKEN_REVOKED)).<Void>mapEmpty()
+                .toCompletionStage();
+    }
+
+    @Override
     public void subscribe(Listener listener) {
         listeners.add(listener);
     }
 
     private void received(String payload) {
         String[] parts = payload.split(" ");
-        if (parts.length != 3 || parts[0].equals(origin)) {
+        if (parts[0].equals(origin)) {
+            return;
+        }
+        if (parts.length == 2 && parts[1].equals(TOKEN_REVOKED)) {
+            listeners.forEach(Listener::tokenRevoked);
+            return;
+        }
+        if (parts.length != 3) {
             return;
         }
         try {

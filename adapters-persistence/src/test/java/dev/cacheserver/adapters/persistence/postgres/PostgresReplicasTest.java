@@ -67,6 +67,25 @@ class PostgresReplicasTest {
     }
 
     @Test
+    void aRevocationAnnouncedByOneReplicaIsHeardByTheOther() {
+        AtomicBoolean heardByB = new AtomicBoolean();
+        b.events().subscribe(new dev.cacheserver.domain.port.MetadataEvents.Listener() {
+            @Override
+            public void narInfoChanged(CacheName cache, StorePathHash hash) {
+            }
+
+            @Override
+            public void tokenRevoked() {
+                heardByB.set(true);
+            }
+        });
+
+        await(a.events().tokenRevoked());
+
+        eventually(heardByB::get);
+    }
+
+    @Test
     void workUnderOneNameRunsOnOneReplicaAtATime() throws Exception {
         CompletableFuture<String> slowSweep = new CompletableFuture<>();
         AtomicBoolean runningOnA = new AtomicBoolean();

@@ -4,6 +4,8 @@ import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.port.MetadataEvents;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -30,6 +32,16 @@ public final class InMemoryMetadataEvents {
                     other.listeners.forEach(l -> l.narInfoChanged(cache, hash));
                 }
             }
+        }
+
+        @Override
+        public CompletionStage<Void> tokenRevoked() {
+            for (Replica other : replicas) {
+                if (other != this) {
+                    other.listeners.forEach(Listener::tokenRevoked);
+                }
+            }
+            return CompletableFuture.completedFuture(null);
         }
 
         @Override
