@@ -5,16 +5,17 @@ import dev.cacheserver.adapters.http.NixProtocol;
 import dev.cacheserver.adapters.http.BinaryCacheVerticle;
 import dev.cacheserver.adapters.http.ConnectionLimits;
 import dev.cacheserver.adapters.http.ProtocolFiles;
-import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.application.narinfo.NixCachePorts;
+import dev.cacheserver.application.replica.ReplicaNarInfoChanges;
 import dev.cacheserver.application.ingest.NarIngestAssembly;
 import dev.cacheserver.application.port.in.IngestNar;
 import dev.cacheserver.application.NarService;
 import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.bootstrap.config.CacheSettings;
 import dev.cacheserver.domain.model.CacheName;
+import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.domain.port.NarStore;
 import io.vertx.core.DeploymentOptions;
 import java.time.Clock;
@@ -70,11 +71,12 @@ final class CacheEndpointWiring {
                 settings.priority());
         NarStore store = CacheServer.await(new NarStores(core.vertx(), core.database(), config.server().dataDir())
                 .open(settings));
-        SqliteNarInfoRepository repository = new SqliteNarInfoRepository(core.database());
+        NarInfoRepository repository = core.database().narInfos();
         // Nothing is loaded: narinfos are read on demand, so starting takes the same time for any number of paths.
         boolean trusted = keys.signaturesMadeWithCurrentKeys(settings, profile.signingKeys());
         NarInfoService narInfos = new NarInfoService(profile, repository, store, core.hasher(), Clock.systemUTC(),
                 config.server().narInfoCacheBytes(), trusted);
+        ReplicaNarInfoChanges.connect(profile.name(), narInfos, core.database().events());
         if (!trusted) {
             keys.recordPassStarting(settings, profile.signingKeys());
             new SigningKeyResign(keys, settings, profile, narInfos).start();

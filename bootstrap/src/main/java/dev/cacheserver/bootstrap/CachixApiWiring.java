@@ -2,12 +2,7 @@ package dev.cacheserver.bootstrap;
 
 import dev.cacheserver.adapters.http.CachixApi;
 import dev.cacheserver.adapters.http.CachixApiVerticle;
-import dev.cacheserver.adapters.persistence.SqliteCacheKeyRepository;
-import dev.cacheserver.adapters.persistence.SqliteDatabase;
-import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
-import dev.cacheserver.adapters.persistence.SqlitePinRepository;
-import dev.cacheserver.adapters.persistence.SqliteTokenRevocations;
-import dev.cacheserver.adapters.persistence.SqliteUploadRepository;
+import dev.cacheserver.adapters.persistence.MetadataDatabase;
 import dev.cacheserver.adapters.storage.LocalUploadPartStore;
 import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.RevocationList;
@@ -46,7 +41,7 @@ final class CachixApiWiring {
 
     private final Vertx vertx;
     private final AppConfig config;
-    private final SqliteDatabase database;
+    private final MetadataDatabase database;
     private final AccessPolicy access;
     private final RevocationList revocations;
     private final TokenRevocations tokenStore;
@@ -56,22 +51,22 @@ final class CachixApiWiring {
     private final LocalUploadPartStore parts;
     private final Clock clock = Clock.systemUTC();
 
-    private CachixApiWiring(Vertx vertx, AppConfig config, SqliteDatabase database, AccessPolicy access,
+    private CachixApiWiring(Vertx vertx, AppConfig config, MetadataDatabase database, AccessPolicy access,
                       RevocationList revocations, byte[] tokenKey, int cores) {
         this.vertx = vertx;
         this.config = config;
         this.database = database;
         this.access = access;
         this.revocations = revocations;
-        this.tokenStore = new SqliteTokenRevocations(database);
-        this.keys = new SqliteCacheKeyRepository(database, clock);
+        this.tokenStore = database.tokenRevocations();
+        this.keys = database.cacheKeys(clock);
         this.parts = new LocalUploadPartStore(vertx, config.server().dataDir().resolve("uploads"));
-        this.uploads = new MultipartUploads(caches, access, new SqliteUploadRepository(database), parts,
+        this.uploads = new MultipartUploads(caches, access, database.uploads(), parts,
                 new UploadCapabilities(tokenKey), new PartUploadUrls(), keys, UploadSettings.defaults(cores), clock);
     }
 
     /** Loads the revoked token ids (so the access policy is complete before any port opens). Blocks. */
-    static CachixApiWiring create(Vertx vertx, AppConfig config, SqliteDatabase database, AccessPolicy access,
+    static CachixApiWiring create(Vertx vertx, AppConfig config, MetadataDatabase database, AccessPolicy access,
                             RevocationList revocations, byte[] tokenKey, int cores) throws Exception {
         CachixApiWiring api = new CachixApiWiring(vertx, config, database, access, revocations, tokenKey, cores);
         int leftovers = api.parts.deleteLeftoverSpools();
@@ -94,8 +89,8 @@ final class CachixApiWiring {
             Compression preferred = "xz".equals(cache.settings().compression()) ? Compression.XZ : Compression.ZSTD;
             caches.add(new CachixCache(cache.profile(), cache.narInfos(), cache.store(), preferred));
         }
-        CachixUseCases cachix = new CachixUseCases(caches, access, new SqliteNarInfoRepository(database), keys,
-                new SqlitePinRepository(database), java.util.Optional.ofNullable(peers), clock);
+        CachixUseCases cachix = new CachixUseCases(caches, access, database.narInfos(), keys,
+                database.pins(), java.util.Optional.ofNullable(peers), clock);
         CachixApi api = new CachixApi(cachix.credentials(), cachix.describe(), cachix.missing(), cachix.paths(),
                 cachix.keys(), cachix.pins(), cachix.dht(), uploads, uploads, config.server().hostname(),
                 config.server().serverPort());
@@ -110,6 +105,17 @@ final class CachixApiWiring {
         sweepUploads();
         vertx.setPeriodic(UPLOAD_SWEEP_MILLIS, id -> sweepUploads());
         vertx.setPeriodic(REVOCATION_RELOAD_MILLIS, id -> reloadRevocations());
+        database.events().subscribe(new dev.cacheserver.domain.port.MetadataEvents.Listener() {
+            @Override
+            public void narInfoChanged(dev.cacheserver.domain.model.CacheName cache,
+                                       dev.cacheserver.domain.model.StorePathHash hash) {
+            }
+
+            @Override
+            public void tokenRevoked() {
+                reloadRevocations();
+            }
+        });
         LOG.info("Cachix API on {}:{} for {} cache(s)", config.server().hostname(), config.server().serverPort(),
                 running.size());
     }

@@ -3,9 +3,7 @@ package dev.cacheserver.bootstrap;
 import dev.cacheserver.adapters.http.deploy.DeployApi;
 import dev.cacheserver.adapters.http.deploy.DeployRoutes;
 import dev.cacheserver.adapters.http.deploy.DeployVerticle;
-import dev.cacheserver.adapters.persistence.SqliteDatabase;
-import dev.cacheserver.adapters.persistence.SqliteDeploymentRepository;
-import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
+import dev.cacheserver.adapters.persistence.MetadataDatabase;
 import dev.cacheserver.application.RevocationList;
 import dev.cacheserver.application.deploy.DeployTopology;
 import dev.cacheserver.application.deploy.DeployUseCases;
@@ -42,7 +40,7 @@ public final class DeployWiring {
     }
 
     /** Starts the deploy verticle; empty when no workspace or agent is configured. Blocks the calling thread. */
-    static Optional<DeployWiring> start(Vertx vertx, AppConfig config, Hs256Tokens tokens, SqliteDatabase database,
+    static Optional<DeployWiring> start(Vertx vertx, AppConfig config, Hs256Tokens tokens, MetadataDatabase database,
                                         List<CacheServer.RunningCache> caches, RevocationList revocations)
             throws Exception {
         if (config.workspaces().isEmpty() && config.agents().isEmpty()) {
@@ -50,8 +48,8 @@ public final class DeployWiring {
         }
         DeployTopology topology = topology(config, caches);
         Clock clock = Clock.systemUTC();
-        DeployUseCases deploy = new DeployUseCases(new SqliteDeploymentRepository(database),
-                new SqliteNarInfoRepository(database), topology, tokens, revocations, clock);
+        DeployUseCases deploy = new DeployUseCases(database.deployments(),
+                database.narInfos(), topology, tokens, revocations, clock);
         DeployApi api = new DeployApi(deploy.connectAgent(), deploy.reportDeployment(), deploy.activate(), deploy.watch());
         String host = config.server().hostname();
         int port = config.server().deployPort();

@@ -1,7 +1,7 @@
 package dev.cacheserver.bootstrap;
 
-import dev.cacheserver.adapters.persistence.SqliteDatabase;
-import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
+import dev.cacheserver.adapters.persistence.MetadataDatabase;
+import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.adapters.persistence.SqliteOriginalServerArchive;
 import dev.cacheserver.adapters.storage.DecompressingNarContentHasher;
 import dev.cacheserver.adapters.storage.S3OriginalObjects;
@@ -153,7 +153,7 @@ final class ImportOriginalCommand {
     private static int importAll(Vertx vertx, AppConfig config, KeyRing keyRing, SqliteOriginalServerArchive archive,
                                  S3OriginalObjects s3, Map<String, CacheSettings> targets, boolean dryRun, PrintStream out, PrintStream err)
             throws Exception {
-        SqliteDatabase db = SqliteDatabase.open(vertx, config.server().database()).await(1, TimeUnit.MINUTES);
+        MetadataDatabase db = MetadataDatabases.open(vertx, config.server()).await(1, TimeUnit.MINUTES);
         DecompressingNarContentHasher hasher = new DecompressingNarContentHasher(vertx);
         long failed = 0;
         try {
@@ -165,7 +165,7 @@ final class ImportOriginalCommand {
                 StorageGroupNarStore store = new NarStores(vertx, db, config.server().dataDir()).open(settings)
                         .await(5, TimeUnit.MINUTES);
                 try {
-                    SqliteNarInfoRepository repository = new SqliteNarInfoRepository(db);
+                    NarInfoRepository repository = db.narInfos();
                     NarInfoService narInfos = new NarInfoService(profile, repository, store, hasher);
                     ImportSummary summary = Migration.importer(profile, archive, s3, store, repository, narInfos,
                             hasher).importCache(e.getKey(), dryRun, outcome -> {

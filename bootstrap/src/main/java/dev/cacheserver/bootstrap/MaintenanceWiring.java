@@ -2,9 +2,9 @@ package dev.cacheserver.bootstrap;
 
 import dev.cacheserver.adapters.http.maintenance.AdminRoutes;
 import dev.cacheserver.adapters.http.maintenance.PathAdminRoutes;
-import dev.cacheserver.adapters.persistence.SqliteDatabase;
-import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
-import dev.cacheserver.adapters.persistence.SqlitePinRepository;
+import dev.cacheserver.adapters.persistence.MetadataDatabase;
+import dev.cacheserver.domain.port.NarInfoRepository;
+import dev.cacheserver.domain.port.PinRepository;
 import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.narinfo.AccessTimes;
 import dev.cacheserver.application.admin.Administration;
@@ -48,11 +48,11 @@ final class MaintenanceWiring {
         this.collectors = Map.copyOf(collectors);
     }
 
-    static MaintenanceWiring start(Vertx vertx, AppConfig config, SqliteDatabase database,
+    static MaintenanceWiring start(Vertx vertx, AppConfig config, MetadataDatabase database,
                              List<CacheServer.RunningCache> caches, AccessPolicy access) throws Exception {
         Clock clock = Clock.systemUTC();
-        SqliteNarInfoRepository repository = new SqliteNarInfoRepository(database);
-        SqlitePinRepository pins = new SqlitePinRepository(database);
+        NarInfoRepository repository = database.narInfos();
+        PinRepository pins = database.pins();
         List<GarbageCollector> collectors = new ArrayList<>();
         Map<String, GarbageCollector> byCache = new HashMap<>();
         List<AccessTimes> narInfos = new ArrayList<>();
@@ -62,6 +62,7 @@ final class MaintenanceWiring {
             GarbageCollector collector = Retention.collector(cache.profile(), cache.narInfos().accessTimes(),
                     cache.narInfos().removal(), repository, cache.store(), pins, policy, ORPHAN_AGE, clock);
             collector.limitSize(cache.settings().maxSize());
+            collector.shareWith(database.exclusiveRuns());
             collectors.add(collector);
             administration.add(new Administration.CacheParts(cache.profile(), repository, cache.narInfos().removal(),
                     cache.store(), pins));

@@ -1,7 +1,6 @@
 package dev.cacheserver.bootstrap;
 
-import dev.cacheserver.adapters.persistence.SqliteDatabase;
-import dev.cacheserver.adapters.persistence.SqliteNarPlacementRepository;
+import dev.cacheserver.adapters.persistence.MetadataDatabase;
 import dev.cacheserver.adapters.storage.LocalNarStore;
 import dev.cacheserver.adapters.storage.S3NarStore;
 import dev.cacheserver.adapters.storage.S3StoreOptions;
@@ -29,10 +28,10 @@ import org.slf4j.LoggerFactory;
 final class NarStores {
     private static final Logger LOG = LoggerFactory.getLogger(NarStores.class);
     private final Vertx vertx;
-    private final SqliteDatabase database;
+    private final MetadataDatabase database;
     private final Path dataDir;
 
-    NarStores(Vertx vertx, SqliteDatabase database, Path dataDir) {
+    NarStores(Vertx vertx, MetadataDatabase database, Path dataDir) {
         this.vertx = vertx;
         this.database = database;
         this.dataDir = dataDir;
@@ -57,7 +56,7 @@ final class NarStores {
                         + cause.getMessage(), cause));
             }
             return StorageGroupNarStore.open(vertx, new CacheName(settings.name()), members,
-                    PlacementStrategy.named(settings.storageStrategy().yaml()), new SqliteNarPlacementRepository(database))
+                    PlacementStrategy.named(settings.storageStrategy().yaml()), database.placements())
                     .onFailure(e -> members.forEach(NarStores::close))
                     .onSuccess(group -> logUsage(settings, group));
         });

@@ -5,7 +5,7 @@ import dev.cacheserver.adapters.http.ops.AccessLog;
 import dev.cacheserver.adapters.http.ops.HttpOperations;
 import dev.cacheserver.adapters.http.ops.MetricsAccess;
 import dev.cacheserver.adapters.http.ops.OperationsRoutes;
-import dev.cacheserver.adapters.persistence.SqliteDatabase;
+import dev.cacheserver.adapters.persistence.MetadataDatabase;
 import dev.cacheserver.adapters.storage.LocalNarStore;
 import dev.cacheserver.adapters.storage.StorageGroupNarStore;
 import dev.cacheserver.application.AccessPolicy;
@@ -44,7 +44,7 @@ final class Operations implements AutoCloseable {
         this.http = http;
     }
 
-    static Operations create(Vertx vertx, AppConfig config, SqliteDatabase database) {
+    static Operations create(Vertx vertx, AppConfig config, MetadataDatabase database) {
         MetricsAccess access = MetricsAccess.valueOf(config.server().metricsAccess().name());
         ServerMetrics metrics = access == MetricsAccess.OFF ? null : new ServerMetrics();
         AccessLog log = AccessLog.at(AccessLog.Level.valueOf(config.server().requestLog().name()));

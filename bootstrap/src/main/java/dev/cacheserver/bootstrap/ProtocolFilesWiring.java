@@ -1,9 +1,9 @@
 package dev.cacheserver.bootstrap;
 
 import dev.cacheserver.adapters.http.ProtocolFiles;
-import dev.cacheserver.adapters.persistence.SqliteArtifactRepository;
-import dev.cacheserver.adapters.persistence.SqliteDatabase;
-import dev.cacheserver.adapters.persistence.SqliteRealisationRepository;
+import dev.cacheserver.domain.port.ArtifactRepository;
+import dev.cacheserver.adapters.persistence.MetadataDatabase;
+import dev.cacheserver.domain.port.RealisationRepository;
 import dev.cacheserver.adapters.storage.LocalArtifactFiles;
 import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.CacheProfile;
@@ -33,12 +33,12 @@ final class ProtocolFilesWiring {
     private final Map<String, OrphanedArtifactSweep> sweeps = new ConcurrentHashMap<>();
 
     /** The protocol files of {@code cache}; its sweep is registered for {@link #afterGarbageCollection}. */
-    ProtocolFiles open(Vertx vertx, AppConfig config, SqliteDatabase database, CacheProfile cache,
+    ProtocolFiles open(Vertx vertx, AppConfig config, MetadataDatabase database, CacheProfile cache,
                        AccessPolicy access) throws Exception {
         Path root = artifactDirectory(config, cache.name().value());
         LocalArtifactFiles files = CacheServer.await(LocalArtifactFiles.open(vertx, root));
-        SqliteArtifactRepository artifacts = new SqliteArtifactRepository(database);
-        SqliteRealisationRepository realisations = new SqliteRealisationRepository(database);
+        ArtifactRepository artifacts = database.artifacts();
+        RealisationRepository realisations = database.realisations();
         Clock clock = Clock.systemUTC();
         sweeps.put(cache.name().value(), new OrphanedArtifactSweep(cache, files, artifacts, realisations,
                 ORPHAN_GRACE, clock));

@@ -4,7 +4,7 @@ import dev.cacheserver.adapters.http.ops.ReadinessProbe;
 import dev.cacheserver.adapters.http.ops.ReadinessReport;
 import dev.cacheserver.adapters.http.ops.ReadinessReport.Check;
 import dev.cacheserver.adapters.persistence.DatabaseProbe;
-import dev.cacheserver.adapters.persistence.SqliteDatabase;
+import dev.cacheserver.adapters.persistence.MetadataDatabase;
 import dev.cacheserver.adapters.storage.S3NarStore;
 import dev.cacheserver.adapters.storage.StorageGroupNarStore;
 import dev.cacheserver.domain.error.StorageFullException;
@@ -35,13 +35,13 @@ final class ReadinessChecks implements ReadinessProbe {
     }
 
     private final Vertx vertx;
-    private final SqliteDatabase database;
+    private final MetadataDatabase database;
     private final List<Target> storages = new CopyOnWriteArrayList<>();
     private final java.util.Set<String> down = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private CompletableFuture<ReadinessReport> last;
     private long lastStartedNanos;
 
-    ReadinessChecks(Vertx vertx, SqliteDatabase database) {
+    ReadinessChecks(Vertx vertx, MetadataDatabase database) {
         this.vertx = vertx;
         this.database = database;
     }

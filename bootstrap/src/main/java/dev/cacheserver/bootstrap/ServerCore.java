@@ -1,6 +1,6 @@
 package dev.cacheserver.bootstrap;
 
-import dev.cacheserver.adapters.persistence.SqliteDatabase;
+import dev.cacheserver.adapters.persistence.MetadataDatabase;
 import dev.cacheserver.adapters.storage.DecompressingNarContentHasher;
 import dev.cacheserver.application.AccessPolicy;
 import dev.cacheserver.application.RevocationList;
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * database, the NAR content hasher and the operations wiring (metrics, access log, readiness).
  */
 record ServerCore(Vertx vertx, KeyRing keys, Hs256Tokens tokens, RevocationList revocations, AccessPolicy access,
-                  SqliteDatabase database, DecompressingNarContentHasher hasher, Operations ops, int cores) {
+                  MetadataDatabase database, DecompressingNarContentHasher hasher, Operations ops, int cores) {
     private static final Logger LOG = LoggerFactory.getLogger(ServerCore.class);
 
     /** Opens everything or nothing: on failure Vert.x is closed again. Blocks the calling thread. */
@@ -40,7 +40,7 @@ record ServerCore(Vertx vertx, KeyRing keys, Hs256Tokens tokens, RevocationList 
         try {
             LOG.info("network transport: {}", vertx.isNativeTransportEnabled() ? "epoll (native)"
                     : "NIO (" + vertx.unavailableNativeTransportCause() + ")");
-            SqliteDatabase database = CacheServer.await(SqliteDatabase.open(vertx, config.server().database()));
+            MetadataDatabase database = CacheServer.await(MetadataDatabases.open(vertx, config.server()));
             DecompressingNarContentHasher hasher = new DecompressingNarContentHasher(vertx);
             Operations ops = Operations.create(vertx, config, database);
             return new ServerCore(vertx, keys, tokens, revocations, access, database, hasher, ops, cores);

@@ -1,7 +1,6 @@
 package dev.cacheserver.bootstrap;
 
-import dev.cacheserver.adapters.persistence.SqliteDatabase;
-import dev.cacheserver.adapters.persistence.SqliteNarPlacementRepository;
+import dev.cacheserver.adapters.persistence.MetadataDatabase;
 import dev.cacheserver.application.admin.Administration;
 import dev.cacheserver.application.port.in.ReportStorageUsage;
 import dev.cacheserver.bootstrap.config.AppConfig;
@@ -38,9 +37,9 @@ public final class StorageUsageCommand {
         AppConfig config = Main.load(configFile);
         Vertx vertx = Vertx.vertx();
         try {
-            SqliteDatabase db = SqliteDatabase.open(vertx, config.server().database()).await(1, TimeUnit.MINUTES);
+            MetadataDatabase db = MetadataDatabases.open(vertx, config.server()).await(1, TimeUnit.MINUTES);
             try {
-                ReportStorageUsage report = Administration.reportStorageUsage(new SqliteNarPlacementRepository(db));
+                ReportStorageUsage report = Administration.reportStorageUsage(db.placements());
                 for (CacheSettings cache : config.caches()) {
                     if (only.isPresent() && !only.get().equals(cache.name())) {
                         continue;

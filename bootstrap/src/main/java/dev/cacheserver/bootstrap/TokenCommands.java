@@ -1,7 +1,6 @@
 package dev.cacheserver.bootstrap;
 
-import dev.cacheserver.adapters.persistence.SqliteDatabase;
-import dev.cacheserver.adapters.persistence.SqliteTokenRevocations;
+import dev.cacheserver.adapters.persistence.MetadataDatabase;
 import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.domain.auth.IssuedToken;
 import dev.cacheserver.domain.auth.TokenClaims;
@@ -30,7 +29,7 @@ final class TokenCommands {
             return;
         }
         withStore(config, store -> store.recordIssued(new IssuedToken(claims.id(), claims.subject(), claims.permission(),
-                claims.expiresAt(), Instant.now(), null)));
+                claims.expiresAt(), Instant.now(), null)), false);
     }
 
     static int revoke(List<String> args, Optional<Path> configFile, PrintStream out, PrintStream err) throws Exception {
@@ -44,7 +43,7 @@ final class TokenCommands {
             return Main.usage(err, "revoke-token needs exactly one token ID");
         }
         AppConfig config = Main.load(configFile);
-        boolean fresh = withStore(config, store -> store.revoke(args.get(0), Instant.now()));
+        boolean fresh = withStore(config, store -> store.revoke(args.get(0), Instant.now()), true);
         out.println(fresh ? "revoked " + args.get(0) : args.get(0) + " was already revoked");
         return 0;
     }
@@ -59,7 +58,7 @@ final class TokenCommands {
             return Main.usage(err, "list-tokens takes no arguments");
         }
         AppConfig config = Main.load(configFile);
-        List<IssuedToken> tokens = withStore(config, TokenRevocations::list);
+        List<IssuedToken> tokens = withStore(config, TokenRevocations::list, false);
         out.println("ID\tSUBJECT\tPERMISSION\tEXPIRES\tREVOKED");
         for (IssuedToken t : tokens) {
             out.println(t.id() + "\t" + t.subject() + "\t" + t.permission().name().toLowerCase() + "\t"
@@ -70,13 +69,19 @@ final class TokenCommands {
     }
 
     private static <T> T withStore(AppConfig config,
-                                   Function<TokenRevocations, java.util.concurrent.CompletionStage<T>> work)
+                                   Function<TokenRevocations, java.util.concurrent.CompletionStage<T>> work,
+                                   boolean announceRevocation)
             throws Exception {
         Vertx vertx = Vertx.vertx();
         try {
-            SqliteDatabase db = SqliteDatabase.open(vertx, config.server().database()).await(1, TimeUnit.MINUTES);
+            MetadataDatabase db = MetadataDatabases.open(vertx, config.server()).await(1, TimeUnit.MINUTES);
             try {
-                return work.apply(new SqliteTokenRevocations(db)).toCompletableFuture().get(1, TimeUnit.MINUTES);
+                T result = work.apply(db.tokenRevocations()).toCompletableFuture().get(1, TimeUnit.MINUTES);
+                if (announceRevocation) {
+                    // Servers sharing the database re-read the revocations now rather than at their next reload.
+                    db.events().tokenRevoked().toCompletableFuture().get(1, TimeUnit.MINUTES);
+                }
+                return result;
             } finally {
                 db.close().await(1, TimeUnit.MINUTES);
             }

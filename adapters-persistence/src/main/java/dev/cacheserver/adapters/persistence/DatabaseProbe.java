@@ -8,7 +8,7 @@ public final class DatabaseProbe {
     }
 
     /** Succeeds when {@code SELECT 1} runs; fails with the driver's error otherwise. */
-    public static Future<Void> check(SqliteDatabase database) {
-        return database.readers().query("SELECT 1").execute().mapEmpty();
+    public static Future<Void> check(MetadataDatabase database) {
+        return database.check();
     }
 }

@@ -19,16 +19,16 @@ import java.util.function.Function;
  * signatures are space-separated lists: neither a store path base name, a key name nor base64 can contain
  * a space.
  */
-final class NarInfoRows {
+public final class NarInfoRows {
     /** The columns {@link #fromRow} reads, in order. */
-    static final String COLUMNS =
+    public static final String COLUMNS =
             "hash, store_path, file_hash, compression, file_size, nar_hash, nar_size, refs, deriver, system, ca, sigs";
 
     private NarInfoRows() {
     }
 
     /** Parameters for (cache, hash, store_path, ..., sigs, created_at, last_accessed_at). */
-    static Tuple toTuple(CacheName cache, NarInfo info, long nowMillis) {
+    public static Tuple toTuple(CacheName cache, NarInfo info, long nowMillis) {
         return Tuple.tuple()
                 .addString(cache.value())
                 .addString(info.storePath().hash().value())
@@ -47,7 +47,7 @@ final class NarInfoRows {
                 .addLong(nowMillis);
     }
 
-    static NarInfo fromRow(Row row) {
+    public static NarInfo fromRow(Row row) {
         return from(row::getString, row::getLong);
     }
 

@@ -24,7 +24,7 @@ import java.util.function.Function;
  * {@code SqlConnection.begin()}: vertx-jdbc-client 5.0.7 leaves a pooled connection with auto-commit off after
  * any transaction (vert-x3/vertx-jdbc-client#356), so every later write on it would silently stay uncommitted.
  */
-public final class SqliteDatabase {
+public final class SqliteDatabase implements MetadataDatabase {
     /** Applied by sqlite-jdbc to every connection it opens. */
     static final String PRAGMAS = "journal_mode=WAL&synchronous=FULL&busy_timeout=5000&foreign_keys=true";
     static final int READER_CONNECTIONS = 4;
@@ -121,7 +121,74 @@ public final class SqliteDatabase {
         return schemaVersion;
     }
 
+    @Override
+    public dev.cacheserver.domain.port.NarInfoRepository narInfos() {
+        return new SqliteNarInfoRepository(this);
+    }
+
+    @Override
+    public dev.cacheserver.domain.port.NarPlacementRepository placements() {
+        return new SqliteNarPlacementRepository(this);
+    }
+
+    @Override
+    public dev.cacheserver.domain.port.UploadRepository uploads() {
+        return new SqliteUploadRepository(this);
+    }
+
+    @Override
+    public dev.cacheserver.domain.port.TokenRevocations tokenRevocations() {
+        return new SqliteTokenRevocations(this);
+    }
+
+    @Override
+    public dev.cacheserver.domain.port.CacheKeyRepository cacheKeys(Clock clock) {
+        return new SqliteCacheKeyRepository(this, clock);
+    }
+
+    @Override
+    public dev.cacheserver.domain.port.PinRepository pins() {
+        return new SqlitePinRepository(this);
+    }
+
+    @Override
+    public dev.cacheserver.domain.port.DeploymentRepository deployments() {
+        return new SqliteDeploymentRepository(this);
+    }
+
+    @Override
+    public dev.cacheserver.domain.port.ArtifactRepository artifacts() {
+        return new SqliteArtifactRepository(this);
+    }
+
+    @Override
+    public dev.cacheserver.domain.port.RealisationRepository realisations() {
+        return new SqliteRealisationRepository(this);
+    }
+
+    /** Nobody else serves from this file (the commands beside a running server change nothing it caches). */
+    @Override
+    public dev.cacheserver.domain.port.MetadataEvents events() {
+        return dev.cacheserver.domain.port.MetadataEvents.NONE;
+    }
+
+    @Override
+    public dev.cacheserver.domain.port.ExclusiveRuns exclusiveRuns() {
+        return dev.cacheserver.domain.port.ExclusiveRuns.LOCAL;
+    }
+
+    @Override
+    public Future<Void> check() {
+        return readers.query("SELECT 1").execute().mapEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return "SQLite database " + file;
+    }
+
     /** Closes the pools and the lookup connections; in-flight statements finish or fail first. */
+    @Override
     public Future<Void> close() {
         lookups.close();
         return Future.all(writer.close(), readers.close()).mapEmpty();

@@ -2,6 +2,7 @@ package dev.cacheserver.application.narinfo;
 
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.ingest.UploadedNarDigests;
+import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.port.NarContentHasher;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.domain.port.NarStore;
@@ -63,6 +64,14 @@ public final class NarInfoService {
 
     public NarInfoRemoval removal() {
         return removal;
+    }
+
+    /**
+     * Another process sharing the database saved or deleted the narinfo of {@code hash}: what this process holds
+     * in memory about it (the rendered narinfo, a cached miss) is dropped, so the next lookup reads the database.
+     */
+    public void changedElsewhere(StorePathHash hash) {
+        serving.changedElsewhere(hash);
     }
 
     /** Also tells {@code listener} about every publish and removal. */

@@ -115,6 +115,16 @@ public final class ServedNarInfos implements GetNarInfoUseCase {
         hashes.forEach(rendered::remove);
     }
 
+    /**
+     * Another replica sharing the database saved or deleted {@code hash}: neither the rendered narinfo nor a cached
+     * miss is served again, and a lookup that raced with the change does not cache its answer.
+     */
+    void changedElsewhere(StorePathHash hash) {
+        changes.incrementAndGet();
+        misses.remove(hash);
+        rendered.remove(hash);
+    }
+
     /** Bytes held by the cache of rendered narinfos. */
     public long cachedBytes() {
         return rendered.bytes();

@@ -3,6 +3,8 @@ package dev.cacheserver.application.retention;
 import dev.cacheserver.application.narinfo.AccessTimes;
 import dev.cacheserver.application.CacheProfile;
 import dev.cacheserver.application.port.in.GcReport;
+import dev.cacheserver.domain.error.ConflictException;
+import dev.cacheserver.domain.port.ExclusiveRuns;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.domain.retention.RetentionPolicy;
 import java.time.Clock;
@@ -37,6 +39,8 @@ public final class GarbageCollector {
     private volatile OptionalLong maxSize = OptionalLong.empty();
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
+    /** Replicas sharing the database sweep a cache one at a time. */
+    private volatile ExclusiveRuns replicas = ExclusiveRuns.LOCAL;
 
     GarbageCollector(CacheProfile cache, AccessTimes accessLog, KeepMarks marks, UnmarkedPathSweep paths,
                      OrphanSweep orphans, NarInfoRepository repository, RetentionPolicy policy, Clock clock) {
@@ -74,11 +78,27 @@ public final class GarbageCollector {
         this.maxSize = Objects.requireNonNull(maxSize, "maxSize");
     }
 
-    /** Sweeps now (a dry run counts what would go and changes nothing); the report says what went. */
+    /** Sweeps only while no other replica sharing the database sweeps this cache (see {@link #collect}). */
+    public void shareWith(ExclusiveRuns replicas) {
+        this.replicas = Objects.requireNonNull(replicas, "replicas");
+    }
+
+    /**
+     * Sweeps now (a dry run counts what would go and changes nothing); the report says what went. Fails without
+     * sweeping while a sweep of the cache runs here (IllegalStateException) or on another replica sharing the
+     * database (ConflictException).
+     */
     public CompletionStage<GcReport> collect(boolean dryRun) {
         if (!running.compareAndSet(false, true)) {
             return CompletableFuture.failedFuture(new IllegalStateException("a sweep of " + cache.name() + " is running"));
         }
+        return replicas.runIfFree("gc " + cache.name().value(), () -> sweep(dryRun))
+                .thenApply(swept -> swept.orElseThrow(() -> new ConflictException("a sweep of " + cache.name()
+                        + " is running on another replica")))
+                .whenComplete((report, failure) -> running.set(false));
+    }
+
+    private CompletionStage<GcReport> sweep(boolean dryRun) {
         Instant start = clock.instant();
         SweepTally tally = new SweepTally();
         RetentionPolicy policy = this.policy;
@@ -104,7 +124,7 @@ public final class GarbageCollector {
                     return tally.report(cache.name().value(), dryRun, Duration.between(start, clock.instant()).toMillis(),
                             policy.window());
                 });
-        return sweep.whenComplete((report, failure) -> running.set(false));
+        return sweep;
     }
 
     /** Marks what was accessed since {@code cutoff} and the pins, with their closures; removes the rest. */

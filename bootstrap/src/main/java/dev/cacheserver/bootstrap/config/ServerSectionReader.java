@@ -19,7 +19,7 @@ final class ServerSectionReader {
             "default-storage-strategy", "gc-interval", "dht-pull-through", "metrics-access", "request-log",
             "max-build-log-size", "upstreams", "upstream-timeout", "upstream-negative-ttl", "upstream-backoff",
             "narinfo-cache-size", "request-header-timeout", "request-body-timeout", "request-body-min-rate",
-            "max-connections");
+            "max-connections", "database-password-file", "database-pool-size");
 
     static final String DEFAULT_HOSTNAME = "0.0.0.0";
     static final int DEFAULT_DHT_PORT = 4222;
@@ -64,7 +64,8 @@ final class ServerSectionReader {
         YamlNode gcInterval = map.get("gc-interval");
         return ServerSettings.builder()
                 .dataDir(dataDir)
-                .database(database.isPresent() ? ConfigValues.path(database) : dataDir.resolve(DATABASE_FILE))
+                .database(database.isPresent() && !SharedDatabaseReader.isUrl(database) ? ConfigValues.path(database)
+                        : dataDir.resolve(DATABASE_FILE))
                 .hostname(map.has("hostname") ? hostname(map.get("hostname")) : DEFAULT_HOSTNAME)
                 .standalone(map.has("standalone") ? map.get("standalone").bool() : standaloneDefault)
                 .dhtPort(map.has("dht-port") ? map.get("dht-port").port() : DEFAULT_DHT_PORT)
@@ -97,6 +98,7 @@ final class ServerSectionReader {
                         .orElse(DEFAULT_NARINFO_CACHE_BYTES))
                 .connectionLimits(connectionLimits(map))
                 .defaultMaxSize(ConfigValues.size(map.get("default-max-size"), 1))
+                .sharedDatabase(SharedDatabaseReader.read(map))
                 .build();
     }
 

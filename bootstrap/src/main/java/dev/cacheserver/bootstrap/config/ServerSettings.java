@@ -18,7 +18,8 @@ import java.util.OptionalLong;
  * one-line-per-request access log. {@code maxBuildLogBytes}: the largest build log a client may upload.
  * {@code narInfoCacheBytes}: the size of the in-memory cache of rendered narinfos.
  * one-line-per-request access log. {@code defaultMaxSize}: the caches' {@code max-size} when they set none.
- * {@code connectionLimits}: what one client connection may cost every port.
+ * {@code connectionLimits}: what one client connection may cost every port. {@code sharedDatabase}: the
+ * PostgreSQL database when {@code server.database} is a URL ({@code database} is then unused).
  */
 public record ServerSettings(Path dataDir, Path database, String hostname, boolean standalone, int dhtPort,
                              String dhtBootstrapHost, int dhtBootstrapPort, List<HostPort> dhtBootstrap,
@@ -28,7 +29,7 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
                              Duration gcInterval, boolean dhtPullThrough, MetricsAccess metricsAccess,
                              RequestLog requestLog, long maxBuildLogBytes,
                              long narInfoCacheBytes, ConnectionLimits connectionLimits,
-                             OptionalLong defaultMaxSize) {
+                             OptionalLong defaultMaxSize, Optional<SharedDatabase> sharedDatabase) {
     public ServerSettings {
         dhtBootstrap = List.copyOf(dhtBootstrap);
         dhtTrustedKeys = List.copyOf(dhtTrustedKeys);
@@ -47,7 +48,8 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
                 + ", dhtPullThrough=" + dhtPullThrough + ", metricsAccess=" + metricsAccess
                 + ", requestLog=" + requestLog + ", maxBuildLogBytes=" + maxBuildLogBytes
                 + ", narInfoCacheBytes=" + narInfoCacheBytes
-                + ", connectionLimits=" + connectionLimits + ", defaultMaxSize=" + defaultMaxSize + "]";
+                + ", connectionLimits=" + connectionLimits + ", defaultMaxSize=" + defaultMaxSize
+                + ", sharedDatabase=" + sharedDatabase + "]";
     }
 
     /** A builder holding this record's values, to change some of them ({@code settings.toBuilder().key(k).build()}). */
@@ -90,6 +92,7 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
         private long narInfoCacheBytes;
         private ConnectionLimits connectionLimits;
         private OptionalLong defaultMaxSize;
+        private Optional<SharedDatabase> sharedDatabase = Optional.empty();
 
         private Builder() {
         }
@@ -120,6 +123,7 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
             narInfoCacheBytes = s.narInfoCacheBytes;
             connectionLimits = s.connectionLimits;
             defaultMaxSize = s.defaultMaxSize;
+            sharedDatabase = s.sharedDatabase;
         }
 
         public Builder dataDir(Path value) { dataDir = value; return this; }
@@ -147,13 +151,14 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
         public Builder narInfoCacheBytes(long value) { narInfoCacheBytes = value; return this; }
         public Builder connectionLimits(ConnectionLimits value) { connectionLimits = value; return this; }
         public Builder defaultMaxSize(OptionalLong value) { defaultMaxSize = value; return this; }
+        public Builder sharedDatabase(Optional<SharedDatabase> value) { sharedDatabase = value; return this; }
 
         public ServerSettings build() {
             return new ServerSettings(dataDir, database, hostname, standalone, dhtPort, dhtBootstrapHost,
                     dhtBootstrapPort, dhtBootstrap, dhtNetwork, dhtTrustedKeys, serverPort, deployPort, key,
                     defaultRetention, defaultPort, defaultStorage, defaultStorageStrategy, gcInterval,
                     dhtPullThrough, metricsAccess, requestLog, maxBuildLogBytes, narInfoCacheBytes, connectionLimits,
-                    defaultMaxSize);
+                    defaultMaxSize, sharedDatabase);
         }
     }
 
