@@ -3,7 +3,7 @@ import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
 import dev.cacheserver.adapters.persistence.SqlitePinRepository;
 import dev.cacheserver.adapters.storage.DecompressingNarContentHasher;
 import dev.cacheserver.adapters.storage.LocalNarStore;
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.application.retention.GarbageCollector;
 import dev.cacheserver.application.port.in.GcReport;

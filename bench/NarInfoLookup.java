@@ -2,7 +2,7 @@ import dev.cacheserver.adapters.persistence.SqliteDatabase;
 import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
 import dev.cacheserver.adapters.storage.DecompressingNarContentHasher;
 import dev.cacheserver.adapters.storage.LocalNarStore;
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.StorePathHash;

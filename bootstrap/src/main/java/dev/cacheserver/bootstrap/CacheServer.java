@@ -2,9 +2,9 @@ package dev.cacheserver.bootstrap;
 
 import dev.cacheserver.adapters.http.BinaryCacheVerticle;
 import dev.cacheserver.adapters.storage.StorageGroupNarStore;
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
-import dev.cacheserver.application.NarService;
+import dev.cacheserver.application.narinfo.NarService;
 import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.bootstrap.config.CacheSettings;
 import dev.cacheserver.domain.port.NarStore;

@@ -7,7 +7,7 @@ import dev.cacheserver.adapters.dht.StandalonePeerDirectory;
 import dev.cacheserver.adapters.http.BinaryCacheEndpoint;
 import dev.cacheserver.adapters.httpclient.HttpPeerClient;
 import dev.cacheserver.adapters.http.PeerFallback;
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.application.cluster.PeerAnnouncer;
 import dev.cacheserver.application.cluster.PeerEvents;

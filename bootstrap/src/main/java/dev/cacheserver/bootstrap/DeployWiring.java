@@ -4,7 +4,7 @@ import dev.cacheserver.adapters.http.deploy.DeployApi;
 import dev.cacheserver.adapters.http.deploy.DeployRoutes;
 import dev.cacheserver.adapters.http.deploy.DeployVerticle;
 import dev.cacheserver.adapters.persistence.MetadataDatabase;
-import dev.cacheserver.application.RevocationList;
+import dev.cacheserver.application.access.RevocationList;
 import dev.cacheserver.application.deploy.DeployTopology;
 import dev.cacheserver.application.deploy.DeployUseCases;
 import dev.cacheserver.application.port.in.WorkspaceCache;

@@ -6,7 +6,7 @@ import dev.cacheserver.adapters.persistence.SqliteOriginalServerArchive;
 import dev.cacheserver.adapters.storage.DecompressingNarContentHasher;
 import dev.cacheserver.adapters.storage.S3OriginalObjects;
 import dev.cacheserver.adapters.storage.StorageGroupNarStore;
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.application.migration.Migration;
 import dev.cacheserver.application.port.in.ImportFromOriginal.ImportSummary;

@@ -5,7 +5,7 @@ import dev.cacheserver.adapters.http.maintenance.PathAdminRoutes;
 import dev.cacheserver.adapters.persistence.MetadataDatabase;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.domain.port.PinRepository;
-import dev.cacheserver.application.AccessPolicy;
+import dev.cacheserver.application.access.AccessPolicy;
 import dev.cacheserver.application.narinfo.AccessTimes;
 import dev.cacheserver.application.admin.Administration;
 import dev.cacheserver.application.port.in.GcReport;

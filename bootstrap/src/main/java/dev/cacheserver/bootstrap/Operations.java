@@ -8,7 +8,7 @@ import dev.cacheserver.adapters.http.ops.OperationsRoutes;
 import dev.cacheserver.adapters.persistence.MetadataDatabase;
 import dev.cacheserver.adapters.storage.LocalNarStore;
 import dev.cacheserver.adapters.storage.StorageGroupNarStore;
-import dev.cacheserver.application.AccessPolicy;
+import dev.cacheserver.application.access.AccessPolicy;
 import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.bootstrap.config.ServerSettings;
 import dev.cacheserver.domain.port.NarStore;

@@ -2,8 +2,8 @@ package dev.cacheserver.bootstrap;
 
 import dev.cacheserver.adapters.persistence.MetadataDatabase;
 import dev.cacheserver.adapters.storage.DecompressingNarContentHasher;
-import dev.cacheserver.application.AccessPolicy;
-import dev.cacheserver.application.RevocationList;
+import dev.cacheserver.application.access.AccessPolicy;
+import dev.cacheserver.application.access.RevocationList;
 import dev.cacheserver.bootstrap.config.AppConfig;
 import dev.cacheserver.domain.auth.Hs256Tokens;
 import io.vertx.core.Future;

@@ -1,6 +1,6 @@
 package dev.cacheserver.bootstrap;
 
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.bootstrap.config.CacheSettings;
 import org.slf4j.Logger;

@@ -3,7 +3,7 @@ package dev.cacheserver.bootstrap;
 import dev.cacheserver.adapters.http.BinaryCacheEndpoint;
 import dev.cacheserver.adapters.httpclient.HttpUpstreamClient;
 import dev.cacheserver.adapters.http.UpstreamFallback;
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.application.ingest.NarIngestion;
 import dev.cacheserver.application.port.in.ServeFromUpstreams;

@@ -1,6 +1,6 @@
 package dev.cacheserver.adapters.http;
 
-import dev.cacheserver.application.AccessPolicy;
+import dev.cacheserver.application.access.AccessPolicy;
 import dev.cacheserver.application.cachix.CachixCaches;
 import dev.cacheserver.application.cachix.MultipartUploads;
 import dev.cacheserver.application.cachix.UploadCapabilities;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cacheserver.application.AccessPolicy;
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.AccessPolicy;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.ingest.NarIngestAssembly;
 import dev.cacheserver.domain.auth.Hs256Tokens;
 import dev.cacheserver.domain.auth.Permission;

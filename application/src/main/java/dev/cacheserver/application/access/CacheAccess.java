@@ -1,7 +1,7 @@
 package dev.cacheserver.application.access;
 
-import dev.cacheserver.application.AccessPolicy;
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.AccessPolicy;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.port.in.Caller;
 import dev.cacheserver.domain.auth.Permission;
 import java.util.concurrent.CompletableFuture;

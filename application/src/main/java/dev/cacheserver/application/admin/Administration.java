@@ -1,7 +1,7 @@
 package dev.cacheserver.application.admin;
 
-import dev.cacheserver.application.AccessPolicy;
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.AccessPolicy;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoRemoval;
 import dev.cacheserver.application.port.in.ManageStorePaths;
 import dev.cacheserver.application.port.in.ReportStorageUsage;

@@ -1,6 +1,6 @@
 package dev.cacheserver.application.admin;
 
-import dev.cacheserver.application.AccessPolicy;
+import dev.cacheserver.application.access.AccessPolicy;
 import dev.cacheserver.application.port.in.Caller;
 import dev.cacheserver.application.port.in.DeletedPath;
 import dev.cacheserver.application.port.in.ManageStorePaths;

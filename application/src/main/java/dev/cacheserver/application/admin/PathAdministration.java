@@ -1,6 +1,6 @@
 package dev.cacheserver.application.admin;
 
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoRemoval;
 import dev.cacheserver.application.port.in.DeletedPath;
 import dev.cacheserver.application.port.in.ManageStorePaths;

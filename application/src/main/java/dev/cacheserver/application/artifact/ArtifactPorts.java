@@ -1,7 +1,7 @@
 package dev.cacheserver.application.artifact;
 
-import dev.cacheserver.application.AccessPolicy;
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.AccessPolicy;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.access.CacheAccess;
 import dev.cacheserver.application.port.in.LookUpBuildArtifact;
 import dev.cacheserver.application.port.in.LookUpRealisation;

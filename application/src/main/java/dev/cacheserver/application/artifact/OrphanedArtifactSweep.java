@@ -1,6 +1,6 @@
 package dev.cacheserver.application.artifact;
 
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.domain.model.StoredArtifact;
 import dev.cacheserver.domain.port.ArtifactFiles;
 import dev.cacheserver.domain.port.ArtifactRepository;

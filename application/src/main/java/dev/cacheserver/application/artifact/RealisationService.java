@@ -1,6 +1,6 @@
 package dev.cacheserver.application.artifact;
 
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.model.DrvOutputId;
 import dev.cacheserver.domain.narinfo.Realisation;

@@ -1,6 +1,6 @@
 package dev.cacheserver.application.cachix;
 
-import dev.cacheserver.application.AccessPolicy;
+import dev.cacheserver.application.access.AccessPolicy;
 import dev.cacheserver.application.port.in.Caller;
 import dev.cacheserver.application.port.in.CheckCachixCredentials;
 import dev.cacheserver.domain.error.AuthenticationException;

@@ -3,7 +3,7 @@ package dev.cacheserver.application.cachix;
 import dev.cacheserver.application.port.out.PartUrlLayout;
 import dev.cacheserver.application.port.in.CompletedPart;
 import dev.cacheserver.application.port.in.NarInfoCreate;
-import dev.cacheserver.application.AccessPolicy;
+import dev.cacheserver.application.access.AccessPolicy;
 import dev.cacheserver.application.port.in.Caller;
 import dev.cacheserver.application.port.in.CompleteMultipartUpload;
 import dev.cacheserver.application.port.in.StartMultipartUpload;

@@ -1,6 +1,6 @@
 package dev.cacheserver.application.cachix;
 
-import dev.cacheserver.application.AccessPolicy;
+import dev.cacheserver.application.access.AccessPolicy;
 import dev.cacheserver.application.port.in.ManagePins;
 import dev.cacheserver.domain.auth.Permission;
 import dev.cacheserver.domain.error.InvalidInputException;

@@ -1,6 +1,6 @@
 package dev.cacheserver.application.cluster;
 
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.application.narinfo.NarInfoListener;
 import dev.cacheserver.domain.model.StorePathHash;

@@ -1,6 +1,6 @@
 package dev.cacheserver.application.cluster;
 
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.ingest.NarIngestion;
 import dev.cacheserver.application.port.in.ServeFromPeers;
 import dev.cacheserver.domain.narinfo.NarInfo;

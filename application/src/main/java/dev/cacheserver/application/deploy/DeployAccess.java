@@ -1,7 +1,7 @@
 package dev.cacheserver.application.deploy;
 
-import dev.cacheserver.application.AccessPolicy;
-import dev.cacheserver.application.RevocationList;
+import dev.cacheserver.application.access.AccessPolicy;
+import dev.cacheserver.application.access.RevocationList;
 import dev.cacheserver.domain.auth.Hs256Tokens;
 import dev.cacheserver.domain.auth.Permission;
 import dev.cacheserver.domain.auth.TokenClaims;

@@ -1,6 +1,6 @@
 package dev.cacheserver.application.deploy;
 
-import dev.cacheserver.application.RevocationList;
+import dev.cacheserver.application.access.RevocationList;
 import dev.cacheserver.application.port.in.ActivateDeployment;
 import dev.cacheserver.application.port.in.ConnectAgent;
 import dev.cacheserver.application.port.in.ReportDeployment;

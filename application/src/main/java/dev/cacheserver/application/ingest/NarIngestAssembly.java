@@ -1,7 +1,7 @@
 package dev.cacheserver.application.ingest;
 
-import dev.cacheserver.application.AccessPolicy;
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.AccessPolicy;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.port.in.IngestNar;
 import dev.cacheserver.domain.port.NarStore;
 

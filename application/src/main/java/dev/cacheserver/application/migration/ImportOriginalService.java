@@ -1,6 +1,6 @@
 package dev.cacheserver.application.migration;
 
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.application.port.in.ImportFromOriginal;
 import dev.cacheserver.domain.error.CacheServerException;

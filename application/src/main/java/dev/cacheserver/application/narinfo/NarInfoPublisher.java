@@ -1,7 +1,7 @@
 package dev.cacheserver.application.narinfo;
 
-import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.PublishNarInfoUseCase;
+import dev.cacheserver.application.access.CacheProfile;
+import dev.cacheserver.application.narinfo.PublishNarInfoUseCase;
 import dev.cacheserver.application.ingest.UploadedNarDigests;
 import dev.cacheserver.domain.error.ConflictException;
 import dev.cacheserver.domain.error.Failures;

@@ -1,6 +1,6 @@
 package dev.cacheserver.application.narinfo;
 
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.cacheserver.application.narinfo;
 
-import dev.cacheserver.application.PublishNarInfoUseCase;
+import dev.cacheserver.application.narinfo.PublishNarInfoUseCase;
 import dev.cacheserver.application.access.CacheAccess;
 import dev.cacheserver.application.port.in.Caller;
 import dev.cacheserver.application.port.in.PublishNarInfo;

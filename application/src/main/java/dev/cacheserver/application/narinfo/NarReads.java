@@ -1,6 +1,6 @@
 package dev.cacheserver.application.narinfo;
 
-import dev.cacheserver.application.LocateNarUseCase;
+import dev.cacheserver.application.narinfo.LocateNarUseCase;
 import dev.cacheserver.application.access.CacheAccess;
 import dev.cacheserver.application.port.in.ReadNar;
 import dev.cacheserver.domain.error.InvalidInputException;

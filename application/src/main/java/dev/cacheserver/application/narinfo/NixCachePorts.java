@@ -1,10 +1,10 @@
 package dev.cacheserver.application.narinfo;
 
-import dev.cacheserver.application.AccessPolicy;
-import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.LocateNarUseCase;
+import dev.cacheserver.application.access.AccessPolicy;
+import dev.cacheserver.application.access.CacheProfile;
+import dev.cacheserver.application.narinfo.LocateNarUseCase;
 import dev.cacheserver.application.port.in.ServeFromPeers;
-import dev.cacheserver.application.PublishNarInfoUseCase;
+import dev.cacheserver.application.narinfo.PublishNarInfoUseCase;
 import dev.cacheserver.application.access.CacheAccess;
 import dev.cacheserver.application.port.in.AuthorizeUpload;
 import dev.cacheserver.application.port.in.GetCacheInfo;

@@ -1,7 +1,7 @@
 package dev.cacheserver.application.narinfo;
 
-import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.ExpiringMap;
+import dev.cacheserver.application.access.CacheProfile;
+import dev.cacheserver.application.support.ExpiringMap;
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;

@@ -1,7 +1,7 @@
 package dev.cacheserver.application.retention;
 
 import dev.cacheserver.application.narinfo.AccessTimes;
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.port.in.GcReport;
 import dev.cacheserver.domain.error.ConflictException;
 import dev.cacheserver.domain.port.ExclusiveRuns;

@@ -1,8 +1,8 @@
 package dev.cacheserver.application.retention;
 
 import dev.cacheserver.application.narinfo.AccessTimes;
-import dev.cacheserver.application.AccessPolicy;
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.AccessPolicy;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoRemoval;
 import dev.cacheserver.application.port.in.CollectGarbage;
 import dev.cacheserver.application.port.in.GcReport;

@@ -1,6 +1,6 @@
 package dev.cacheserver.application.retention;
 
-import dev.cacheserver.application.AccessPolicy;
+import dev.cacheserver.application.access.AccessPolicy;
 import dev.cacheserver.application.port.in.CollectGarbage;
 import dev.cacheserver.application.port.in.GcReport;
 import dev.cacheserver.domain.error.NotFoundException;

@@ -1,6 +1,6 @@
 package dev.cacheserver.application.upstream;
 
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.ingest.NarIngestion;
 import dev.cacheserver.application.port.in.ServeFromUpstreams;
 import dev.cacheserver.domain.narinfo.NarInfo;

@@ -1,7 +1,7 @@
 package dev.cacheserver.application.upstream;
 
-import dev.cacheserver.application.CacheProfile;
-import dev.cacheserver.application.ExpiringMap;
+import dev.cacheserver.application.access.CacheProfile;
+import dev.cacheserver.application.support.ExpiringMap;
 import dev.cacheserver.application.port.in.ServeFromUpstreams;
 import dev.cacheserver.application.ingest.NarIngestion;
 import dev.cacheserver.application.port.in.NarClaim;

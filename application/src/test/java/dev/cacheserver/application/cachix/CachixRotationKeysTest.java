@@ -2,8 +2,8 @@ package dev.cacheserver.application.cachix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.cacheserver.application.AccessPolicy;
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.AccessPolicy;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.application.port.in.BinaryCacheInfo;
 import dev.cacheserver.application.port.in.Caller;

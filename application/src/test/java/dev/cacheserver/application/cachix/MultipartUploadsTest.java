@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cacheserver.application.port.in.CompletedPart;
-import dev.cacheserver.application.AccessPolicy;
+import dev.cacheserver.application.access.AccessPolicy;
 import dev.cacheserver.domain.auth.Hs256Tokens;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.model.CacheName;

@@ -2,7 +2,7 @@ package dev.cacheserver.application.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.port.inmemory.InMemoryPeerDirectory;

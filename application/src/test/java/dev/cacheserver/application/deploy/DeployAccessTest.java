@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cacheserver.application.RevocationList;
+import dev.cacheserver.application.access.RevocationList;
 import dev.cacheserver.domain.auth.Hs256Tokens;
 import dev.cacheserver.domain.auth.Permission;
 import dev.cacheserver.domain.auth.TokenClaims;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.cacheserver.application.RevocationList;
+import dev.cacheserver.application.access.RevocationList;
 import dev.cacheserver.application.port.in.ActivateDeployment.ActivateDeploymentCommand;
 import dev.cacheserver.application.port.in.ActivateRequest;
 import dev.cacheserver.application.port.in.Caller;

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cacheserver.application.AccessPolicy;
+import dev.cacheserver.application.access.AccessPolicy;
 import dev.cacheserver.application.cachix.CachixCache;
 import dev.cacheserver.application.cachix.CachixCaches;
 import dev.cacheserver.application.cachix.MultipartUploads;

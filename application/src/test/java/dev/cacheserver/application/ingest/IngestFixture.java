@@ -1,6 +1,6 @@
 package dev.cacheserver.application.ingest;
 
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.Compression;

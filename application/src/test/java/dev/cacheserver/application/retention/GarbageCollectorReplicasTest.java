@@ -3,7 +3,7 @@ package dev.cacheserver.application.retention;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.Compression;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.cluster.PeerNarInfoServiceTest;
 import dev.cacheserver.application.port.in.ServeFromUpstreams;
 import dev.cacheserver.domain.error.HashMismatchException;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cacheserver.adapters.persistence.SqliteDatabase;
 import dev.cacheserver.adapters.persistence.SqliteNarInfoRepository;
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.application.port.in.GcReport;
 import dev.cacheserver.application.retention.GarbageCollector;

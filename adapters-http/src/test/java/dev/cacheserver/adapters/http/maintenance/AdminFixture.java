@@ -1,7 +1,7 @@
 package dev.cacheserver.adapters.http.maintenance;
 
-import dev.cacheserver.application.AccessPolicy;
-import dev.cacheserver.application.CacheProfile;
+import dev.cacheserver.application.access.AccessPolicy;
+import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.domain.auth.Hs256Tokens;
 import dev.cacheserver.domain.auth.Permission;

@@ -1,4 +1,4 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.support;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.access;
 
 import java.util.Set;
 

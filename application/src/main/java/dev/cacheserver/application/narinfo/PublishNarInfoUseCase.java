@@ -1,4 +1,4 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.narinfo;
 
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.narinfo.NarInfo;

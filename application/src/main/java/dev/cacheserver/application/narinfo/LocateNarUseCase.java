@@ -1,4 +1,4 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.narinfo;
 
 import dev.cacheserver.domain.model.NarFile;
 import dev.cacheserver.domain.port.NarLocation;

@@ -1,4 +1,4 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.access;
 
 import dev.cacheserver.application.port.in.Caller;
 import dev.cacheserver.application.port.in.CheckAdminAccess;

@@ -1,4 +1,4 @@
-package dev.cacheserver.application;
+package dev.cacheserver.application.access;
 
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.signing.SecretSigningKey;
