@@ -1,5 +1,6 @@
 package dev.cacheserver.bootstrap;
 
+import dev.cacheserver.domain.error.Failures;
 import dev.cacheserver.adapters.http.ops.ReadinessProbe;
 import dev.cacheserver.adapters.http.ops.ReadinessReport;
 import dev.cacheserver.adapters.http.ops.ReadinessReport.Check;
@@ -104,7 +105,7 @@ final class ReadinessChecks implements ReadinessProbe {
 
     /** What the public answer says: the kind of problem, not paths or driver messages (those go to the log). */
     private static String publicReason(String name, Throwable e) {
-        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause = Failures.cause(e);
         if (cause instanceof java.util.concurrent.TimeoutException) {
             return "no answer within " + CHECK_TIMEOUT_MILLIS + " ms";
         }

@@ -1,5 +1,6 @@
 package dev.cacheserver.adapters.storage;
 
+import dev.cacheserver.domain.error.Failures;
 import dev.cacheserver.domain.error.CacheServerException;
 import dev.cacheserver.domain.error.StorageFullException;
 import dev.cacheserver.domain.error.UnavailableException;
@@ -47,10 +48,6 @@ final class S3ErrorMapping {
 
     /** The failure inside the SDK's CompletionException wrappers. */
     static Throwable rootCause(Throwable e) {
-        Throwable t = e;
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+        return Failures.cause(e);
     }
 }

@@ -1,5 +1,6 @@
 package dev.cacheserver.adapters.storage;
 
+import dev.cacheserver.domain.error.Failures;
 import dev.cacheserver.domain.model.Compression;
 import dev.cacheserver.domain.model.NixHash;
 import dev.cacheserver.domain.port.OriginalS3Objects;
@@ -113,10 +114,7 @@ public final class S3OriginalObjects implements OriginalS3Objects, AutoCloseable
     }
 
     private static boolean isNotFound(Throwable e) {
-        Throwable t = e;
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
+        Throwable t = Failures.cause(e);
         return t instanceof NoSuchKeyException || t instanceof S3Exception s3 && s3.statusCode() == 404;
     }
 

@@ -1,13 +1,12 @@
 package dev.cacheserver.adapters.storage;
 
+import dev.cacheserver.domain.error.Failures;
 import dev.cacheserver.domain.error.CacheServerException;
 import dev.cacheserver.domain.error.StorageException;
 import dev.cacheserver.domain.error.StorageFullException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Maps I/O failures (raw, or wrapped by Vert.x or futures) to the domain's storage errors. */
@@ -71,10 +70,6 @@ final class StorageFailures {
     }
 
     private static Throwable unwrap(Throwable failure) {
-        Throwable t = failure;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+        return Failures.cause(failure);
     }
 }

@@ -1,12 +1,10 @@
 package dev.cacheserver.application.cachix;
 
+import dev.cacheserver.domain.auth.HmacSha256;
 import dev.cacheserver.application.port.in.PartGrant;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Signs and checks {@link PartGrant}s with HMAC-SHA256 under a key derived from the server's token key (so
@@ -40,12 +38,6 @@ public final class UploadCapabilities {
     }
 
     private static byte[] hmac(byte[] key, byte[] message) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(message);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
+        return HmacSha256.mac(key, message);
     }
 }

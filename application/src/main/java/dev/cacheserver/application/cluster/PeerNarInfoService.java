@@ -1,5 +1,6 @@
 package dev.cacheserver.application.cluster;
 
+import dev.cacheserver.domain.error.Failures;
 import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.support.ExpiringMap;
 import dev.cacheserver.application.port.in.ServeFromPeers;
@@ -209,10 +210,6 @@ final class PeerNarInfoService implements ServeFromPeers {
     }
 
     private static Throwable rootCause(Throwable failure) {
-        Throwable t = failure;
-        while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException)) {
-            t = t.getCause();
-        }
-        return t;
+        return Failures.cause(failure);
     }
 }

@@ -1,5 +1,6 @@
 package dev.cacheserver.application.migration;
 
+import dev.cacheserver.domain.error.Failures;
 import dev.cacheserver.application.access.CacheProfile;
 import dev.cacheserver.application.narinfo.NarInfoService;
 import dev.cacheserver.application.port.in.ImportFromOriginal;
@@ -203,8 +204,7 @@ final class ImportOriginalService implements ImportFromOriginal {
                 outcomes.accept(new PathOutcome(row.displayPath(), result, ""));
                 return;
             }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+            Throwable cause = Failures.cause(failure);
             if (cause instanceof StorageFullException) {
                 // A full disk is not a property of this path: stop instead of failing every remaining path.
                 throw new CompletionException(cause);

@@ -1,5 +1,6 @@
 package dev.cacheserver.application.retention;
 
+import dev.cacheserver.domain.error.Failures;
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import dev.cacheserver.domain.port.NarStore;
@@ -7,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -69,6 +69,6 @@ final class OrphanSweep {
     }
 
     private static Throwable unwrap(Throwable e) {
-        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        return Failures.cause(e);
     }
 }

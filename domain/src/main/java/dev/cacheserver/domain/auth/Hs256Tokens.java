@@ -2,14 +2,11 @@ package dev.cacheserver.domain.auth;
 
 import dev.cacheserver.domain.error.AuthenticationException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HS256 JSON Web Tokens signed with the server key, byte-compatible with the original's PyJWT tokens:
@@ -113,13 +110,7 @@ public final class Hs256Tokens {
     }
 
     private byte[] mac(String input) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(input.getBytes(StandardCharsets.US_ASCII));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
+        return HmacSha256.mac(key, input.getBytes(StandardCharsets.US_ASCII));
     }
 
     private static String b64(byte[] bytes) {

@@ -1,7 +1,7 @@
 package dev.cacheserver.adapters.http.deploy;
 
+import dev.cacheserver.adapters.http.ErrorResponse;
 import dev.cacheserver.adapters.http.Credentials;
-import dev.cacheserver.adapters.http.HttpErrors;
 import dev.cacheserver.adapters.http.UnreadBody;
 import dev.cacheserver.application.port.in.ActivateDeployment;
 import dev.cacheserver.application.port.in.ActivateDeployment.ActivateDeploymentCommand;
@@ -12,7 +12,7 @@ import dev.cacheserver.domain.deploy.Deployment;
 import dev.cacheserver.domain.error.NotFoundException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionStage;
  * Cachix API verticle on {@code server-port} can serve them too.
  */
 public final class DeployRoutes {
+    private static final ErrorResponse ERRORS = ErrorResponse.json(5, null);
     static final long MAX_BODY_BYTES = 1 << 20;
     static final String STATUS_PATH = "/api/v1/deploy/deployment/";
     private final ActivateDeployment activations;
@@ -56,7 +57,7 @@ public final class DeployRoutes {
             activations.authorize(caller(ctx));
         } catch (RuntimeException e) {
             UnreadBody.closeAfterAnswer(ctx.request());
-            fail(ctx.response(), e);
+            fail(ctx.request(), e);
             return;
         }
         ctx.next();
@@ -77,7 +78,7 @@ public final class DeployRoutes {
                 return new JsonObject().put("agents", agents);
             });
         } catch (RuntimeException e) {
-            fail(ctx.response(), e);
+            fail(ctx.request(), e);
         }
     }
 
@@ -85,7 +86,7 @@ public final class DeployRoutes {
         try {
             reply(ctx, watch.status(new DeploymentCommand(caller(ctx), ctx.pathParam("id"))), DeployJson::status);
         } catch (RuntimeException e) {
-            fail(ctx.response(), e);
+            fail(ctx.request(), e);
         }
     }
 
@@ -102,7 +103,7 @@ public final class DeployRoutes {
         Context context = Vertx.currentContext();
         result.whenComplete((value, failure) -> context.runOnContext(v -> {
             if (failure != null) {
-                fail(ctx.response(), failure);
+                fail(ctx.request(), failure);
             } else {
                 ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
                         .end(render.apply(value).encode());
@@ -110,16 +111,12 @@ public final class DeployRoutes {
         }));
     }
 
-    static void fail(HttpServerResponse response, Throwable failure) {
-        HttpErrors.Answer answer = HttpErrors.answer(failure);
-        if (response.ended() || response.closed()) {
+    /** The error answer of the deploy port: JSON {@code {"error": ...}}, Retry-After 5 on retryable failures. */
+    static void fail(HttpServerRequest request, Throwable failure) {
+        if (request.response().ended() || request.response().closed()) {
             return;
         }
-        if (answer.retryable()) {
-            response.putHeader("Retry-After", "5");
-        }
-        response.setStatusCode(answer.status()).putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("error", answer.message()).encode());
+        ERRORS.write(request, failure);
     }
 
     private static Caller caller(RoutingContext ctx) {

@@ -65,7 +65,7 @@ public final class DeployVerticle extends VerticleBase {
             return;
         }
         UnreadBody.closeAfterAnswer(ctx.request());
-        DeployRoutes.fail(ctx.response(), cause != null ? cause
+        DeployRoutes.fail(ctx.request(), cause != null ? cause
                 : ctx.statusCode() == 413 ? new PayloadTooLargeException("the body is too large")
                 : new InvalidInputException("bad request"));
     }

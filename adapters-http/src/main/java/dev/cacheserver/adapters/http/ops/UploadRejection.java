@@ -1,5 +1,6 @@
 package dev.cacheserver.adapters.http.ops;
 
+import dev.cacheserver.domain.error.Failures;
 import dev.cacheserver.domain.error.AuthenticationException;
 import dev.cacheserver.domain.error.ConflictException;
 import dev.cacheserver.domain.error.HashMismatchException;
@@ -9,8 +10,6 @@ import dev.cacheserver.domain.error.PayloadTooLargeException;
 import dev.cacheserver.domain.error.PermissionDeniedException;
 import dev.cacheserver.domain.error.StorageFullException;
 import dev.cacheserver.domain.error.UnavailableException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /** The {@code reason} label of a rejected upload, from the failure (or, lacking one, the HTTP status). */
 final class UploadRejection {
@@ -29,10 +28,7 @@ final class UploadRejection {
     }
 
     static String reason(Throwable failure) {
-        Throwable e = failure;
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-            e = e.getCause();
-        }
+        Throwable e = Failures.cause(failure);
         if (e instanceof HashMismatchException) {
             return HASH_MISMATCH;
         } else if (e instanceof InvalidInputException) {
