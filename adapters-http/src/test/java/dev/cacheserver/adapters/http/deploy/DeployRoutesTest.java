@@ -40,7 +40,7 @@ class DeployRoutesTest {
 
     private static JsonObject error(HttpResponse<Buffer> response, int status) {
         assertEquals(status, response.statusCode(), response.bodyAsString());
-        assertEquals("application/json", response.getHeader("Content-Type"));
+        assertEquals("application/json; charset=utf-8", response.getHeader("Content-Type"), "errors as every port writes them");
         return response.bodyAsJsonObject();
     }
 
