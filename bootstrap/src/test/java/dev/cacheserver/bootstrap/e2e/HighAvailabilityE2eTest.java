@@ -4,19 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cacheserver.adapters.persistence.postgres.PostgresConnection;
-import dev.cacheserver.adapters.persistence.postgres.PostgresTestServer;
-import dev.cacheserver.adapters.storage.s3test.S3TestServer;
 import dev.cacheserver.bootstrap.MainAccess;
 import dev.cacheserver.domain.narinfo.NarInfoText;
-import dev.cacheserver.domain.signing.SecretSigningKey;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,11 +28,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three replicas on one real PostgreSQL database and one S3 server (s3proxy), one signing key. Replica 1 runs in
- * its own JVM so it can be killed with SIGKILL; 2 and 3 run in this JVM. The real nix pushes to 1 and substitutes
- * from 2; Cachix multipart uploads; a token revoked through 3 is refused by 1; GC started on 2 and 3 at once
- * deletes each expired path once; after 1 dies mid-upload, 2 and 3 keep serving and the retry through 2
- * succeeds with nothing half-written served. Ordered: the kill comes last.
+ * Issue 17's proof on {@link ThreeReplicas} (one real PostgreSQL, one s3proxy, one signing key). The real nix
+ * pushes to 1 and substitutes from 2; Cachix multipart uploads; a token revoked through 3 is refused by 1; GC
+ * started on 2 and 3 at once deletes each expired path once; after 1 dies mid-upload, 2 and 3 keep serving and
+ * the retry through 2 succeeds with nothing half-written served. Ordered: the kill comes last.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -45,14 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
 class HighAvailabilityE2eTest extends HttpTestSupport {
     @TempDir
     static Path dir;
-    S3TestServer s3;
+    ThreeReplicas replicas;
     ServerProcess replica1;
-    int replica1Api;
-    int replica1Main;
-    int replica1Secret;
     TestServer replica2;
     TestServer replica3;
-    String publicKey;
     final List<Socket> open = new ArrayList<>();
 
     HighAvailabilityE2eTest() {
@@ -61,52 +51,10 @@ class HighAvailabilityE2eTest extends HttpTestSupport {
 
     @BeforeAll
     void start() throws Exception {
-        s3 = S3TestServer.start(dir.resolve("s3"));
-        s3.createBucket(StorageTestSupport.BUCKET);
-        PostgresConnection database = PostgresTestServer.shared().newDatabase();
-        Path password = Files.writeString(dir.resolve("pg-password"), database.password().orElseThrow() + "\n");
-        SecretSigningKey key = SecretSigningKey.generate("ha-1");
-        publicKey = key.publicKey().toString();
-        Path keyFile = Files.writeString(dir.resolve("signing.secret"), key.toNixFormat());
-        String server = "  database: postgresql://" + database.user() + "@" + database.host() + ":" + database.port()
-                + "/" + database.database() + "\n"
-                + "  database-password-file: " + password + "\n";
-        String caches = "caches:\n"
-                + "  - name: main\n    port: PORT1\n    signing-key-file: " + keyFile + "\n    storages:\n"
-                + StorageTestSupport.s3Storage("bucket", s3, "")
-                + "  - name: secret\n    port: PORT2\n    access: private\n    storages:\n"
-                + StorageTestSupport.s3Storage("bucket", s3, "")
-                + "  - name: expiring\n    port: PORT3\n    retention: 2s\n    storages:\n"
-                + StorageTestSupport.s3Storage("bucket", s3, "");
-        replica1 = startProcess(Files.createDirectories(dir.resolve("r1")), server, caches);
-        replica2 = TestServer.start(Files.createDirectories(dir.resolve("r2")), server, caches,
-                TestServer.freePort(), TestServer.freePort(), TestServer.freePort());
-        replica3 = TestServer.start(Files.createDirectories(dir.resolve("r3")), server, caches,
-                TestServer.freePort(), TestServer.freePort(), TestServer.freePort());
-    }
-
-    /** Replica 1 in a JVM of its own, with the config {@link TestServer} would write. */
-    ServerProcess startProcess(Path home, String server, String caches) throws Exception {
-        replica1Api = TestServer.freePort();
-        replica1Main = TestServer.freePort();
-        String yaml = "server:\n  hostname: 127.0.0.1\n  standalone: true\n  data-dir: " + home.resolve("data") + "\n"
-                + "  server-port: " + replica1Api + "\n  deploy-port: " + TestServer.freePort() + "\n"
-                + "  key: " + TestServer.KEY + "\n" + server
-                + caches.replace("PORT1", Integer.toString(replica1Main))
-                .replace("PORT2", Integer.toString(replica1Secret = TestServer.freePort()))
-                .replace("PORT3", Integer.toString(TestServer.freePort()));
-        Path config = Files.writeString(home.resolve("config.yaml"), yaml);
-        ServerProcess process = ServerProcess.start(config, replica1Main);
-        Eventually.await("replica 1 answers on its API port too", () -> listens(replica1Api));
-        return process;
-    }
-
-    static boolean listens(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
+        replicas = new ThreeReplicas(dir);
+        replica1 = replicas.replica1;
+        replica2 = replicas.replica2;
+        replica3 = replicas.replica3;
     }
 
     @AfterAll
@@ -114,21 +62,18 @@ class HighAvailabilityE2eTest extends HttpTestSupport {
         for (Socket socket : open) {
             socket.close();
         }
-        try (S3TestServer ignored = s3; ServerProcess first = replica1) {
-            replica2.close();
-            replica3.close();
-        }
+        replicas.close();
     }
 
     String replica1Url() {
-        return "http://127.0.0.1:" + replica1Main;
+        return replicas.replica1Url();
     }
 
     @Test
     @Order(1)
     void nixPushesToReplica1AndSubstitutesFromReplica2WithTheSharedSignature() throws Exception {
-        NixClientCheck.run(dir.resolve("nix-work"), replica1Url(), publicKey, "--token", Tokens.write("main"),
-                "--fetch-url", replica2.url("main"), "--sizes", "1024 65536");
+        NixClientCheck.run(dir.resolve("nix-work"), replica1Url(), replicas.publicKey, "--token",
+                Tokens.write("main"), "--fetch-url", replica2.url("main"), "--sizes", "1024 65536");
     }
 
     /**
@@ -140,11 +85,11 @@ class HighAvailabilityE2eTest extends HttpTestSupport {
     @Order(2)
     void aCachixUploadCompletedOnTheReplicaThatReceivedItsPartsIsServedByEveryReplica() throws Exception {
         SplitCachixUpload upload = new SplitCachixUpload(storeHash(), TestNars.regularFile(randomBytes(200_000)));
-        upload.create(replica1Api());
-        for (String url : upload.putParts(replica1Api())) {
+        upload.create(replicas.replica1ApiUrl());
+        for (String url : upload.putParts(replicas.replica1ApiUrl())) {
             assertTrue(url.startsWith(replica1Url() + "/"), "the part URL names replica 1: " + url);
         }
-        assertEquals(200, upload.complete(replica1Api()));
+        assertEquals(200, upload.complete(replicas.replica1ApiUrl()));
 
         for (String base : List.of(replica1Url(), replica2.url("main"), replica3.url("main"))) {
             assertServed(base, upload.hash, upload.nar);
@@ -156,7 +101,7 @@ class HighAvailabilityE2eTest extends HttpTestSupport {
     @Order(2)
     void aCachixUploadWhosePartsWentToAnotherReplicaIsRefusedClearlyAndPublishesNothing() throws Exception {
         SplitCachixUpload upload = new SplitCachixUpload(storeHash(), TestNars.regularFile(randomBytes(200_000)));
-        upload.create(replica1Api());
+        upload.create(replicas.replica1ApiUrl());
         upload.putParts(replica2.apiUrl());
 
         assertEquals(400, upload.complete(replica3.apiUrl()));
@@ -165,10 +110,6 @@ class HighAvailabilityE2eTest extends HttpTestSupport {
             assertEquals(404, send("GET", base + "/" + upload.hash + ".narinfo", null, null).statusCode());
         }
         assertEquals(404, upload.complete(replica2.apiUrl()), "the refused upload is gone: the client starts again");
-    }
-
-    String replica1Api() {
-        return "http://127.0.0.1:" + replica1Api;
     }
 
     /** {@code base} serves {@code hash}'s narinfo and, at its URL, the zstd file of {@code nar} as uploaded. */
@@ -185,7 +126,7 @@ class HighAvailabilityE2eTest extends HttpTestSupport {
     @Test
     @Order(3)
     void aTokenRevokedThroughReplica3IsRefusedByReplica1() throws Exception {
-        String info = "http://127.0.0.1:" + replica1Secret + "/nix-cache-info";
+        String info = "http://127.0.0.1:" + replicas.replica1Secret + "/nix-cache-info";
         assertEquals(200, send("GET", info, null, Tokens.read("secret")).statusCode());
 
         MainAccess.Result revoked = MainAccess.run("--config", replica3.dir.resolve("config.yaml").toString(),
@@ -256,7 +197,7 @@ class HighAvailabilityE2eTest extends HttpTestSupport {
         byte[] file = TestNars.zstd(nar);
         String narUrl = "/" + NarInfoText.parse(TestNars.narInfo(hash, "retried", nar, file, "zstd", ".nar.zst"))
                 .narFile().url();
-        open.add(halfSent(replica1Main, narUrl, file));
+        open.add(halfSent(replicas.replica1Main, narUrl, file));
 
         replica1.process.destroyForcibly(); // SIGKILL
         assertTrue(replica1.process.waitFor(30, TimeUnit.SECONDS), "replica 1 is dead");
