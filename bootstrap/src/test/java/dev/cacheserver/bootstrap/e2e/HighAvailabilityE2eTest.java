@@ -198,6 +198,8 @@ class HighAvailabilityE2eTest extends HttpTestSupport {
         String narUrl = "/" + NarInfoText.parse(TestNars.narInfo(hash, "retried", nar, file, "zstd", ".nar.zst"))
                 .narFile().url();
         open.add(halfSent(replicas.replica1Main, narUrl, file));
+        Path spool = dir.resolve("r1/data/spool/main");
+        Eventually.await("replica 1 is writing the upload to its spool", () -> spooled(spool) > 0);
 
         replica1.process.destroyForcibly(); // SIGKILL
         assertTrue(replica1.process.waitFor(30, TimeUnit.SECONDS), "replica 1 is dead");
@@ -220,6 +222,15 @@ class HighAvailabilityE2eTest extends HttpTestSupport {
             return send("GET", replica.url("main") + "/" + hash + ".narinfo", null, null).statusCode();
         } catch (Exception e) {
             throw new AssertionError(e);
+        }
+    }
+
+    /** Bytes in the spool files under {@code root}. */
+    static long spooled(Path root) {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(root)) {
+            return files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return 0;
         }
     }
 
