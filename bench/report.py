@@ -79,6 +79,7 @@ def assemble(figures_path, out_path, machine, scale_run, merge):
         fresh = {f["key"] for f in figures}
         figures = [f for f in previous.get("figures", []) if f["key"] not in fresh] + figures
         machine = previous.get("machine", machine)
+        scale_run = scale_run or previous.get("scale_run", "")
     by_key = {f["key"]: f for f in figures}
     ratios = {k: ratio(by_key[k]) if k in by_key else None for k, _, _, _, _ in RATIOS}
     result = {"machine": machine, "scale_run": scale_run, "figures": figures, "ratios": ratios,
