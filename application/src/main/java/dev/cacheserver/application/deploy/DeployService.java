@@ -9,8 +9,11 @@ import dev.cacheserver.domain.deploy.DeploymentStatus;
 import dev.cacheserver.domain.deploy.LogLine;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.error.NotFoundException;
+import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.StorePath;
+import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.port.DeploymentRepository;
+import dev.cacheserver.domain.port.MetadataEvents;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +38,9 @@ import java.util.function.UnaryOperator;
  * <p>Scheduling policy: an agent gets its newest Pending deployment when it connects and whenever one of its
  * deployments finishes (the agent runs one deployment at a time and drops a second one silently, "relying on
  * the backend to reschedule"); an activation cancels the agent's older deployments that have not started.
+ *
+ * <p>Replicas sharing one database: an activation is announced through {@link MetadataEvents}, and the replica
+ * holding the agent's socket sends it; an agent that misses the announcement gets it when it reconnects.
  */
 final class DeployService {
     static final Duration REDISPATCH_DELAY = Duration.ofSeconds(3);
@@ -44,14 +50,27 @@ final class DeployService {
     private final DeployTopology topology;
     private final Clock clock;
     private final AgentDispatch dispatch;
+    private final MetadataEvents events;
     private final Map<UUID, DeploymentChannel> channels = new ConcurrentHashMap<>();
 
-    DeployService(DeploymentRepository repository, ClosureSize closureSize, DeployTopology topology, Clock clock) {
+    DeployService(DeploymentRepository repository, ClosureSize closureSize, DeployTopology topology, Clock clock,
+                  MetadataEvents events) {
         this.repository = repository;
         this.closureSize = closureSize;
         this.topology = topology;
         this.clock = clock;
         this.dispatch = new AgentDispatch(repository);
+        this.events = events;
+        events.subscribe(new MetadataEvents.Listener() {
+            @Override
+            public void narInfoChanged(CacheName cache, StorePathHash hash) {
+            }
+
+            @Override
+            public void deploymentActivated(String agent, UUID deployment) {
+                dispatch.activatedElsewhere(agent, deployment);
+            }
+        });
     }
 
     /** What to send in AgentRegistered to {@code agent} (a configured agent). */
@@ -101,7 +120,10 @@ final class DeployService {
                     .thenAccept(d -> created.put(d.agent(), d));
         }
         return chain.thenApply(done -> {
-            created.values().forEach(dispatch::send);
+            for (Deployment deployment : created.values()) {
+                dispatch.send(deployment);
+                events.deploymentActivated(deployment.agent(), deployment.id());
+            }
             return created;
         });
     }

@@ -2,6 +2,7 @@ package dev.cacheserver.domain.port;
 
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.StorePathHash;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -22,6 +23,12 @@ public interface MetadataEvents {
      */
     CompletionStage<Void> tokenRevoked();
 
+    /**
+     * Tells the other processes that {@code deployment} (saved in the database, Pending) was created for
+     * {@code agent} here, so the one holding the agent's socket sends it.
+     */
+    void deploymentActivated(String agent, UUID deployment);
+
     /** Calls {@code listener} for every change another process announces, on any thread; it must not block. */
     void subscribe(Listener listener);
 
@@ -31,6 +38,10 @@ public interface MetadataEvents {
 
         /** Some token was revoked: re-read the revocations. */
         default void tokenRevoked() {
+        }
+
+        /** A deployment for {@code agent} was activated elsewhere: send it if the agent is connected here. */
+        default void deploymentActivated(String agent, UUID deployment) {
         }
     }
 
@@ -43,6 +54,10 @@ public interface MetadataEvents {
         @Override
         public CompletionStage<Void> tokenRevoked() {
             return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void deploymentActivated(String agent, UUID deployment) {
         }
 
         @Override
