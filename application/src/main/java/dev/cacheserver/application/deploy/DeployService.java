@@ -9,9 +9,7 @@ import dev.cacheserver.domain.deploy.DeploymentStatus;
 import dev.cacheserver.domain.deploy.LogLine;
 import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.error.NotFoundException;
-import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.StorePath;
-import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.port.DeploymentRepository;
 import dev.cacheserver.domain.port.MetadataEvents;
 import java.time.Clock;
@@ -61,16 +59,7 @@ final class DeployService {
         this.clock = clock;
         this.dispatch = new AgentDispatch(repository);
         this.events = events;
-        events.subscribe(new MetadataEvents.Listener() {
-            @Override
-            public void narInfoChanged(CacheName cache, StorePathHash hash) {
-            }
-
-            @Override
-            public void deploymentActivated(String agent, UUID deployment) {
-                dispatch.activatedElsewhere(agent, deployment);
-            }
-        });
+        events.subscribe(new OtherReplicasDeployments(dispatch::activatedElsewhere, this::endedElsewhere));
     }
 
     /** What to send in AgentRegistered to {@code agent} (a configured agent). */
@@ -178,6 +167,7 @@ final class DeployService {
             if (d.status().isTerminal()) {
                 channel.end();
                 forgetLater(id, channel);
+                events.deploymentEnded(id);
             }
             return d;
         });
@@ -218,6 +208,14 @@ final class DeployService {
         DeploymentChannel channel = channels.get(id);
         if (channel != null) {
             channel.unwatch(viewer);
+        }
+    }
+
+    private void endedElsewhere(UUID id) {
+        DeploymentChannel channel = channels.get(id);
+        if (channel != null) {
+            channel.endedElsewhere();
+            forgetLater(id, channel);
         }
     }
 

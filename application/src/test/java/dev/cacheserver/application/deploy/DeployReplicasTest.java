@@ -2,12 +2,15 @@ package dev.cacheserver.application.deploy;
 
 import static dev.cacheserver.application.deploy.DeployServiceTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cacheserver.application.deploy.DeployServiceTest.RecordingAgent;
+import dev.cacheserver.application.deploy.DeployServiceTest.RecordingViewer;
 import dev.cacheserver.application.port.in.ActivateRequest;
 import dev.cacheserver.application.port.in.WorkspaceCache;
 import dev.cacheserver.domain.deploy.Deployment;
 import dev.cacheserver.domain.deploy.DeploymentStatus;
+import dev.cacheserver.domain.deploy.LogLine;
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.port.inmemory.InMemoryDeploymentRepository;
 import dev.cacheserver.domain.port.inmemory.InMemoryMetadataEvents;
@@ -85,5 +88,25 @@ class DeployReplicasTest {
         activate(b, Map.of("web1", SYSTEM));
 
         assertEquals(List.of(), web1OnA.sent);
+    }
+
+    @Test
+    void aViewerOnAnotherReplicaGetsEveryLineAndIsClosedWhenTheDeploymentEndsOnTheAgentsReplica() {
+        Deployment d = activate(b, Map.of("web1", SYSTEM)).get("web1");
+        await(a.started("web1", d.id(), Instant.now(), OptionalLong.empty()));
+        a.log(d.id(), new LogLine("one", Instant.now()));
+        RecordingViewer onB = new RecordingViewer();
+        await(b.watch(await(b.status(WorkspaceGrant.of("prod"), d.id())), onB));
+        a.log(d.id(), new LogLine("two", Instant.now()));
+        assertEquals(List.of("one"), onB.lines, "b has what was stored when the viewer opened");
+
+        await(a.finished("web1", d.id(), Instant.now(), true));
+
+        long deadline = System.nanoTime() + DeploymentChannel.LOG_GRACE.plusSeconds(10).toNanos();
+        while (!onB.closed && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertTrue(onB.closed, "the activate client waits for this");
+        assertEquals(List.of("one", "two"), onB.lines, "every line once, in order");
     }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,16 +93,18 @@ class SharedDatabaseDeployTest {
         try (FakeCachixAgent web1 = agent(a, "web1"); FakeActivateClient throughB = activateClient(b)) {
             Eventually.await("web1 is registered on a", () -> web1.registration() != null);
 
-            String id = activate(throughB, "web1", system);
+            FakeActivateClient.Outcome outcome = throughB.activate(Map.of("web1", system), Map.of());
 
-            Eventually.await("web1 receives the deployment activated through b", () -> !web1.messages("Deployment").isEmpty());
+            assertEquals(0, outcome.exitCode(), "what cachix deploy activate through b exits with");
+            String id = outcome.response().getJsonObject("agents").getJsonObject("web1").getString("id");
             JsonObject sent = web1.messages("Deployment").get(0).getJsonObject("command").getJsonObject("contents");
-            assertEquals(id, sent.getString("id"));
+            assertEquals(id, sent.getString("id"), "web1 received on a the deployment activated through b");
             assertEquals(system, sent.getString("storePath"));
-            List<JsonObject> polled = throughB.pollUntilFinal(id);
-            JsonObject status = polled.get(polled.size() - 1);
-            assertEquals("Succeeded", status.getString("status"), "reported through a, read through b");
-            assertEquals(4242L, status.getLong("closureSize"), "the size the agent reported through a");
+            FakeActivateClient.AgentOutcome result = outcome.agents().get("web1");
+            assertEquals("Succeeded", result.status().getString("status"), "reported through a, read through b");
+            assertEquals(4242L, result.status().getLong("closureSize"), "the size the agent reported through a");
+            assertEquals(web1.process(0).loggedLines, result.viewer().lines, "b's log viewer: every line, once");
+            assertEquals((short) 1000, result.viewer().ended.get(), "b closed its viewer when the deployment ended on a");
         }
     }
 

@@ -29,6 +29,12 @@ public interface MetadataEvents {
      */
     void deploymentActivated(String agent, UUID deployment);
 
+    /**
+     * Tells the other processes that {@code deployment} reached a final status here (its log lines are stored), so
+     * they close the log viewers they hold for it.
+     */
+    void deploymentEnded(UUID deployment);
+
     /** Calls {@code listener} for every change another process announces, on any thread; it must not block. */
     void subscribe(Listener listener);
 
@@ -42,6 +48,10 @@ public interface MetadataEvents {
 
         /** A deployment for {@code agent} was activated elsewhere: send it if the agent is connected here. */
         default void deploymentActivated(String agent, UUID deployment) {
+        }
+
+        /** A deployment ended elsewhere: its viewers here get the stored lines they lack, then close. */
+        default void deploymentEnded(UUID deployment) {
         }
     }
 
@@ -58,6 +68,10 @@ public interface MetadataEvents {
 
         @Override
         public void deploymentActivated(String agent, UUID deployment) {
+        }
+
+        @Override
+        public void deploymentEnded(UUID deployment) {
         }
 
         @Override

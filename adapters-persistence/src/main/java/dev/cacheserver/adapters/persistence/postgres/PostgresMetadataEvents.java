@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * connection LISTENs and reconnects every second when it drops. Notifications sent while it is down are lost
  * (PostgreSQL does not queue them for a listener that is gone), which leaves at most the memory caches' own bounds.
  * The payload is {@code origin cache hash} (or {@code origin TOKEN-REVOKED}, or
- * {@code origin DEPLOYMENT-ACTIVATED agent id}), so a process ignores its own announcements.
+ * {@code origin DEPLOYMENT-ACTIVATED agent id}, or {@code origin DEPLOYMENT-ENDED id}), so a process ignores its own announcements.
  */
 final class PostgresMetadataEvents implements MetadataEvents {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresMetadataEvents.class);
@@ -33,6 +33,7 @@ final class PostgresMetadataEvents implements MetadataEvents {
     private static final String TOKEN_REVOKED = "TOKEN-REVOKED";
     /** Likewise for an activated deployment; agent names have no spaces. */
     private static final String DEPLOYMENT_ACTIVATED = "DEPLOYMENT-ACTIVATED";
+    private static final String DEPLOYMENT_ENDED = "DEPLOYMENT-ENDED";
 
     private final Pool pool;
     private final PgSubscriber subscriber;
@@ -73,6 +74,13 @@ final class PostgresMetadataEvents implements MetadataEvents {
     }
 
     @Override
+    public void deploymentEnded(UUID deployment) {
+        pool.preparedQuery(NOTIFY).execute(Tuple.of(CHANNEL, origin + " " + DEPLOYMENT_ENDED + " " + deployment))
+                .onFailure(e -> LOG.warn("could not tell the other replicas that deployment {} ended: {}", deployment,
+                        e.getMessage()));
+    }
+
+    @Override
     public void subscribe(Listener listener) {
         listeners.add(listener);
     }
@@ -87,7 +95,11 @@ final class PostgresMetadataEvents implements MetadataEvents {
             return;
         }
         if (parts.length == 4 && parts[1].equals(DEPLOYMENT_ACTIVATED)) {
-            deploymentActivated(parts[2], parts[3]);
+            deployment(parts[3], id -> listeners.forEach(l -> l.deploymentActivated(parts[2], id)));
+            return;
+        }
+        if (parts.length == 3 && parts[1].equals(DEPLOYMENT_ENDED)) {
+            deployment(parts[2], id -> listeners.forEach(l -> l.deploymentEnded(id)));
             return;
         }
         if (parts.length != 3) {
@@ -102,7 +114,7 @@ final class PostgresMetadataEvents implements MetadataEvents {
         }
     }
 
-    private void deploymentActivated(String agent, String id) {
+    private static void deployment(String id, java.util.function.Consumer<UUID> announce) {
         UUID deployment;
         try {
             deployment = UUID.fromString(id);
@@ -110,7 +122,7 @@ final class PostgresMetadataEvents implements MetadataEvents {
             LOG.warn("ignoring a malformed deployment notification: {}", e.getMessage());
             return;
         }
-        listeners.forEach(l -> l.deploymentActivated(agent, deployment));
+        announce.accept(deployment);
     }
 
     Future<Void> close() {

@@ -55,6 +55,15 @@ public final class InMemoryMetadataEvents {
         }
 
         @Override
+        public void deploymentEnded(UUID deployment) {
+            for (Replica other : replicas) {
+                if (other != this) {
+                    other.listeners.forEach(l -> l.deploymentEnded(deployment));
+                }
+            }
+        }
+
+        @Override
         public void subscribe(Listener listener) {
             listeners.add(listener);
         }
