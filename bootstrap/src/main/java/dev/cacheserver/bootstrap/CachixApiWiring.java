@@ -60,7 +60,7 @@ final class CachixApiWiring {
         this.revocations = revocations;
         this.tokenStore = database.tokenRevocations();
         this.keys = database.cacheKeys(clock);
-        this.parts = new LocalUploadPartStore(vertx, config.server().dataDir().resolve("uploads"));
+        this.parts = new LocalUploadPartStore(vertx, config.server().uploadDir());
         this.uploads = new MultipartUploads(caches, access, database.uploads(), parts,
                 new UploadCapabilities(tokenKey), new PartUploadUrls(), keys, UploadSettings.defaults(cores), clock);
     }
@@ -69,7 +69,9 @@ final class CachixApiWiring {
     static CachixApiWiring create(Vertx vertx, AppConfig config, MetadataDatabase database, AccessPolicy access,
                             RevocationList revocations, byte[] tokenKey, int cores) throws Exception {
         CachixApiWiring api = new CachixApiWiring(vertx, config, database, access, revocations, tokenKey, cores);
-        int leftovers = api.parts.deleteLeftoverSpools();
+        // Replicas sharing the database share the upload directory: a half-received part there may be another
+        // replica's upload in progress. Leftovers then go with their upload when it expires.
+        int leftovers = config.server().sharedDatabase().isPresent() ? 0 : api.parts.deleteLeftoverSpools();
         if (leftovers > 0) {
             LOG.info("deleted {} half-received Cachix part file(s) left by a crash", leftovers);
         }

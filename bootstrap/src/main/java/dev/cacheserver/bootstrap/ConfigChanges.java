@@ -45,6 +45,7 @@ final class ConfigChanges {
         shown("server.data-dir", a.dataDir(), b.dataDir(), false);
         shown("server.database", a.database(), b.database(), false);
         shown("server.database", a.sharedDatabase(), b.sharedDatabase(), false);
+        shown("server.upload-dir", a.uploadDir(), b.uploadDir(), false);
         shown("server.hostname", a.hostname(), b.hostname(), false);
         shown("server.standalone", a.standalone(), b.standalone(), false);
         shown("server.dht-port", a.dhtPort(), b.dhtPort(), false);

@@ -49,7 +49,7 @@ public final class DeployWiring {
         DeployTopology topology = topology(config, caches);
         Clock clock = Clock.systemUTC();
         DeployUseCases deploy = new DeployUseCases(database.deployments(),
-                database.narInfos(), topology, tokens, revocations, clock);
+                database.narInfos(), topology, tokens, revocations, clock, database.events());
         DeployApi api = new DeployApi(deploy.connectAgent(), deploy.reportDeployment(), deploy.activate(), deploy.watch());
         String host = config.server().hostname();
         int port = config.server().deployPort();

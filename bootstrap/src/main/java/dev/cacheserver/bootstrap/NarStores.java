@@ -29,6 +29,8 @@ final class NarStores {
     private static final Logger LOG = LoggerFactory.getLogger(NarStores.class);
     private final Vertx vertx;
     private final MetadataDatabase database;
+    /** On a mount replicas share, a spool file this long untouched is a crash's leftover, not an upload. */
+    static final java.time.Duration SHARED_SPOOL_LEFTOVER_AGE = java.time.Duration.ofHours(1);
     private final Path dataDir;
 
     NarStores(Vertx vertx, MetadataDatabase database, Path dataDir) {
@@ -67,7 +69,7 @@ final class NarStores {
         int split = storage.split().orElse(0);
         if (storage.type() == StorageType.LOCAL) {
             Path dir = localDirectory(cache, storage);
-            return LocalNarStore.open(vertx, dir).map(store -> new StorageGroupNarStore.Member(storage.name(), "local",
+            return LocalNarStore.open(vertx, dir, storage.shared() ? SHARED_SPOOL_LEFTOVER_AGE : java.time.Duration.ZERO).map(store -> new StorageGroupNarStore.Member(storage.name(), "local",
                     store, capacity, split, Optional.of(dir)));
         }
         StorageSettings.S3 s3 = storage.s3().orElseThrow();

@@ -28,7 +28,9 @@ class SharedDatabaseStartupTest {
         Path config = Files.writeString(dir.resolve("config.yaml"), "server:\n  key: k\n  standalone: true\n"
                 + "  hostname: 127.0.0.1\n  data-dir: " + dir + "\n"
                 + "  database: postgresql://cache:pw-not-shown@127.0.0.1:" + nobodyListens + "/nix\n"
-                + "caches:\n  - name: main\n    port: " + cachePort + "\n");
+                + "caches:\n  - name: main\n    port: " + cachePort + "\n"
+                + "    storages:\n      - name: disk\n        type: local\n        root: " + dir.resolve("nars") + "\n"
+                + "        shared: true\n");
 
         MainAccess.Result result = MainAccess.run("--config", config.toString(), "serve");
 

@@ -63,11 +63,20 @@ public final class LocalNarStore implements NarStore, SizedLocator {
      * the stored NARs, all on a worker thread.
      */
     public static Future<LocalNarStore> open(Vertx vertx, Path root) {
+        return open(vertx, root, java.time.Duration.ZERO);
+    }
+
+    /**
+     * As {@link #open(Vertx, Path)}, for a root other processes may be writing to at the same time (a mount
+     * shared by replicas): only spool files untouched for {@code leftoverAge} are a crash's leftovers; younger
+     * ones may be another replica's uploads in progress.
+     */
+    public static Future<LocalNarStore> open(Vertx vertx, Path root, java.time.Duration leftoverAge) {
         Path dir = root.toAbsolutePath().normalize();
         return vertx.executeBlocking(() -> {
             Path spool = dir.resolve(SPOOL_DIRECTORY);
             Files.createDirectories(spool);
-            int removed = removeLeftoverSpoolFiles(spool);
+            int removed = removeLeftoverSpoolFiles(spool, System.currentTimeMillis() - leftoverAge.toMillis());
             StorageUsage usage = LocalNarListing.scan(dir);
             LOG.info("Opened NAR store {}: {} NAR files, {} bytes; removed {} leftover spool files",
                     dir, usage.files(), usage.bytes(), removed);
@@ -201,11 +210,13 @@ public final class LocalNarStore implements NarStore, SizedLocator {
         }
     }
 
-    private static int removeLeftoverSpoolFiles(Path spool) throws IOException {
+    private static int removeLeftoverSpoolFiles(Path spool, long untouchedSinceMillis) throws IOException {
         int removed = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(spool)) {
             for (Path entry : entries) {
-                if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(entry)) {
+                if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toMillis() <= untouchedSinceMillis
+                        && Files.deleteIfExists(entry)) {
                     removed++;
                 }
             }

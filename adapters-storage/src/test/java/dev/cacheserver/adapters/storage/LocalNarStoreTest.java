@@ -81,6 +81,19 @@ class LocalNarStoreTest extends NarStoreContract {
     }
 
     @Test
+    void onAMountSharedByReplicasOnlySpoolFilesLongUntouchedAreLeftovers() throws Exception {
+        Path crashed = spool(bytes("a crash's leftover", 4000));
+        Files.setLastModifiedTime(crashed, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(2))));
+        Path inProgress = spool(bytes("another replica's upload", 4000));
+
+        await(LocalNarStore.open(vertx, root, java.time.Duration.ofHours(1)).toCompletionStage());
+
+        assertFalse(Files.exists(crashed));
+        assertTrue(Files.exists(inProgress), "another replica may still be writing it");
+    }
+
+    @Test
     void usageAfterReopenEqualsWhatWasStored() throws Exception {
         for (int i = 0; i < 5; i++) {
             byte[] content = bytes("nar " + i, 1000 * (i + 1));

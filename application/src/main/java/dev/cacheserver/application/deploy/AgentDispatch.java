@@ -6,6 +6,7 @@ import dev.cacheserver.domain.deploy.DeploymentStatus;
 import dev.cacheserver.domain.port.DeploymentRepository;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,24 @@ final class AgentDispatch {
         if (link != null && deployment.status() == DeploymentStatus.PENDING) {
             link.send(deployment, deployment.rollbackScriptFor(link.system()));
         }
+    }
+
+    /**
+     * Another replica activated {@code deployment} for {@code agent}: sends it if the agent is connected here and
+     * the deployment is still Pending (read back from the shared database).
+     */
+    void activatedElsewhere(String agent, UUID deployment) {
+        if (!isConnected(agent)) {
+            return;
+        }
+        repository.find(deployment).whenComplete((found, failure) -> {
+            if (failure != null) {
+                LOG.log(System.Logger.Level.WARNING, "cannot read deployment " + deployment + " activated elsewhere",
+                        failure);
+            } else {
+                found.filter(d -> d.agent().equals(agent)).ifPresent(this::send);
+            }
+        });
     }
 
     /**

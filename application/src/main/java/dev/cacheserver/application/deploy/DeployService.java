@@ -11,6 +11,7 @@ import dev.cacheserver.domain.error.InvalidInputException;
 import dev.cacheserver.domain.error.NotFoundException;
 import dev.cacheserver.domain.model.StorePath;
 import dev.cacheserver.domain.port.DeploymentRepository;
+import dev.cacheserver.domain.port.MetadataEvents;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +36,9 @@ import java.util.function.UnaryOperator;
  * <p>Scheduling policy: an agent gets its newest Pending deployment when it connects and whenever one of its
  * deployments finishes (the agent runs one deployment at a time and drops a second one silently, "relying on
  * the backend to reschedule"); an activation cancels the agent's older deployments that have not started.
+ *
+ * <p>Replicas sharing one database: an activation is announced through {@link MetadataEvents}, and the replica
+ * holding the agent's socket sends it; an agent that misses the announcement gets it when it reconnects.
  */
 final class DeployService {
     static final Duration REDISPATCH_DELAY = Duration.ofSeconds(3);
@@ -44,14 +48,18 @@ final class DeployService {
     private final DeployTopology topology;
     private final Clock clock;
     private final AgentDispatch dispatch;
+    private final MetadataEvents events;
     private final Map<UUID, DeploymentChannel> channels = new ConcurrentHashMap<>();
 
-    DeployService(DeploymentRepository repository, ClosureSize closureSize, DeployTopology topology, Clock clock) {
+    DeployService(DeploymentRepository repository, ClosureSize closureSize, DeployTopology topology, Clock clock,
+                  MetadataEvents events) {
         this.repository = repository;
         this.closureSize = closureSize;
         this.topology = topology;
         this.clock = clock;
         this.dispatch = new AgentDispatch(repository);
+        this.events = events;
+        events.subscribe(new OtherReplicasDeployments(dispatch::activatedElsewhere, this::endedElsewhere));
     }
 
     /** What to send in AgentRegistered to {@code agent} (a configured agent). */
@@ -101,7 +109,10 @@ final class DeployService {
                     .thenAccept(d -> created.put(d.agent(), d));
         }
         return chain.thenApply(done -> {
-            created.values().forEach(dispatch::send);
+            for (Deployment deployment : created.values()) {
+                dispatch.send(deployment);
+                events.deploymentActivated(deployment.agent(), deployment.id());
+            }
             return created;
         });
     }
@@ -156,6 +167,7 @@ final class DeployService {
             if (d.status().isTerminal()) {
                 channel.end();
                 forgetLater(id, channel);
+                events.deploymentEnded(id);
             }
             return d;
         });
@@ -196,6 +208,14 @@ final class DeployService {
         DeploymentChannel channel = channels.get(id);
         if (channel != null) {
             channel.unwatch(viewer);
+        }
+    }
+
+    private void endedElsewhere(UUID id) {
+        DeploymentChannel channel = channels.get(id);
+        if (channel != null) {
+            channel.endedElsewhere();
+            forgetLater(id, channel);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.cacheserver.application.port.in.ReportDeployment;
 import dev.cacheserver.application.port.in.WatchDeployment;
 import dev.cacheserver.domain.auth.Hs256Tokens;
 import dev.cacheserver.domain.port.DeploymentRepository;
+import dev.cacheserver.domain.port.MetadataEvents;
 import dev.cacheserver.domain.port.NarInfoRepository;
 import java.time.Clock;
 
@@ -20,11 +21,21 @@ public final class DeployUseCases {
     private final Activations activations;
     private final DeploymentWatch watch;
 
-    /** {@code revocations}: the server's list of revoked token ids, the one the Cachix API's access policy uses. */
+    /** One server alone on its database: nobody else to tell about activations. */
     public DeployUseCases(DeploymentRepository deployments, NarInfoRepository narInfos, DeployTopology topology,
                           Hs256Tokens tokens, RevocationList revocations, Clock clock) {
+        this(deployments, narInfos, topology, tokens, revocations, clock, MetadataEvents.NONE);
+    }
+
+    /**
+     * {@code revocations}: the server's list of revoked token ids, the one the Cachix API's access policy uses;
+     * {@code events}: the replicas sharing the database, so an agent connected to another one gets what is
+     * activated here.
+     */
+    public DeployUseCases(DeploymentRepository deployments, NarInfoRepository narInfos, DeployTopology topology,
+                          Hs256Tokens tokens, RevocationList revocations, Clock clock, MetadataEvents events) {
         DeployAccess access = new DeployAccess(tokens, clock, topology, revocations);
-        DeployService service = new DeployService(deployments, new ClosureSize(narInfos), topology, clock);
+        DeployService service = new DeployService(deployments, new ClosureSize(narInfos), topology, clock, events);
         this.agents = new AgentSessions(access, service);
         this.activations = new Activations(access, service);
         this.watch = new DeploymentWatch(access, service);

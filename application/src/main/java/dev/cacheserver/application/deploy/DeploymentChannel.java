@@ -103,6 +103,23 @@ final class DeploymentChannel {
         endAfterGrace(List.copyOf(viewers));
     }
 
+    /**
+     * The deployment ended on another replica (the one holding the agent): its lines reached this replica's
+     * viewers only through the database, so after {@link #LOG_GRACE} (for the agent's last lines to be stored
+     * there) they get the stored lines they lack, then close.
+     */
+    void endedElsewhere() {
+        CompletableFuture.runAsync(() -> enqueue(() -> repository.log(id)).thenAccept(stored -> {
+            List<ViewerSession> sessions;
+            synchronized (this) {
+                ended = true;
+                sessions = List.copyOf(viewers);
+            }
+            sessions.forEach(session -> session.catchUpAndEnd(stored));
+            removeClosed();
+        }), CompletableFuture.delayedExecutor(LOG_GRACE.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
     private void endAfterGrace(List<ViewerSession> sessions) {
         CompletableFuture.runAsync(() -> {
             synchronized (this) {

@@ -15,6 +15,8 @@ final class ViewerSession {
     private List<LogLine> held = new ArrayList<>();
     private boolean endRequested;
     private boolean closed;
+    /** Lines sent so far: a later catch-up from the stored log skips them. */
+    private int sent;
 
     ViewerSession(LogViewer viewer) {
         this.viewer = viewer;
@@ -38,14 +40,29 @@ final class ViewerSession {
     synchronized void replay(List<LogLine> stored) {
         List<LogLine> live = held;
         held = null;
-        for (LogLine line : stored) {
-            send(line);
-        }
+        sendUnseen(stored);
         for (LogLine line : live) {
             send(line);
         }
         if (endRequested) {
             close();
+        }
+    }
+
+    /**
+     * The deployment ended on another replica, whose lines never came here live: sends the stored lines after
+     * those already sent, then closes.
+     */
+    synchronized void catchUpAndEnd(List<LogLine> stored) {
+        if (held == null) {
+            sendUnseen(stored);
+        }
+        end();
+    }
+
+    private void sendUnseen(List<LogLine> stored) {
+        for (LogLine line : stored.subList(Math.min(sent, stored.size()), stored.size())) {
+            send(line);
         }
     }
 
@@ -74,6 +91,7 @@ final class ViewerSession {
             return;
         }
         viewer.send(line);
+        sent++;
         if (line.isFinal()) {
             close();
         }

@@ -35,7 +35,7 @@ class DeployServiceTest {
     private final DeployService service = new DeployService(repository, new ClosureSize(new InMemoryNarInfoRepository()),
             new DeployTopology(Map.of("web1", "prod"), Map.of("prod", Optional.of(new WorkspaceCache(
                     new CacheName("main"), SecretSigningKey.generate("main.example-1").publicKey(), true)))),
-            Clock.systemUTC());
+            Clock.systemUTC(), dev.cacheserver.domain.port.MetadataEvents.NONE);
 
     static final class RecordingAgent implements AgentLink {
         final List<Deployment> sent = Collections.synchronizedList(new ArrayList<>());

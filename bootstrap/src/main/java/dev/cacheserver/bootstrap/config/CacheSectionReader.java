@@ -38,6 +38,7 @@ final class CacheSectionReader {
                 throw section.failWithoutValue("is missing, and the default cache cannot be created on "
                         + "server.default-storage s3 without a bucket; add a caches: section with an s3 storage");
             }
+            SharedStorageRule.checkImplicit(server, section);
             CacheSettings main = defaultCache(server);
             ports.claim(main.port(), "caches", "the default cache \"main\"", "from server.default-port");
             return List.of(main);
@@ -138,6 +139,7 @@ final class CacheSectionReader {
                 throw section.failWithoutValue("is required because server.default-storage is s3 and an S3 storage "
                         + "needs at least s3_bucket");
             }
+            SharedStorageRule.checkImplicit(server, section);
             return List.of(defaultStorage(server));
         }
         List<YamlNode> items = section.list("storages");
@@ -154,6 +156,7 @@ final class CacheSectionReader {
             storages.add(StorageSectionReader.read(map, names));
         }
         checkSplits(section, maps, storages, strategy);
+        SharedStorageRule.check(server, maps, storages);
         return storages;
     }
 

@@ -19,7 +19,7 @@ final class ServerSectionReader {
             "default-storage-strategy", "gc-interval", "dht-pull-through", "metrics-access", "request-log",
             "max-build-log-size", "upstreams", "upstream-timeout", "upstream-negative-ttl", "upstream-backoff",
             "narinfo-cache-size", "request-header-timeout", "request-body-timeout", "request-body-min-rate",
-            "max-connections", "database-password-file", "database-pool-size");
+            "max-connections", "database-password-file", "database-pool-size", "upload-dir");
 
     static final String DEFAULT_HOSTNAME = "0.0.0.0";
     static final int DEFAULT_DHT_PORT = 4222;
@@ -99,6 +99,7 @@ final class ServerSectionReader {
                 .connectionLimits(connectionLimits(map))
                 .defaultMaxSize(ConfigValues.size(map.get("default-max-size"), 1))
                 .sharedDatabase(SharedDatabaseReader.read(map))
+                .uploadDir(map.has("upload-dir") ? ConfigValues.path(map.get("upload-dir")) : dataDir.resolve("uploads"))
                 .build();
     }
 

@@ -19,7 +19,8 @@ import java.util.OptionalLong;
  * {@code narInfoCacheBytes}: the size of the in-memory cache of rendered narinfos.
  * one-line-per-request access log. {@code defaultMaxSize}: the caches' {@code max-size} when they set none.
  * {@code connectionLimits}: what one client connection may cost every port. {@code sharedDatabase}: the
- * PostgreSQL database when {@code server.database} is a URL ({@code database} is then unused).
+ * PostgreSQL database when {@code server.database} is a URL ({@code database} is then unused). {@code uploadDir}:
+ * where Cachix multipart part files wait for their {@code complete} ({@code <data-dir>/uploads} by default).
  */
 public record ServerSettings(Path dataDir, Path database, String hostname, boolean standalone, int dhtPort,
                              String dhtBootstrapHost, int dhtBootstrapPort, List<HostPort> dhtBootstrap,
@@ -29,7 +30,8 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
                              Duration gcInterval, boolean dhtPullThrough, MetricsAccess metricsAccess,
                              RequestLog requestLog, long maxBuildLogBytes,
                              long narInfoCacheBytes, ConnectionLimits connectionLimits,
-                             OptionalLong defaultMaxSize, Optional<SharedDatabase> sharedDatabase) {
+                             OptionalLong defaultMaxSize, Optional<SharedDatabase> sharedDatabase,
+                             Path uploadDir) {
     public ServerSettings {
         dhtBootstrap = List.copyOf(dhtBootstrap);
         dhtTrustedKeys = List.copyOf(dhtTrustedKeys);
@@ -49,7 +51,7 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
                 + ", requestLog=" + requestLog + ", maxBuildLogBytes=" + maxBuildLogBytes
                 + ", narInfoCacheBytes=" + narInfoCacheBytes
                 + ", connectionLimits=" + connectionLimits + ", defaultMaxSize=" + defaultMaxSize
-                + ", sharedDatabase=" + sharedDatabase + "]";
+                + ", sharedDatabase=" + sharedDatabase + ", uploadDir=" + uploadDir + "]";
     }
 
     /** A builder holding this record's values, to change some of them ({@code settings.toBuilder().key(k).build()}). */
@@ -93,6 +95,7 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
         private ConnectionLimits connectionLimits;
         private OptionalLong defaultMaxSize;
         private Optional<SharedDatabase> sharedDatabase = Optional.empty();
+        private Path uploadDir;
 
         private Builder() {
         }
@@ -124,6 +127,7 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
             connectionLimits = s.connectionLimits;
             defaultMaxSize = s.defaultMaxSize;
             sharedDatabase = s.sharedDatabase;
+            uploadDir = s.uploadDir;
         }
 
         public Builder dataDir(Path value) { dataDir = value; return this; }
@@ -152,13 +156,14 @@ public record ServerSettings(Path dataDir, Path database, String hostname, boole
         public Builder connectionLimits(ConnectionLimits value) { connectionLimits = value; return this; }
         public Builder defaultMaxSize(OptionalLong value) { defaultMaxSize = value; return this; }
         public Builder sharedDatabase(Optional<SharedDatabase> value) { sharedDatabase = value; return this; }
+        public Builder uploadDir(Path value) { uploadDir = value; return this; }
 
         public ServerSettings build() {
             return new ServerSettings(dataDir, database, hostname, standalone, dhtPort, dhtBootstrapHost,
                     dhtBootstrapPort, dhtBootstrap, dhtNetwork, dhtTrustedKeys, serverPort, deployPort, key,
                     defaultRetention, defaultPort, defaultStorage, defaultStorageStrategy, gcInterval,
                     dhtPullThrough, metricsAccess, requestLog, maxBuildLogBytes, narInfoCacheBytes, connectionLimits,
-                    defaultMaxSize, sharedDatabase);
+                    defaultMaxSize, sharedDatabase, uploadDir == null ? dataDir.resolve("uploads") : uploadDir);
         }
     }
 

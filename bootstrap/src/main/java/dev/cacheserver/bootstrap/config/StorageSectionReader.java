@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  */
 final class StorageSectionReader {
     static final List<String> KEYS = List.of("name", "type", "root", "split", "max-size", "min-free", "s3_bucket",
-            "s3_region", "s3_access_key", "s3_secret_key", "s3_endpoint", "s3_path_style", "s3_redirect");
+            "s3_region", "s3_access_key", "s3_secret_key", "s3_endpoint", "s3_path_style", "s3_redirect", "shared");
     static final List<String> S3_KEYS = List.of("s3_bucket", "s3_region", "s3_access_key", "s3_secret_key",
             "s3_endpoint", "s3_path_style", "s3_redirect");
 
@@ -40,13 +40,18 @@ final class StorageSectionReader {
         }
         Path root = ConfigValues.path(map.required("root"));
         OptionalLong minFree = ConfigValues.size(map.get("min-free"), 0);
-        return new StorageSettings(name, StorageType.LOCAL, root, split, Optional.empty(), maxSize, minFree);
+        boolean shared = map.has("shared") && map.get("shared").bool();
+        return new StorageSettings(name, StorageType.LOCAL, root, split, Optional.empty(), maxSize, minFree, shared);
     }
 
     private static StorageSettings s3(YamlMap map, String name, OptionalInt split, OptionalLong maxSize) {
         if (map.has("min-free")) {
             throw map.get("min-free").failWithoutValue("only applies to local storages; an S3 bucket has no free space "
                     + "to measure (use max-size)");
+        }
+        if (map.has("shared")) {
+            throw map.get("shared").failWithoutValue("only applies to local storages; an S3 bucket is always shared "
+                    + "by every replica");
         }
         // For S3, root is a key prefix inside the bucket, not a filesystem path: no ~ or relative resolution.
         Path prefix = map.has("root") ? map.get("root").parse(StorageSectionReader::s3Prefix) : Path.of("");

@@ -184,6 +184,7 @@ class ConfigLoaderTest {
         ServerSettings server = config.server();
         assertEquals(Path.of("/srv/cache-server"), server.dataDir());
         assertEquals(Path.of("/srv/cache-server/state/db.sqlite"), server.database());
+        assertEquals(Path.of("/srv/cache-server/parts"), server.uploadDir());
         assertEquals("127.0.0.1", server.hostname());
         assertFalse(server.standalone());
         assertEquals(4300, server.dhtPort());

@@ -20,9 +20,13 @@ class SharedDatabaseConfigTest {
     @TempDir
     Path dir;
 
+    /** With one cache on S3: a shared database refuses the default local storage (SharedStorageConfigTest). */
     private static ServerSettings server(String body) {
-        return ConfigLoader.parse("server:\n" + body.indent(2), Optional.of(FILE), ENV).server();
+        return ConfigLoader.parse("server:\n" + body.indent(2) + S3_CACHE, Optional.of(FILE), ENV).server();
     }
+
+    static final String S3_CACHE = "caches:\n  - name: main\n    storages:\n      - name: bucket\n        type: s3\n"
+            + "        s3_bucket: nars\n";
 
     private static String error(String body) {
         return assertThrows(ConfigException.class, () -> server(body)).getMessage();

@@ -52,30 +52,19 @@ class SharedDatabaseReplicasTest extends HttpTestSupport {
         String server = "  database: postgresql://" + database.user() + "@" + database.host() + ":" + database.port()
                 + "/" + database.database() + "\n"
                 + "  database-password-file: " + password + "\n";
-        String caches = """
-                caches:
-                  - name: main
-                    port: PORT1
-                    signing-key-file: %s
-                  - name: secret
-                    port: PORT2
-                    access: private
-                  - name: shared
-                    port: PORT3
-                    signing-key-file: %s
+        Path nars = Files.createDirectories(dir.resolve("shared-nars"));
+        String storage = """
                     storages:
                       - name: disk
                         type: local
                         root: %s
-                  - name: expiring
-                    port: PORT4
-                    retention: 2s
-                    storages:
-                      - name: disk
-                        type: local
-                        root: %s
-                """.formatted(key, key, Files.createDirectories(dir.resolve("shared-nars")),
-                Files.createDirectories(dir.resolve("expiring-nars")));
+                        shared: true
+                """.formatted(nars);
+        String caches = "caches:\n"
+                + "  - name: main\n    port: PORT1\n    signing-key-file: " + key + "\n" + storage
+                + "  - name: secret\n    port: PORT2\n    access: private\n" + storage
+                + "  - name: shared\n    port: PORT3\n    signing-key-file: " + key + "\n" + storage
+                + "  - name: expiring\n    port: PORT4\n    retention: 2s\n" + storage;
         a = TestServer.start(Files.createDirectories(dir.resolve("a")), server, caches,
                 TestServer.freePort(), TestServer.freePort(), TestServer.freePort(), TestServer.freePort());
         b = TestServer.start(Files.createDirectories(dir.resolve("b")), server, caches,

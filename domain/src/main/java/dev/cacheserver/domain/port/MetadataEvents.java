@@ -2,6 +2,7 @@ package dev.cacheserver.domain.port;
 
 import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.StorePathHash;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -22,6 +23,18 @@ public interface MetadataEvents {
      */
     CompletionStage<Void> tokenRevoked();
 
+    /**
+     * Tells the other processes that {@code deployment} (saved in the database, Pending) was created for
+     * {@code agent} here, so the one holding the agent's socket sends it.
+     */
+    void deploymentActivated(String agent, UUID deployment);
+
+    /**
+     * Tells the other processes that {@code deployment} reached a final status here (its log lines are stored), so
+     * they close the log viewers they hold for it.
+     */
+    void deploymentEnded(UUID deployment);
+
     /** Calls {@code listener} for every change another process announces, on any thread; it must not block. */
     void subscribe(Listener listener);
 
@@ -31,6 +44,14 @@ public interface MetadataEvents {
 
         /** Some token was revoked: re-read the revocations. */
         default void tokenRevoked() {
+        }
+
+        /** A deployment for {@code agent} was activated elsewhere: send it if the agent is connected here. */
+        default void deploymentActivated(String agent, UUID deployment) {
+        }
+
+        /** A deployment ended elsewhere: its viewers here get the stored lines they lack, then close. */
+        default void deploymentEnded(UUID deployment) {
         }
     }
 
@@ -43,6 +64,14 @@ public interface MetadataEvents {
         @Override
         public CompletionStage<Void> tokenRevoked() {
             return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void deploymentActivated(String agent, UUID deployment) {
+        }
+
+        @Override
+        public void deploymentEnded(UUID deployment) {
         }
 
         @Override

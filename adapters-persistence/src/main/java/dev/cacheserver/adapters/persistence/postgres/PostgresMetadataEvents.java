@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * pool (delivered after the write it follows has committed, since that write completed first); one dedicated
  * connection LISTENs and reconnects every second when it drops. Notifications sent while it is down are lost
  * (PostgreSQL does not queue them for a listener that is gone), which leaves at most the memory caches' own bounds.
- * The payload is {@code origin cache hash} (or {@code origin TOKEN-REVOKED}), so a process ignores its own
- * announcements.
+ * The payload is {@code origin cache hash} (or {@code origin TOKEN-REVOKED}, or
+ * {@code origin DEPLOYMENT-ACTIVATED agent id}, or {@code origin DEPLOYMENT-ENDED id}), so a process ignores its own announcements.
  */
 final class PostgresMetadataEvents implements MetadataEvents {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresMetadataEvents.class);
@@ -31,6 +31,9 @@ final class PostgresMetadataEvents implements MetadataEvents {
     private static final String NOTIFY = "SELECT pg_notify($1, $2)";
     /** The payload word of a revocation; a cache name is at most 64 characters of {@code [a-z0-9_-]}, never this. */
     private static final String TOKEN_REVOKED = "TOKEN-REVOKED";
+    /** Likewise for an activated deployment; agent names have no spaces. */
+    private static final String DEPLOYMENT_ACTIVATED = "DEPLOYMENT-ACTIVATED";
+    private static final String DEPLOYMENT_ENDED = "DEPLOYMENT-ENDED";
 
     private final Pool pool;
     private final PgSubscriber subscriber;
@@ -64,6 +67,20 @@ final class PostgresMetadataEvents implements MetadataEvents {
     }
 
     @Override
+    public void deploymentActivated(String agent, UUID deployment) {
+        pool.preparedQuery(NOTIFY).execute(Tuple.of(CHANNEL, origin + " " + DEPLOYMENT_ACTIVATED + " " + agent + " "
+                + deployment)).onFailure(e -> LOG.warn("could not tell the other replicas about deployment {} of agent "
+                + "{}; it goes out when the agent reconnects: {}", deployment, agent, e.getMessage()));
+    }
+
+    @Override
+    public void deploymentEnded(UUID deployment) {
+        pool.preparedQuery(NOTIFY).execute(Tuple.of(CHANNEL, origin + " " + DEPLOYMENT_ENDED + " " + deployment))
+                .onFailure(e -> LOG.warn("could not tell the other replicas that deployment {} ended: {}", deployment,
+                        e.getMessage()));
+    }
+
+    @Override
     public void subscribe(Listener listener) {
         listeners.add(listener);
     }
@@ -77,6 +94,14 @@ final class PostgresMetadataEvents implements MetadataEvents {
             listeners.forEach(Listener::tokenRevoked);
             return;
         }
+        if (parts.length == 4 && parts[1].equals(DEPLOYMENT_ACTIVATED)) {
+            deployment(parts[3], id -> listeners.forEach(l -> l.deploymentActivated(parts[2], id)));
+            return;
+        }
+        if (parts.length == 3 && parts[1].equals(DEPLOYMENT_ENDED)) {
+            deployment(parts[2], id -> listeners.forEach(l -> l.deploymentEnded(id)));
+            return;
+        }
         if (parts.length != 3) {
             return;
         }
@@ -87,6 +112,17 @@ final class PostgresMetadataEvents implements MetadataEvents {
         } catch (IllegalArgumentException e) {
             LOG.warn("ignoring a malformed change notification: {}", e.getMessage());
         }
+    }
+
+    private static void deployment(String id, java.util.function.Consumer<UUID> announce) {
+        UUID deployment;
+        try {
+            deployment = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("ignoring a malformed deployment notification: {}", e.getMessage());
+            return;
+        }
+        announce.accept(deployment);
     }
 
     Future<Void> close() {

@@ -86,6 +86,38 @@ class PostgresReplicasTest {
     }
 
     @Test
+    void deploymentsActivatedAndEndedOnOneReplicaAreHeardByTheOtherOnly() {
+        java.util.UUID activated = java.util.UUID.randomUUID();
+        java.util.UUID ended = java.util.UUID.randomUUID();
+        List<String> heardByA = new CopyOnWriteArrayList<>();
+        List<String> heardByB = new CopyOnWriteArrayList<>();
+        for (var heard : List.of(java.util.Map.entry(a, heardByA), java.util.Map.entry(b, heardByB))) {
+            heard.getKey().events().subscribe(new dev.cacheserver.domain.port.MetadataEvents.Listener() {
+                @Override
+                public void narInfoChanged(CacheName cache, StorePathHash hash) {
+                }
+
+                @Override
+                public void deploymentActivated(String agent, java.util.UUID deployment) {
+                    heard.getValue().add("activated " + agent + " " + deployment);
+                }
+
+                @Override
+                public void deploymentEnded(java.util.UUID deployment) {
+                    heard.getValue().add("ended " + deployment);
+                }
+            });
+        }
+
+        a.events().deploymentActivated("web-1", activated);
+        a.events().deploymentEnded(ended);
+
+        eventually(() -> heardByB.size() == 2);
+        assertEquals(List.of("activated web-1 " + activated, "ended " + ended), heardByB);
+        assertEquals(List.of(), heardByA, "a replica does not hear itself");
+    }
+
+    @Test
     void workUnderOneNameRunsOnOneReplicaAtATime() throws Exception {
         CompletableFuture<String> slowSweep = new CompletableFuture<>();
         AtomicBoolean runningOnA = new AtomicBoolean();

@@ -4,6 +4,7 @@ import dev.cacheserver.domain.model.CacheName;
 import dev.cacheserver.domain.model.StorePathHash;
 import dev.cacheserver.domain.port.MetadataEvents;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,6 +43,24 @@ public final class InMemoryMetadataEvents {
                 }
             }
             return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void deploymentActivated(String agent, UUID deployment) {
+            for (Replica other : replicas) {
+                if (other != this) {
+                    other.listeners.forEach(l -> l.deploymentActivated(agent, deployment));
+                }
+            }
+        }
+
+        @Override
+        public void deploymentEnded(UUID deployment) {
+            for (Replica other : replicas) {
+                if (other != this) {
+                    other.listeners.forEach(l -> l.deploymentEnded(deployment));
+                }
+            }
         }
 
         @Override
