@@ -35,7 +35,9 @@ final class ThreeReplicas implements AutoCloseable {
         Path keyFile = Files.writeString(dir.resolve("signing.secret"), key.toNixFormat());
         String server = "  database: postgresql://" + database.user() + "@" + database.host() + ":" + database.port()
                 + "/" + database.database() + "\n"
-                + "  database-password-file: " + password + "\n";
+                + "  database-password-file: " + password + "\n"
+                // Cachix part files in one directory every replica reads: an upload may be spread over them.
+                + "  upload-dir: " + Files.createDirectories(dir.resolve("shared-uploads")) + "\n";
         String caches = "caches:\n"
                 + "  - name: main\n    port: PORT1\n    signing-key-file: " + keyFile + "\n    storages:\n"
                 + StorageTestSupport.s3Storage("bucket", s3, "")
