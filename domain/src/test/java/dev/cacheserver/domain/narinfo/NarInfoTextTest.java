@@ -45,6 +45,20 @@ class NarInfoTextTest {
     }
 
     @Test
+    void aForeignNarInfoKeepsItsUrlAndIsServedUnderThisServersLayout() {
+        String attic = TOP.replace("URL: nar/0i8m0jz1zqcaqrkysn69bl8cl5jpqnhg7r4s4vwj38ygl6shdjzz.nar.zst",
+                "URL: nar/fx0jmpsfp0pz1icpgr67h1gfflg562vy.nar");
+        assertThrows(InvalidInputException.class, () -> NarInfoText.parse(attic), "an upload must use our layout");
+
+        NarInfoText.ForeignNarInfo foreign = NarInfoText.parseForeign(attic);
+
+        assertEquals("nar/fx0jmpsfp0pz1icpgr67h1gfflg562vy.nar", foreign.url());
+        assertEquals(TOP, NarInfoText.render(foreign.info()));
+        assertThrows(InvalidInputException.class, () -> NarInfoText.parseForeign(attic.replace(
+                "URL: nar/fx0jmpsfp0pz1icpgr67h1gfflg562vy.nar\n", "")));
+    }
+
+    @Test
     void fingerprintFollowsTheNixRule() {
         assertEquals("1;/nix/store/fx0jmpsfp0pz1icpgr67h1gfflg562vy-closure-top;"
                         + "sha256:183nmn9nsahwxa4iambvdqj0la4pz52qcmrnv8kmhy76vj67imj8;1048;"
