@@ -69,6 +69,13 @@ final class NixFileCache {
         Files.writeString(file, Files.readString(file).replace("URL: " + written + "\n", "URL: " + url + "\n"));
     }
 
+    /** Drops FileHash and FileSize, as Attic writes the narinfo of an uncompressed NAR. */
+    void dropFileHash(String storePath) throws Exception {
+        Path file = narInfoFile(storePath);
+        Files.writeString(file, String.join("\n", Files.readString(file).lines()
+                .filter(l -> !l.startsWith("FileHash: ") && !l.startsWith("FileSize: ")).toList()) + "\n");
+    }
+
     private Path narInfoFile(String storePath) {
         return www.resolve(hashOf(storePath) + ".narinfo");
     }

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Upstreams whose narinfos point to NARs in another layout than this server's {@code nar/<filehash>.nar.<ext>}:
- * Attic's {@code nar/<store path hash>.nar}, subdirectories, absolute URLs on the upstream's host. The real nix
- * substitutes through cache-server, trusting only its key; a URL leading off the upstream is refused.
+ * Attic's {@code nar/<store path hash>.nar} (without FileHash), subdirectories, absolute URLs on the upstream's
+ * host. The real nix substitutes through cache-server, trusting only its key; a URL leading off the upstream is
+ * refused.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UpstreamLayoutsTest {
@@ -84,7 +85,9 @@ class UpstreamLayoutsTest {
         String top = closure.stream().filter(p -> p.contains("cachix-top")).findFirst().orElseThrow();
         List<String> blobs = closure.stream().filter(p -> !p.equals(top)).toList();
         String attic = "nar/" + hashOf(blobs.get(0)) + ".nar";
+        String fileHash = upstream.narInfo(blobs.get(0)).get("FileHash").substring("sha256:".length());
         upstream.relocate(blobs.get(0), attic, attic);
+        upstream.dropFileHash(blobs.get(0));
         String nested = "store/" + hashOf(blobs.get(1)).substring(0, 2) + "/" + hashOf(blobs.get(1)) + ".nar";
         upstream.relocate(blobs.get(1), nested, nested);
         upstream.relocate(top, nginx.url() + "/elsewhere/top.nar", "elsewhere/top.nar");
@@ -97,7 +100,6 @@ class UpstreamLayoutsTest {
             assertTrue(Nix.isValid(path), path + " substituted");
         }
         String served = get("/" + hashOf(blobs.get(0)) + ".narinfo").body();
-        String fileHash = upstream.narInfo(blobs.get(0)).get("FileHash").substring("sha256:".length());
         assertTrue(served.contains("URL: nar/" + fileHash + ".nar\n"), "served in this cache's layout: " + served);
         assertEquals(1, nginx.requests("GET /" + attic).size());
         assertEquals(1, nginx.requests("GET /" + nested).size());

@@ -156,14 +156,16 @@ public final class NarInfoText {
             throw new InvalidInputException("StorePath must be in " + StorePath.STORE_DIR + ": " + shorten(storePath));
         }
         Compression comp = compression == null ? Compression.BZIP2 : Compression.fromNarInfo(compression);
-        NixHash fHash = NixHash.parse("FileHash", required("FileHash", fileHash));
-        NarFile narFile = foreignUrl ? new NarFile(fHash, comp) : narFileFromUrl(required("URL", url), fHash, comp);
         if (foreignUrl && (url == null || url.isBlank())) {
             throw new InvalidInputException("narinfo has no URL line");
         }
-        long fSize = parseSize("FileSize", required("FileSize", fileSize));
         NixHash nHash = NixHash.parse("NarHash", required("NarHash", narHash));
         long nSize = parseSize("NarSize", required("NarSize", narSize));
+        boolean plainNar = foreignUrl && comp == Compression.NONE && fileHash == null && fileSize == null;
+        // Attic leaves FileHash and FileSize out of an uncompressed NAR's narinfo: the file is the NAR itself.
+        NixHash fHash = plainNar ? nHash : NixHash.parse("FileHash", required("FileHash", fileHash));
+        long fSize = plainNar ? nSize : parseSize("FileSize", required("FileSize", fileSize));
+        NarFile narFile = foreignUrl ? new NarFile(fHash, comp) : narFileFromUrl(required("URL", url), fHash, comp);
         List<StorePath> refs = new ArrayList<>();
         if (references != null && !references.isBlank()) {
             for (String ref : references.trim().split(" +")) {
