@@ -1,19 +1,21 @@
 package dev.cacheserver.bootstrap.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads the upstream caches: {@code server.upstreams} and {@code caches[].upstreams} (lists of
- * {@code {url, public-keys, priority}}) and the server keys {@code upstream-timeout}, {@code upstream-negative-ttl}
+ * {@code {url, public-keys, priority, ca-file}}) and the server keys {@code upstream-timeout}, {@code upstream-negative-ttl}
  * and {@code upstream-backoff}. Every upstream needs at least one public key: a narinfo is served only when one
  * of them verifies its signature.
  */
 final class UpstreamSectionReader {
-    static final List<String> ENTRY_KEYS = List.of("url", "public-keys", "priority");
+    static final List<String> ENTRY_KEYS = List.of("url", "public-keys", "priority", "ca-file");
     /** Nix's own default Priority for a cache that does not say. */
     static final int DEFAULT_PRIORITY = 50;
 
@@ -43,6 +45,19 @@ final class UpstreamSectionReader {
         return node.isPresent() ? ConfigValues.interval(node) : fallback;
     }
 
+    /** The PEM certificates trusted for an HTTPS upstream, checked now (absent: the JVM's trust store). */
+    private static Optional<Path> caFile(YamlNode node) {
+        if (!node.isPresent()) {
+            return Optional.empty();
+        }
+        Path file = ConfigValues.path(node);
+        try {
+            return Optional.of(PemCertificates.check(file));
+        } catch (IllegalArgumentException e) {
+            throw node.fail(e.getMessage());
+        }
+    }
+
     private static List<UpstreamConfig.Entry> entries(YamlNode section) {
         List<UpstreamConfig.Entry> entries = new ArrayList<>();
         for (YamlNode item : section.list("upstream caches {url, public-keys, priority}")) {
@@ -58,7 +73,7 @@ final class UpstreamSectionReader {
             }
             entries.add(new UpstreamConfig.Entry(ConfigValues.url(map.required("url")), keys,
                     map.has("priority") ? (int) map.get("priority").integer(0, CacheSectionReader.MAX_PRIORITY)
-                            : DEFAULT_PRIORITY));
+                            : DEFAULT_PRIORITY, caFile(map.get("ca-file"))));
         }
         return entries;
     }
