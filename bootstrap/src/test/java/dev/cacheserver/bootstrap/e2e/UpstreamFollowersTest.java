@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.cacheserver.domain.model.StorePathHash;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -20,11 +21,11 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,10 @@ class UpstreamFollowersTest {
     HttpServer gated;
     ExecutorService gatedThreads;
     final CountDownLatch rest = new CountDownLatch(1);
-    final AtomicInteger narRequests = new AtomicInteger();
+    final CountDownLatch breakOff = new CountDownLatch(1);
+    /** The upstream path of a NAR whose download breaks off halfway once {@link #breakOff} is counted down. */
+    volatile String broken = "";
+    final List<String> narRequests = new CopyOnWriteArrayList<>();
     TestServer server;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -62,8 +66,13 @@ class UpstreamFollowersTest {
                   - name: main
                     port: PORT1
                     upstreams:
-                      - {url: "http://127.0.0.1:%d", public-keys: ["%s"]}
-                """.formatted(gated.getAddress().getPort(), upstream.publicKey), TestServer.freePort());
+                      - {url: "http://127.0.0.1:%1$d", public-keys: ["%2$s"]}
+                  - name: breaking
+                    port: PORT2
+                    upstreams:
+                      - {url: "http://127.0.0.1:%1$d", public-keys: ["%2$s"]}
+                """.formatted(gated.getAddress().getPort(), upstream.publicKey), TestServer.freePort(),
+                TestServer.freePort());
     }
 
     @AfterAll
@@ -93,9 +102,14 @@ class UpstreamFollowersTest {
                 out.write(body);
                 return;
             }
-            narRequests.incrementAndGet();
+            narRequests.add(exchange.getRequestURI().getPath());
             out.write(body, 0, body.length / 2);
             out.flush();
+            if (exchange.getRequestURI().getPath().equals(broken)) {
+                breakOff.await(2, TimeUnit.MINUTES);
+                // Closing a fixed-length response short of its length drops the connection mid-NAR.
+                return;
+            }
             if (rest.await(2, TimeUnit.MINUTES)) {
                 out.write(body, body.length / 2, body.length - body.length / 2);
             }
@@ -108,12 +122,12 @@ class UpstreamFollowersTest {
     void aSecondClientStreamsTheBytesAlreadyPulledWhileTheUpstreamIsStillSending() throws Exception {
         List<String> closure = upstream.push(dir.resolve("work"), "follow", "none", 4L * 1024 * 1024);
         String blob = closure.stream().filter(p -> p.contains("blob")).findFirst().orElseThrow();
-        String narInfo = get("/" + hashOf(blob) + ".narinfo");
+        String narInfo = get("main", "/" + hashOf(blob) + ".narinfo");
         String narUrl = narInfo.lines().filter(l -> l.startsWith("URL: ")).findFirst().orElseThrow().substring(5);
         byte[] expected = Files.readAllBytes(upstream.www.resolve(upstream.narInfo(blob).get("URL")));
 
-        InputStream first = open("/" + narUrl);
-        InputStream second = open("/" + narUrl);
+        InputStream first = open("main", "/" + narUrl);
+        InputStream second = open("main", "/" + narUrl);
         CompletableFuture<byte[]> secondsStart = CompletableFuture.supplyAsync(() -> readQuietly(second, 65536));
 
         byte[] start = secondsStart.get(2, TimeUnit.MINUTES);
@@ -126,18 +140,64 @@ class UpstreamFollowersTest {
         assertEquals(sha256(expected), sha256(firstWhole));
         assertEquals(sha256(expected), sha256(secondWhole));
         assertArrayEquals(java.util.Arrays.copyOf(expected, 65536), start);
-        assertEquals(1, narRequests.get(), "one upstream download");
+        String upstreamPath = "/" + upstream.narInfo(blob).get("URL");
+        assertEquals(List.of(upstreamPath), narRequests.stream().filter(upstreamPath::equals).toList(),
+                "one upstream download");
     }
 
-    private InputStream open(String path) throws Exception {
-        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(server.url("main") + path))
+    @Test
+    void whenTheDownloadBreaksOffTheFollowerFailsTooAndNothingIsKept() throws Exception {
+        List<String> closure = upstream.push(dir.resolve("work-broken"), "broken", "none", 2L * 1024 * 1024);
+        String blob = closure.stream().filter(p -> p.contains("blob")).findFirst().orElseThrow();
+        broken = "/" + upstream.narInfo(blob).get("URL");
+        String narInfo = get("breaking", "/" + hashOf(blob) + ".narinfo");
+        String narUrl = narInfo.lines().filter(l -> l.startsWith("URL: ")).findFirst().orElseThrow().substring(5);
+        long size = Long.parseLong(upstream.narInfo(blob).get("FileSize"));
+
+        InputStream first = open("breaking", "/" + narUrl);
+        InputStream second = open("breaking", "/" + narUrl);
+        byte[] start = CompletableFuture.supplyAsync(() -> readQuietly(second, 65536)).get(2, TimeUnit.MINUTES);
+        breakOff.countDown();
+        long secondGot = start.length + drain(second);
+        drain(first);
+
+        // A follower's response is cut only once the download has failed and its spool is gone.
+        assertTrue(secondGot < size, "the follower did not get a whole NAR: " + secondGot + " of " + size);
+        assertTrue(server.cache("breaking").narInfos().serving().find(new StorePathHash(hashOf(blob)))
+                .toCompletableFuture().join().isEmpty(), "nothing kept");
+        assertTrue(noFileNamed(narUrl.substring("nar/".length())), "no NAR stored");
+    }
+
+    /** Reads to the end or to a broken connection; the bytes read. */
+    private static long drain(InputStream in) {
+        long n = 0;
+        byte[] buffer = new byte[65536];
+        try (in) {
+            int r;
+            while ((r = in.read(buffer)) > 0) {
+                n += r;
+            }
+        } catch (java.io.IOException e) {
+            // The response was cut: what a client sees when the download it follows fails.
+        }
+        return n;
+    }
+
+    private boolean noFileNamed(String name) throws java.io.IOException {
+        try (var files = Files.walk(server.dir)) {
+            return files.noneMatch(f -> f.getFileName().toString().equals(name));
+        }
+    }
+
+    private InputStream open(String cache, String path) throws Exception {
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(server.url(cache) + path))
                 .timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode());
         return response.body();
     }
 
-    private String get(String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.url("main") + path))
+    private String get(String cache, String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.url(cache) + path))
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return response.body();
