@@ -1,5 +1,6 @@
 package dev.cacheserver.bootstrap.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,13 +25,14 @@ final class UpstreamSectionReader {
 
     static UpstreamConfig read(YamlNode serverSection, YamlNode cachesSection) {
         YamlMap server = serverSection.map(ServerSectionReader.KEYS);
-        List<UpstreamConfig.Entry> serverDefault = entries(server.get("upstreams"));
+        Map<String, Path> caFiles = new HashMap<>();
+        List<UpstreamConfig.Entry> serverDefault = entries(server.get("upstreams"), caFiles);
         Map<String, List<UpstreamConfig.Entry>> perCache = new HashMap<>();
         if (cachesSection.isPresent()) {
             for (YamlNode item : cachesSection.list("caches")) {
                 YamlMap cache = item.map(CacheSectionReader.KEYS);
                 if (cache.has("upstreams")) {
-                    perCache.put(cache.required("name").string(), entries(cache.get("upstreams")));
+                    perCache.put(cache.required("name").string(), entries(cache.get("upstreams"), caFiles));
                 }
             }
         }
@@ -45,20 +47,30 @@ final class UpstreamSectionReader {
         return node.isPresent() ? ConfigValues.interval(node) : fallback;
     }
 
-    /** The PEM certificates trusted for an HTTPS upstream, checked now (absent: the JVM's trust store). */
-    private static Optional<Path> caFile(YamlNode node) {
+    /**
+     * The PEM certificates trusted for an HTTPS upstream, checked now (absent: the JVM's trust store). They apply to
+     * its whole origin (the NARs it links to are there too), so two upstreams on one origin may not differ.
+     */
+    private static Optional<Path> caFile(YamlNode node, URI url, Map<String, Path> caFiles) {
         if (!node.isPresent()) {
             return Optional.empty();
         }
         Path file = ConfigValues.path(node);
         try {
-            return Optional.of(PemCertificates.check(file));
+            PemCertificates.check(file);
         } catch (IllegalArgumentException e) {
             throw node.fail(e.getMessage());
         }
+        String origin = url.getScheme() + "://" + url.getHost() + ":" + url.getPort();
+        Path known = caFiles.putIfAbsent(origin, file);
+        if (known != null && !known.equals(file)) {
+            throw node.fail("another upstream on " + url.getScheme() + "://" + url.getAuthority() + " trusts "
+                    + known + "; every upstream on one scheme, host and port must use the same ca-file");
+        }
+        return Optional.of(file);
     }
 
-    private static List<UpstreamConfig.Entry> entries(YamlNode section) {
+    private static List<UpstreamConfig.Entry> entries(YamlNode section, Map<String, Path> caFiles) {
         List<UpstreamConfig.Entry> entries = new ArrayList<>();
         for (YamlNode item : section.list("upstream caches {url, public-keys, priority}")) {
             YamlMap map = item.map(ENTRY_KEYS);
@@ -71,9 +83,10 @@ final class UpstreamSectionReader {
                 throw keysNode.fail("must list at least one key: a narinfo from this upstream is served only when "
                         + "one of its keys verifies its signature");
             }
-            entries.add(new UpstreamConfig.Entry(ConfigValues.url(map.required("url")), keys,
+            URI url = ConfigValues.url(map.required("url"));
+            entries.add(new UpstreamConfig.Entry(url, keys,
                     map.has("priority") ? (int) map.get("priority").integer(0, CacheSectionReader.MAX_PRIORITY)
-                            : DEFAULT_PRIORITY, caFile(map.get("ca-file"))));
+                            : DEFAULT_PRIORITY, caFile(map.get("ca-file"), url, caFiles)));
         }
         return entries;
     }

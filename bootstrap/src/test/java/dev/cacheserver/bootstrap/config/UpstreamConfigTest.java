@@ -91,6 +91,12 @@ class UpstreamConfigTest {
                 + "}\n").contains("caches[0].upstreams[0].ca-file: is not a readable file"));
         assertTrue(problem(entry + "{url: \"https://x\", public-keys: [" + KEY + "], ca-file: " + notPem + "}\n")
                 .contains("caches[0].upstreams[0].ca-file: must be PEM certificates"));
+        Path other = dir.resolve("other.pem");
+        Files.writeString(other, TEST_CERTIFICATE);
+        String clash = problem(entry + "{url: \"https://x\", public-keys: [" + KEY + "], ca-file: " + ca + "}\n"
+                + "  - name: second\n    port: 8081\n    upstreams:\n      - {url: \"https://x/sub\", public-keys: [" + KEY + "], ca-file: "
+                + other + "}\n");
+        assertTrue(clash.contains("caches[1].upstreams[0].ca-file: another upstream on https://x trusts"), clash);
     }
 
     @Test
