@@ -134,10 +134,11 @@ class UpstreamFollowersTest {
         assertEquals(1, rest.getCount(), "the upstream is still holding back the second half");
         assertEquals(65536, start.length, "the second client had bytes while the upstream was still sending");
         rest.countDown();
+        // Both clients read on, as real ones do: the first one's pace is the download's (back-pressure).
+        CompletableFuture<byte[]> firstWhole = CompletableFuture.supplyAsync(() -> readQuietly(first, Integer.MAX_VALUE));
         byte[] secondWhole = concat(start, second.readAllBytes());
-        byte[] firstWhole = first.readAllBytes();
 
-        assertEquals(sha256(expected), sha256(firstWhole));
+        assertEquals(sha256(expected), sha256(firstWhole.get(2, TimeUnit.MINUTES)));
         assertEquals(sha256(expected), sha256(secondWhole));
         assertArrayEquals(java.util.Arrays.copyOf(expected, 65536), start);
         String upstreamPath = "/" + upstream.narInfo(blob).get("URL");
@@ -158,8 +159,9 @@ class UpstreamFollowersTest {
         InputStream second = open("breaking", "/" + narUrl);
         byte[] start = CompletableFuture.supplyAsync(() -> readQuietly(second, 65536)).get(2, TimeUnit.MINUTES);
         breakOff.countDown();
+        CompletableFuture<Long> firstGot = CompletableFuture.supplyAsync(() -> drain(first));
         long secondGot = start.length + drain(second);
-        drain(first);
+        firstGot.get(2, TimeUnit.MINUTES);
 
         // A follower's response is cut only once the download has failed and its spool is gone.
         assertTrue(secondGot < size, "the follower did not get a whole NAR: " + secondGot + " of " + size);
