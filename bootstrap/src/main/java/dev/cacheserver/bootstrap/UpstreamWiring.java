@@ -94,6 +94,7 @@ final class UpstreamWiring {
         if (entries.isEmpty()) {
             return Optional.empty();
         }
+        entries.forEach(e -> e.caFile().ifPresent(ca -> client.trust(e.url(), ca)));
         List<Upstream> upstreams = entries.stream().map(e -> new Upstream(e.url(),
                 e.publicKeys().stream().map(PublicSigningKey::parse).toList(), e.priority())).toList();
         UpstreamSettings settings = new UpstreamSettings(upstreams, from.negativeTtl(), from.backoff(),

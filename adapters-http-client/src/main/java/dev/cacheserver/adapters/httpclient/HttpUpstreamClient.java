@@ -12,14 +12,18 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import javax.net.ssl.SSLException;
 
 /**
  * Talks to upstream binary caches over HTTP(S): narinfos and nix-cache-info (small, bounded, read whole) for
@@ -31,15 +35,56 @@ import java.util.function.Function;
 public final class HttpUpstreamClient implements UpstreamClient {
     static final Duration NAR_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
+    private final Vertx vertx;
     private final HttpClient client;
     private final ExchangeContext exchanges;
     private final Duration timeout;
+    /** Upstreams (by origin) that trust their own certificates instead of the JVM's trust store. */
+    private final ConcurrentHashMap<String, TrustedClient> ownTrust = new ConcurrentHashMap<>();
+
+    private record TrustedClient(Path caFile, HttpClient client) {
+    }
 
     public HttpUpstreamClient(Vertx vertx, Duration timeout) {
+        this.vertx = vertx;
         this.timeout = timeout;
-        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                .setConnectTimeout((int) timeout.toMillis()), new PoolOptions().setHttp1MaxSize(32));
+        this.client = vertx.createHttpClient(options(), new PoolOptions().setHttp1MaxSize(32));
         this.exchanges = new ExchangeContext(vertx);
+    }
+
+    /** HTTPS, host name checked; certificates from the JVM's trust store unless {@link #trust} says otherwise. */
+    private HttpClientOptions options() {
+        return new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setVerifyHost(true)
+                .setConnectTimeout((int) timeout.toMillis());
+    }
+
+    /**
+     * Requests to {@code upstream}'s scheme, host and port (its narinfos and NARs, which stay on that origin) trust
+     * the PEM certificates in {@code caFile} instead of the JVM's trust store. The host name is still checked.
+     */
+    public void trust(URI upstream, Path caFile) {
+        ownTrust.compute(origin(upstream), (origin, known) -> {
+            if (known != null && known.caFile().equals(caFile)) {
+                return known;
+            }
+            HttpClient trusting = vertx.createHttpClient(options().setTrustOptions(new PemTrustOptions()
+                    .addCertPath(caFile.toString())), new PoolOptions().setHttp1MaxSize(8));
+            if (known != null) {
+                known.client().close();
+            }
+            return new TrustedClient(caFile, trusting);
+        });
+    }
+
+    private HttpClient clientFor(URI url) {
+        TrustedClient trusted = ownTrust.get(origin(url));
+        return trusted == null ? client : trusted.client();
+    }
+
+    private static String origin(URI url) {
+        String scheme = String.valueOf(url.getScheme()).toLowerCase(Locale.ROOT);
+        int port = url.getPort() != -1 ? url.getPort() : "https".equals(scheme) ? 443 : 80;
+        return scheme + "://" + String.valueOf(url.getHost()).toLowerCase(Locale.ROOT) + ":" + port;
     }
 
     @Override
@@ -89,12 +134,18 @@ public final class HttpUpstreamClient implements UpstreamClient {
     private <T> Future<T> exchange(URI url, Duration idleTimeout, Function<HttpClientResponse, Future<T>> handle) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url.toString())
                 .setFollowRedirects(true).setConnectTimeout(timeout.toMillis()).setIdleTimeout(idleTimeout.toMillis());
-        return exchanges.run(() -> client.request(options).compose(request -> request.send()).compose(handle));
+        return exchanges.run(() -> clientFor(url).request(options).compose(request -> request.send()).compose(handle));
     }
 
     private static <T> Future<T> asUpstreamFailure(Throwable e) {
         if (e instanceof UpstreamFailedException) {
             return Future.failedFuture(e);
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SSLException) {
+                return Future.failedFuture(new UpstreamFailedException("upstream's TLS certificate refused (not "
+                        + "trusted, or not for this host name; see ca-file): " + cause.getMessage(), false));
+            }
         }
         boolean timedOut = e instanceof TimeoutException
                 || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("timeout")
@@ -104,6 +155,7 @@ public final class HttpUpstreamClient implements UpstreamClient {
     }
 
     public Future<Void> close() {
+        ownTrust.values().forEach(trusted -> trusted.client().close());
         return client.close();
     }
 }

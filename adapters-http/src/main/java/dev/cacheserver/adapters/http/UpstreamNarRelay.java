@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * Serves a NAR that only an upstream holds. The first request downloads it: the upstream's bytes go to that
  * client and into the spool of the NAR ingest at once, hashed on the way (the peer relay's tee and digest); once
  * every byte arrived, the ingest checks FileSize and FileHash, stores the NAR and publishes its narinfo (NarHash
- * checked there), or deletes everything. Requests for the same NAR meanwhile, and Range requests, wait for that one
- * download and are then served from this cache's storage, so the upstream sees one request. A first client that
- * goes away does not stop the download. Never buffers a NAR.
+ * checked there), or deletes everything. Requests for the same NAR meanwhile follow that one download, reading its
+ * spool as it grows ({@link UpstreamNarFollower}); Range requests wait for it and are then served from this cache's
+ * storage; so the upstream sees one request. A first client that goes away does not stop the download. Never
+ * buffers a NAR.
  */
 final class UpstreamNarRelay {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamNarRelay.class);
@@ -53,22 +54,20 @@ final class UpstreamNarRelay {
                     .putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(nar.info().fileSize()));
             return response.end().map(true);
         }
-        CompletableFuture<Void> lead = new CompletableFuture<>();
-        CompletableFuture<Void> running = upstreams.downloads().putIfAbsent(file, lead);
+        SpoolingDownload lead = new SpoolingDownload();
+        SpoolingDownload running = upstreams.downloads().putIfAbsent(file, lead);
         if (running != null) {
-            return stored(running);
+            return request.getHeader("Range") == null
+                    ? UpstreamNarFollower.follow(context, running, response, nar.info().fileSize())
+                    : stored(running.done());
         }
         boolean streamToClient = request.getHeader("Range") == null;
-        Future<Void> download = download(file, nar, streamToClient ? response : null);
+        Future<Void> download = download(file, nar, streamToClient ? response : null, lead);
         download.onComplete(done -> {
             upstreams.downloads().remove(file, lead);
-            if (done.succeeded()) {
-                lead.complete(null);
-            } else {
-                lead.completeExceptionally(done.cause());
-            }
+            lead.finished(done.succeeded() ? null : done.cause());
         });
-        return streamToClient ? download.map(true) : stored(lead);
+        return streamToClient ? download.map(true) : stored(lead.done());
     }
 
     private Future<Boolean> stored(CompletableFuture<Void> download) {
@@ -79,10 +78,10 @@ final class UpstreamNarRelay {
     }
 
     /** Downloads into storage, and to {@code client} when not null; completes once stored and published here. */
-    private Future<Void> download(NarFile file, UpstreamNar nar, HttpServerResponse client) {
+    private Future<Void> download(NarFile file, UpstreamNar nar, HttpServerResponse client, SpoolingDownload lead) {
         return upstreams.client().open(nar.narUrl())
                 .compose(upstream -> Future.fromCompletionStage(upstreams.useCase().openCopy(nar), context)
-                        .compose(spool -> keep(nar, spool, copy(upstream, spool, nar, client)), e -> {
+                        .compose(spool -> keep(nar, spool, copy(upstream, spool, nar, client, lead)), e -> {
                             upstream.end();
                             return Future.failedFuture(e);
                         }))
@@ -95,18 +94,20 @@ final class UpstreamNarRelay {
 
     /** Copies the upstream's bytes into the ingest's spool (and to {@code client}), hashing them on the way. */
     private Future<SpooledBytes> copy(HttpClientResponse upstream, NarSpool spool, UpstreamNar nar,
-                                      HttpServerResponse client) {
+                                      HttpServerResponse client, SpoolingDownload lead) {
         long size = nar.info().fileSize();
         return context.owner().fileSystem()
                 .open(spool.path().toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
                 .compose(copy -> {
                     copy.setWriteQueueMaxSize(WRITE_QUEUE);
+                    lead.spoolOpened(spool.path());
+                    WriteStream<Buffer> spoolWrites = new SpoolWrites(copy, lead);
                     if (client != null) {
                         client.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, NAR_TYPE)
                                 .putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(size));
                     }
-                    WriteStream<Buffer> target = client == null ? copy
-                            : new TeeWriteStream(new DetachableResponse(client), copy);
+                    WriteStream<Buffer> target = client == null ? spoolWrites
+                            : new TeeWriteStream(new DetachableResponse(client), spoolWrites);
                     DigestingWriteStream hashing = DigestingWriteStream.sha256(target, size);
                     return upstream.pipeTo(hashing)
                             .compose(v -> {

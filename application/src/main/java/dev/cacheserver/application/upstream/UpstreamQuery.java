@@ -53,12 +53,13 @@ final class UpstreamQuery {
 
     /** Parses and verifies an upstream's narinfo; a missing (and reported) answer when it must not be served. */
     private Answer accept(UpstreamState upstream, StorePathHash hash, String text) {
-        NarInfo info;
+        NarInfoText.ForeignNarInfo foreign;
         try {
-            info = NarInfoText.parse(text);
+            foreign = NarInfoText.parseForeign(text);
         } catch (RuntimeException e) {
             return reject(upstream, hash, "malformed narinfo: " + e.getMessage());
         }
+        NarInfo info = foreign.info();
         if (!info.storePath().hash().equals(hash)) {
             return reject(upstream, hash, "it describes " + info.storePath() + " instead");
         }
@@ -66,7 +67,12 @@ final class UpstreamQuery {
             return reject(upstream, hash, info.signatures().isEmpty() ? "it is not signed"
                     : "no signature verifies against the keys configured for this upstream");
         }
-        URI narUrl = URI.create(upstream.upstream.url() + "/" + info.narFile().url());
+        URI narUrl;
+        try {
+            narUrl = UpstreamNarUrl.resolve(upstream.upstream.url(), foreign.url());
+        } catch (IllegalArgumentException e) {
+            return reject(upstream, hash, e.getMessage());
+        }
         return new Answer.Found(upstream, new UpstreamNar(upstream.upstream.url(), narUrl, info));
     }
 

@@ -1,9 +1,12 @@
 package dev.cacheserver.bootstrap.config;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The upstream caches: {@code server.upstreams} (the default of every cache) and each cache's own
@@ -27,10 +30,18 @@ public record UpstreamConfig(List<Entry> serverDefault, Map<String, List<Entry>>
         return perCache.getOrDefault(name, serverDefault);
     }
 
-    /** One upstream as configured: {@code publicKeys} are Nix public keys {@code name:base64}. */
-    public record Entry(URI url, List<String> publicKeys, int priority) {
+    /**
+     * One upstream as configured: {@code publicKeys} are Nix public keys {@code name:base64}; {@code caFile} the PEM
+     * certificates trusted for its HTTPS (empty: the JVM's trust store).
+     */
+    public record Entry(URI url, List<String> publicKeys, int priority, Optional<Path> caFile) {
         public Entry {
             publicKeys = List.copyOf(publicKeys);
+            Objects.requireNonNull(caFile, "caFile");
+        }
+
+        public Entry(URI url, List<String> publicKeys, int priority) {
+            this(url, publicKeys, priority, Optional.empty());
         }
     }
 }

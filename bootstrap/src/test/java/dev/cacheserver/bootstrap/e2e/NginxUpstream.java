@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -18,12 +19,14 @@ final class NginxUpstream implements AutoCloseable {
     final Path root;
     final Path accessLog;
     final int port;
+    final List<Integer> ports;
     private final Process process;
 
-    private NginxUpstream(Path root, Path accessLog, int port, Process process) {
+    private NginxUpstream(Path root, Path accessLog, int port, List<Integer> ports, Process process) {
         this.root = root;
         this.accessLog = accessLog;
         this.port = port;
+        this.ports = ports;
         this.process = process;
     }
 
@@ -32,7 +35,25 @@ final class NginxUpstream implements AutoCloseable {
     }
 
     static NginxUpstream serve(Path dir, Path root) throws Exception {
-        int port = TestServer.freePort();
+        return serve(dir, root, List.of(TestServer.freePort()), "");
+    }
+
+    /** HTTPS only, with {@code cert} and {@code key} (PEM), on {@code ports} free ports (the first is {@link #port}). */
+    static NginxUpstream serveTls(Path dir, Path root, Path cert, Path key, int ports) throws Exception {
+        List<Integer> free = new ArrayList<>();
+        for (int i = 0; i < ports; i++) {
+            free.add(TestServer.freePort());
+        }
+        return serve(dir, root, free, "    ssl_certificate " + cert + ";\n    ssl_certificate_key " + key + ";\n");
+    }
+
+    /** {@code tls}: nginx's ssl_* directives, empty for plain HTTP. */
+    private static NginxUpstream serve(Path dir, Path root, List<Integer> ports, String tls) throws Exception {
+        int port = ports.get(0);
+        StringBuilder listen = new StringBuilder();
+        for (int p : ports) {
+            listen.append("    listen 127.0.0.1:").append(p).append(tls.isEmpty() ? "" : " ssl").append(";\n");
+        }
         Path accessLog = dir.resolve("access.log");
         Files.createDirectories(dir.resolve("tmp"));
         String conf = """
@@ -53,16 +74,15 @@ final class NginxUpstream implements AutoCloseable {
                   default_type application/octet-stream;
                   types { text/x-nix-narinfo narinfo; text/x-nix-cache-info nix-cache-info; }
                   server {
-                    listen 127.0.0.1:%3$d;
-                    root %4$s;
+                %3$s%5$s    root %4$s;
                   }
                 }
-                """.formatted(dir, accessLog, port, root);
+                """.formatted(dir, accessLog, listen, root, tls);
         Path file = dir.resolve("nginx.conf");
         Files.writeString(file, conf);
         Process process = new ProcessBuilder("/usr/sbin/nginx", "-c", file.toString(), "-p", dir.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
-        NginxUpstream nginx = new NginxUpstream(root, accessLog, port, process);
+        NginxUpstream nginx = new NginxUpstream(root, accessLog, port, List.copyOf(ports), process);
         Eventually.await("nginx listens on " + port, Duration.ofSeconds(20), () -> {
             if (!process.isAlive()) {
                 throw new AssertionError("nginx exited: " + read(dir.resolve("nginx.out")) + read(dir.resolve("error.log")));

@@ -72,6 +72,24 @@ public final class NarInfoText {
      * problem is reported as an {@link InvalidInputException} naming the field.
      */
     public static NarInfo parse(String text) {
+        return parse(text, false).info();
+    }
+
+    /**
+     * Parses a narinfo served by another binary cache, whose {@code URL:} may follow any layout (Attic's
+     * {@code nar/<store path hash>.nar}, subdirectories, absolute URLs): the URL is kept as written, unchecked, and
+     * the {@link NarInfo} names its NAR by FileHash and Compression as this server stores it. Otherwise as strict
+     * as {@link #parse(String)}.
+     */
+    public static ForeignNarInfo parseForeign(String text) {
+        return parse(text, true);
+    }
+
+    /** A narinfo from another cache and its {@code URL:} as written there. */
+    public record ForeignNarInfo(NarInfo info, String url) {
+    }
+
+    private static ForeignNarInfo parse(String text, boolean foreignUrl) {
         if (text.length() > MAX_BYTES) {
             throw new InvalidInputException("narinfo is larger than " + MAX_BYTES + " bytes");
         }
@@ -138,11 +156,16 @@ public final class NarInfoText {
             throw new InvalidInputException("StorePath must be in " + StorePath.STORE_DIR + ": " + shorten(storePath));
         }
         Compression comp = compression == null ? Compression.BZIP2 : Compression.fromNarInfo(compression);
-        NixHash fHash = NixHash.parse("FileHash", required("FileHash", fileHash));
-        NarFile narFile = narFileFromUrl(required("URL", url), fHash, comp);
-        long fSize = parseSize("FileSize", required("FileSize", fileSize));
+        if (foreignUrl && (url == null || url.isBlank())) {
+            throw new InvalidInputException("narinfo has no URL line");
+        }
         NixHash nHash = NixHash.parse("NarHash", required("NarHash", narHash));
         long nSize = parseSize("NarSize", required("NarSize", narSize));
+        boolean plainNar = foreignUrl && comp == Compression.NONE && fileHash == null && fileSize == null;
+        // Attic leaves FileHash and FileSize out of an uncompressed NAR's narinfo: the file is the NAR itself.
+        NixHash fHash = plainNar ? nHash : NixHash.parse("FileHash", required("FileHash", fileHash));
+        long fSize = plainNar ? nSize : parseSize("FileSize", required("FileSize", fileSize));
+        NarFile narFile = foreignUrl ? new NarFile(fHash, comp) : narFileFromUrl(required("URL", url), fHash, comp);
         List<StorePath> refs = new ArrayList<>();
         if (references != null && !references.isBlank()) {
             for (String ref : references.trim().split(" +")) {
@@ -156,7 +179,7 @@ public final class NarInfoText {
         if (ca != null) {
             NarInfoFields.contentAddress("CA", ca);
         }
-        return new NarInfo(path, narFile, fSize, nHash, nSize, refs, drv, system, sigs, ca);
+        return new ForeignNarInfo(new NarInfo(path, narFile, fSize, nHash, nSize, refs, drv, system, sigs, ca), url);
     }
 
     private static NarFile narFileFromUrl(String url, NixHash fileHash, Compression compression) {

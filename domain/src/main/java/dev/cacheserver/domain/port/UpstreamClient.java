@@ -7,7 +7,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Reads from an upstream Nix binary cache (cache.nixos.org, another cache-server, nginx serving a {@code file://}
- * cache) over HTTP(S). Answers are returned as sent, unchecked: verifying them is the caller's job. A narinfo is
+ * cache, Attic) over HTTP(S). Answers are returned as sent, unchecked: verifying them is the caller's job. A narinfo is
  * empty when the upstream answers 404 (or 403, as S3 buckets do for a missing key). Fails with
  * {@link dev.cacheserver.domain.error.UpstreamFailedException} when the upstream cannot be reached, answers
  * anything else, sends more than a narinfo's size limit, or is silent for longer than the client's timeout

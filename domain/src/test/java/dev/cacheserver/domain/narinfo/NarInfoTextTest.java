@@ -45,6 +45,36 @@ class NarInfoTextTest {
     }
 
     @Test
+    void aForeignNarInfoKeepsItsUrlAndIsServedUnderThisServersLayout() {
+        String attic = TOP.replace("URL: nar/0i8m0jz1zqcaqrkysn69bl8cl5jpqnhg7r4s4vwj38ygl6shdjzz.nar.zst",
+                "URL: nar/fx0jmpsfp0pz1icpgr67h1gfflg562vy.nar");
+        assertThrows(InvalidInputException.class, () -> NarInfoText.parse(attic), "an upload must use our layout");
+
+        NarInfoText.ForeignNarInfo foreign = NarInfoText.parseForeign(attic);
+
+        assertEquals("nar/fx0jmpsfp0pz1icpgr67h1gfflg562vy.nar", foreign.url());
+        assertEquals(TOP, NarInfoText.render(foreign.info()));
+        assertThrows(InvalidInputException.class, () -> NarInfoText.parseForeign(attic.replace(
+                "URL: nar/fx0jmpsfp0pz1icpgr67h1gfflg562vy.nar\n", "")));
+    }
+
+    @Test
+    void anUncompressedForeignNarWithoutFileHashIsItsOwnFile() {
+        String attic = CA.replace("URL: nar/0bp7mbkmk866035wp4yy8nf99pa85sczc2pzh7shim9jv9j53chs.nar.xz",
+                        "URL: nar/n974jrpgibg7ajmbc35p71w16qq7hd9w.nar").replace("Compression: xz", "Compression: none")
+                .replace("FileHash: sha256:0bp7mbkmk866035wp4yy8nf99pa85sczc2pzh7shim9jv9j53chs\n", "")
+                .replace("FileSize: 2200\n", "");
+
+        NarInfo info = NarInfoText.parseForeign(attic).info();
+
+        assertEquals(info.narHash(), info.fileHash());
+        assertEquals(2160, info.fileSize());
+        assertThrows(InvalidInputException.class, () -> NarInfoText.parseForeign(
+                attic.replace("Compression: none", "Compression: xz")), "a compressed file's hash is not known");
+        assertThrows(InvalidInputException.class, () -> NarInfoText.parse(attic));
+    }
+
+    @Test
     void fingerprintFollowsTheNixRule() {
         assertEquals("1;/nix/store/fx0jmpsfp0pz1icpgr67h1gfflg562vy-closure-top;"
                         + "sha256:183nmn9nsahwxa4iambvdqj0la4pz52qcmrnv8kmhy76vj67imj8;1048;"
