@@ -13,6 +13,8 @@ command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 ldconfig -p 2>/dev/null | grep -q 'libopendht-c.so.2' || need+=(libopendht-c2)
 # nginx serves a file:// Nix cache as an upstream for the pull-through tests.
 [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+# openssl makes the private CA and certificate of the HTTPS upstream test.
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # PostgreSQL's server binaries: the PostgreSQL adapter's tests start their own server in a temp directory.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class UpstreamTlsTest {
     void start() throws Exception {
         Nix.requireRootAndNix();
         Assumptions.assumeTrue(NginxUpstream.available(), "needs nginx (apt-get install nginx-light)");
-        Assumptions.assumeTrue(Files.isExecutable(OPENSSL), "needs openssl");
+        Assertions.assertTrue(Files.isExecutable(OPENSSL), "needs openssl (scripts/test.sh installs it)");
         Path pki = Files.createDirectories(dir.resolve("pki"));
         issueCertificates(pki);
         upstream = NixFileCache.create(Files.createDirectories(dir.resolve("upstream")), "tls-e2e-1");
