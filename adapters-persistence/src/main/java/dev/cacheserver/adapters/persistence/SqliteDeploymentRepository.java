@@ -8,13 +8,10 @@ import dev.cacheserver.domain.error.StorageException;
 import dev.cacheserver.domain.model.StorePath;
 import dev.cacheserver.domain.port.DeploymentRepository;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlResult;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,18 +54,14 @@ public final class SqliteDeploymentRepository implements DeploymentRepository {
                 .compose(rows -> {
                     Deployment d = Deployment.pending(id, agent, rows.iterator().next().getLong(0), storePath,
                             rollbackScripts, createdOn, closureSize);
-                    return conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {d.id().toString(), d.agent(),
-                            d.index(), d.storePath().fullPath(), new JsonObject(new HashMap<>(d.rollbackScripts())).encode(),
-                            d.status().wireName(), d.createdOn().toString(), null, null, d.closureSize()}))
-                            .map(inserted -> d);
+                    return conn.preparedQuery(INSERT).execute(DeploymentRows.insertValues(d)).map(inserted -> d);
                 })));
     }
 
     @Override
     public CompletionStage<Void> update(Deployment d) {
         return stage(() -> "update deployment " + d.id(), db.writer().preparedQuery(UPDATE)
-                .execute(Tuple.from(new Object[] {d.status().wireName(), text(d.startedOn()), text(d.finishedOn()),
-                        d.closureSize(), d.id().toString()}))
+                .execute(DeploymentRows.updateValues(d))
                 .compose(updated -> updated.rowCount() == 1 ? Future.<Void>succeededFuture()
                         : Future.failedFuture(new NotFoundException("no deployment " + d.id()))));
     }
@@ -76,7 +69,7 @@ public final class SqliteDeploymentRepository implements DeploymentRepository {
     @Override
     public CompletionStage<Optional<Deployment>> find(UUID id) {
         return stage(() -> "find deployment " + id, db.readers().preparedQuery(FIND)
-                .collecting(Collectors.mapping(SqliteDeploymentRepository::deployment, Collectors.toList()))
+                .collecting(Collectors.mapping(DeploymentRows::deployment, Collectors.toList()))
                 .execute(Tuple.of(id.toString()))
                 .map(rows -> rows.value().stream().findFirst()));
     }
@@ -84,7 +77,7 @@ public final class SqliteDeploymentRepository implements DeploymentRepository {
     @Override
     public CompletionStage<List<Deployment>> findByAgent(String agent, DeploymentStatus status) {
         return stage(() -> "list deployments of agent " + agent, db.readers().preparedQuery(BY_AGENT)
-                .collecting(Collectors.mapping(SqliteDeploymentRepository::deployment, Collectors.toUnmodifiableList()))
+                .collecting(Collectors.mapping(DeploymentRows::deployment, Collectors.toUnmodifiableList()))
                 .execute(Tuple.of(agent, status.wireName()))
                 .map(SqlResult::value));
     }
@@ -123,21 +116,5 @@ public final class SqliteDeploymentRepository implements DeploymentRepository {
     private static <T> CompletionStage<T> stage(Supplier<String> action, Future<T> future) {
         return future.recover(e -> Future.failedFuture(e instanceof NotFoundException || e instanceof StorageException
                 ? e : new StorageException(action.get() + " failed: " + e.getMessage(), e))).toCompletionStage();
-    }
-
-    private static Deployment deployment(Row row) {
-        Map<String, String> scripts = new HashMap<>();
-        new JsonObject(row.getString(4)).forEach(e -> scripts.put(e.getKey(), String.valueOf(e.getValue())));
-        return new Deployment(UUID.fromString(row.getString(0)), row.getString(1), row.getLong(2),
-                StorePath.parse(row.getString(3)), scripts, DeploymentStatus.fromWireName(row.getString(5)),
-                Instant.parse(row.getString(6)), instant(row.getString(7)), instant(row.getString(8)), row.getLong(9));
-    }
-
-    private static String text(Instant at) {
-        return at == null ? null : at.toString();
-    }
-
-    private static Instant instant(String text) {
-        return text == null ? null : Instant.parse(text);
     }
 }

@@ -1,5 +1,6 @@
 package dev.cacheserver.adapters.persistence.postgres;
 
+import dev.cacheserver.adapters.persistence.DeploymentRows;
 import static dev.cacheserver.adapters.persistence.postgres.PostgresStages.stage;
 
 import dev.cacheserver.domain.deploy.Deployment;
@@ -9,13 +10,10 @@ import dev.cacheserver.domain.error.NotFoundException;
 import dev.cacheserver.domain.model.StorePath;
 import dev.cacheserver.domain.port.DeploymentRepository;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlResult;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,18 +60,14 @@ final class PostgresDeploymentRepository implements DeploymentRepository {
                 .compose(rows -> {
                     Deployment d = Deployment.pending(id, agent, rows.iterator().next().getLong(0), storePath,
                             rollbackScripts, createdOn, closureSize);
-                    return conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {d.id().toString(), d.agent(),
-                            d.index(), d.storePath().fullPath(), new JsonObject(new HashMap<>(d.rollbackScripts())).encode(),
-                            d.status().wireName(), d.createdOn().toString(), null, null, d.closureSize()}))
-                            .map(inserted -> d);
+                    return conn.preparedQuery(INSERT).execute(DeploymentRows.insertValues(d)).map(inserted -> d);
                 })));
     }
 
     @Override
     public CompletionStage<Void> update(Deployment d) {
         return stage(() -> "update deployment " + d.id(), db.pool().preparedQuery(UPDATE)
-                .execute(Tuple.from(new Object[] {d.status().wireName(), text(d.startedOn()), text(d.finishedOn()),
-                        d.closureSize(), d.id().toString()}))
+                .execute(DeploymentRows.updateValues(d))
                 .compose(updated -> updated.rowCount() == 1 ? Future.<Void>succeededFuture()
                         : Future.failedFuture(new NotFoundException("no deployment " + d.id()))));
     }
@@ -81,7 +75,7 @@ final class PostgresDeploymentRepository implements DeploymentRepository {
     @Override
     public CompletionStage<Optional<Deployment>> find(UUID id) {
         return stage(() -> "find deployment " + id, db.pool().preparedQuery(FIND)
-                .collecting(Collectors.mapping(PostgresDeploymentRepository::deployment, Collectors.toList()))
+                .collecting(Collectors.mapping(DeploymentRows::deployment, Collectors.toList()))
                 .execute(Tuple.of(id.toString()))
                 .map(rows -> rows.value().stream().findFirst()));
     }
@@ -89,7 +83,7 @@ final class PostgresDeploymentRepository implements DeploymentRepository {
     @Override
     public CompletionStage<List<Deployment>> findByAgent(String agent, DeploymentStatus status) {
         return stage(() -> "list deployments of agent " + agent, db.pool().preparedQuery(BY_AGENT)
-                .collecting(Collectors.mapping(PostgresDeploymentRepository::deployment, Collectors.toUnmodifiableList()))
+                .collecting(Collectors.mapping(DeploymentRows::deployment, Collectors.toUnmodifiableList()))
                 .execute(Tuple.of(agent, status.wireName()))
                 .map(SqlResult::value));
     }
@@ -123,21 +117,5 @@ final class PostgresDeploymentRepository implements DeploymentRepository {
                         Collectors.toUnmodifiableList()))
                 .execute(Tuple.of(deployment.toString()))
                 .map(SqlResult::value));
-    }
-
-    private static Deployment deployment(Row row) {
-        Map<String, String> scripts = new HashMap<>();
-        new JsonObject(row.getString(4)).forEach(e -> scripts.put(e.getKey(), String.valueOf(e.getValue())));
-        return new Deployment(UUID.fromString(row.getString(0)), row.getString(1), row.getLong(2),
-                StorePath.parse(row.getString(3)), scripts, DeploymentStatus.fromWireName(row.getString(5)),
-                Instant.parse(row.getString(6)), instant(row.getString(7)), instant(row.getString(8)), row.getLong(9));
-    }
-
-    private static String text(Instant at) {
-        return at == null ? null : at.toString();
-    }
-
-    private static Instant instant(String text) {
-        return text == null ? null : Instant.parse(text);
     }
 }
