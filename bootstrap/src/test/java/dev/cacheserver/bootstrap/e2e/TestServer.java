@@ -65,9 +65,17 @@ final class TestServer implements AutoCloseable {
         return cache(name).profile().signingKey().publicKey().toString();
     }
 
+    /** Ports handed out in this JVM: the kernel may give a closed ephemeral port again, e.g. to the next call. */
+    private static final java.util.Set<Integer> ISSUED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A free port not handed out before in this JVM, so the ports of one configuration never collide. */
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (ISSUED.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
         }
     }
 
